@@ -1,0 +1,342 @@
+"""The command line: a thin skin over the library. Errors become ClickException here only."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .capture import DEFAULT_MAX_BYTES, CaptureOptions, iter_inputs
+from .errors import CorroborateError
+from .export import story_incidents, write_csv, write_jsonl
+from .incidents import StoryIncident
+from .model import Incident
+from .pipeline import IngestResult, ingest, refresh_stories
+from .store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FIELD_ORDER = ("violation", "perpetrator", "victim", "place", "date", "punishment", "source")
+
+
+def collection_option(func: F) -> F:
+    return click.option(
+        "--collection", "-c", type=click.Path(file_okay=False),
+        default=lambda: os.environ.get("CORROBORATE_COLLECTION", "."),
+        show_default="$CORROBORATE_COLLECTION or the current folder",
+        help="The collection folder.")(func)
+
+
+@contextmanager
+def opened(path: str) -> Iterator[Store]:
+    try:
+        store = Store.open(path)
+    except CorroborateError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        if store.stories_stale():
+            refresh_stories(store)
+        yield store
+    except CorroborateError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+
+
+@click.group()
+@click.version_option(__version__, prog_name="corroborate")
+def main() -> None:
+    """corroborate: reports in, a sourced and corroborated record of incidents out.
+
+    \b
+    Example:
+        corroborate init reports && cd reports
+        corroborate ingest ~/Downloads/rfa-pages/
+        corroborate incidents
+    """
+
+
+@main.command()
+@click.argument("path", type=click.Path(file_okay=False))
+def init(path: str) -> None:
+    """Create a collection: a folder holding the database, the archive and the custody log.
+
+    \b
+    Example:
+        corroborate init ~/cases/phones-2017
+    """
+    try:
+        Store.init(path).close()
+    except CorroborateError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created collection {path}")
+
+
+@main.command(name="ingest")
+@collection_option
+@click.argument("inputs", nargs=-1, required=False)
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Refuse inputs larger than this.")
+@click.option("--text-field", default="text", show_default=True,
+              help="JSON Lines/CSV field holding the report text.")
+@click.option("--title-field", default="title", show_default=True)
+@click.option("--date-field", default="date", show_default=True)
+@click.option("--url-field", default="url", show_default=True)
+@click.option("--outlet-field", default="outlet", show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest_command(collection: str, inputs: tuple[str, ...], max_bytes: int, text_field: str,
+                   title_field: str, date_field: str, url_field: str, outlet_field: str,
+                   quiet: bool) -> None:
+    """Capture, clean and extract reports: files, folders (recursive) or - for stdin.
+
+    Formats: HTML (.html, .htm, gzipped too), plain text, JSON Lines, CSV, WARC. A broken
+    input is reported with its path and reason, the rest goes in, and the exit code is 1.
+    With no inputs, finishes what an interrupted ingest left.
+
+    \b
+    Example:
+        corroborate ingest -c ~/cases/phones reports/ extra.warc.gz
+        cat page.html | corroborate ingest -c ~/cases/phones -
+    """
+    options = CaptureOptions(max_bytes, text_field, title_field, date_field, url_field,
+                             outlet_field)
+    with opened(collection) as store:
+        result = _run_ingest(store, list(inputs), options, quiet)
+    _summarise(result, quiet)
+    if not result.ok:
+        sys.exit(1)
+
+
+def _run_ingest(store: Store, inputs: list[str], options: CaptureOptions,
+                quiet: bool) -> IngestResult:
+    items = list(iter_inputs(inputs))
+    if quiet or not items:
+        return ingest(store, inputs, options)
+    with click.progressbar(length=len(items), label="ingesting", file=sys.stderr) as bar:
+        return ingest(store, inputs, options, progress=lambda _origin: bar.update(1))
+
+
+def _summarise(result: IngestResult, quiet: bool) -> None:
+    for origin in result.unchanged:
+        click.echo(f"unchanged: {origin} (already archived)", err=True)
+    for failure in result.failures:
+        click.echo(f"failed: {failure.origin}: {failure.reason}", err=True)
+    click.echo(f"{len(result.captures)} new captures, {result.reports} new reports, "
+               f"{len(result.unchanged)} unchanged, {len(result.failures)} failed"
+               + (f", {result.resumed} resumed" if result.resumed else ""))
+
+
+@main.command()
+@collection_option
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text",
+              show_default=True)
+def stories(collection: str, fmt: str) -> None:
+    """List stories: reports that are versions of one story, the canonical one first.
+
+    \b
+    Example:
+        corroborate stories --format jsonl > stories.jsonl
+    """
+    with opened(collection) as store:
+        for story in store.stories():
+            reports = [(m, store.report(m.report_id)) for m in story.members]
+            if fmt == "jsonl":
+                click.echo(json.dumps({"id": story.id, "reports": [
+                    {"id": m.report_id, "origin": r.url or r.origin if r else None,
+                     "published": r.published if r else None, "outlet": r.outlet if r else None,
+                     "canonical": m.canonical, "containment": m.containment,
+                     "jaccard": m.jaccard, "adds": list(m.adds), "lacks": list(m.lacks)}
+                    for m, r in reports]}, ensure_ascii=False))
+                continue
+            first = reports[0][1]
+            click.echo(f"{story.id}  {len(reports)} version(s)  "
+                       f"{(first.title if first else None) or '(untitled)'}")
+            for member, report in reports:
+                if report is None:
+                    continue
+                mark = "canonical" if member.canonical else (
+                    f"containment {member.containment:.2f}, jaccard {member.jaccard:.2f}")
+                click.echo(f"  {report.id}  {report.published or '----------'}  "
+                           f"{report.outlet or '-'}  {report.url or report.origin}  [{mark}]")
+                if member.lacks:
+                    click.echo(f"      lacks {len(member.lacks)} paragraph(s), from: "
+                               f"{member.lacks[0][:70]!r}")
+                if member.adds:
+                    click.echo(f"      adds {len(member.adds)} paragraph(s), from: "
+                               f"{member.adds[0][:70]!r}")
+
+
+def _echo_incident(item: StoryIncident | None, incident: Incident) -> None:
+    head = f"incident {incident.id}  from report {incident.report_id}"
+    if item is not None:
+        head += f"  story {item.story_id}  published {item.published or 'unknown'}"
+    click.echo(head)
+    support = dict(zip(incident.facts, item.support, strict=True)) if item else {}
+    for field in FIELD_ORDER:
+        for fact in incident.values(field):
+            extra = ""
+            if field == "date":
+                when = ", when" if fact.attrs.get("role") == "when" else ""
+                extra = f" [{fact.attrs.get('precision')}{when}]"
+            elif field == "place" and fact.attrs.get("lat") is not None:
+                extra = f" [{fact.attrs.get('lat')}, {fact.attrs.get('lon')}]"
+            elif field == "source":
+                extra = f" [{fact.attrs.get('role')}]"
+            versions = f" ({len(support[fact])} version(s))" if fact in support else ""
+            click.echo(f"  {field:<11} {fact.value:<28} “{fact.evidence.quote}” "
+                       f"@{fact.evidence.start}{extra}{versions}")
+
+
+@main.command()
+@collection_option
+def incidents(collection: str) -> None:
+    """List incidents, story by story, each value with the words it came from.
+
+    \b
+    Example:
+        corroborate incidents -c ~/cases/phones | less
+    """
+    with opened(collection) as store:
+        for item in story_incidents(store):
+            _echo_incident(item, item.incident)
+            click.echo("")
+
+
+@main.command()
+@collection_option
+@click.argument("item_id")
+def show(collection: str, item_id: str) -> None:
+    """Show a report (r-...), story (s-...) or incident (i-...) with its evidence.
+
+    \b
+    Example:
+        corroborate show i-3f2a9c0d1e2b3a4c5d6e
+    """
+    with opened(collection) as store:
+        if item_id.startswith("i-"):
+            incident = store.incident(item_id)
+            if incident is None:
+                raise click.ClickException(f"no incident {item_id}")
+            report = store.report(incident.report_id)
+            _echo_incident(None, incident)
+            if report is not None:
+                click.echo(f"\nreport {report.id}: {report.title or '(untitled)'} "
+                           f"({report.outlet or '-'}, {report.published or 'undated'})")
+            return
+        if item_id.startswith("s-"):
+            story = next((s for s in store.stories() if s.id == item_id), None)
+            if story is None:
+                raise click.ClickException(f"no story {item_id}")
+            for item in story_incidents(store):
+                if item.story_id == item_id:
+                    _echo_incident(item, item.incident)
+            for member in story.members:
+                click.echo(f"  version {member.report_id} canonical={member.canonical} "
+                           f"containment={member.containment} adds={len(member.adds)} "
+                           f"lacks={len(member.lacks)}")
+            return
+        report = store.report(item_id)
+        if report is None:
+            raise click.ClickException(f"no report, story or incident {item_id}")
+        click.echo(json.dumps({k: v for k, v in report.to_dict().items()
+                               if k not in ("text", "segments")}, ensure_ascii=False, indent=2))
+        click.echo("\n" + report.text)
+        for incident in store.incidents(report.id):
+            click.echo("")
+            _echo_incident(None, incident)
+
+
+@main.command()
+@collection_option
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True)
+def search(collection: str, query: str, limit: int) -> None:
+    """Full-text search over reports (SQLite FTS5 syntax: words, "phrases", OR, NEAR).
+
+    \b
+    Example:
+        corroborate search '"political prison camp" AND phone'
+    """
+    with opened(collection) as store:
+        for hit in store.search(query, limit):
+            click.echo(f"{hit['id']}  {hit['published'] or '----------'}  "
+                       f"{hit['outlet'] or '-'}  {hit['title'] or hit['origin']}\n"
+                       f"    {hit['snippet']}")
+
+
+@main.command()
+@collection_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
+              show_default=True)
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="File to write (default: standard output).")
+def export(collection: str, fmt: str, output: Any) -> None:
+    """Export incidents with their evidence (format: docs/export.md).
+
+    \b
+    Example:
+        corroborate export --format csv -o incidents.csv
+    """
+    with opened(collection) as store:
+        count = (write_jsonl if fmt == "jsonl" else write_csv)(store, output)
+    click.echo(f"exported {count} incident(s)", err=True)
+
+
+@main.command()
+@collection_option
+def verify(collection: str) -> None:
+    """Check every archived file against the custody log and the database.
+
+    Exits 1 and names each problem: a changed, missing or extra archive file, a changed,
+    removed or reordered log entry.
+
+    \b
+    Example:
+        corroborate verify -c ~/cases/phones
+    """
+    with opened(collection) as store:
+        problems = store.verify()
+        counts = store.counts()
+    fatal = [p for p in problems if p.fatal]
+    for problem in problems:
+        click.echo(("FAIL " if problem.fatal else "note ") + str(problem),
+                   err=bool(problem.fatal))
+    if fatal:
+        raise click.ClickException(f"verification failed: {len(fatal)} problem(s)")
+    click.echo(f"verified {counts['captures']} capture(s): archive and custody log agree")
+
+
+@main.command()
+@click.option("--collection", "-c", type=click.Path(file_okay=False),
+              default="demo-collection", show_default=True)
+@click.option("--quiet", "-q", is_flag=True)
+def demo(collection: str, quiet: bool) -> None:
+    """Ingest the bundled sample reports and print their stories and incidents.
+
+    \b
+    Example:
+        corroborate demo -c /tmp/demo
+    """
+    if not Path(collection, "corroborate.sqlite").exists():
+        Store.init(collection).close()
+    samples = resources.files("corroborate").joinpath("samples")
+    names = sorted(str(p) for p in samples.iterdir()
+                   if p.name != "README.md")
+    with opened(collection) as store:
+        result = _run_ingest(store, names, CaptureOptions(), quiet)
+    _summarise(result, quiet)
+    ctx = click.get_current_context()
+    click.echo("\n== stories ==")
+    ctx.invoke(stories, collection=collection, fmt="text")
+    click.echo("\n== incidents ==")
+    ctx.invoke(incidents, collection=collection)
+    if not result.ok:
+        sys.exit(1)

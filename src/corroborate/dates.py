@@ -1,0 +1,201 @@
+"""Dates stated in report text, and their resolution against a publication date.
+
+Values use EDTF (ISO 8601-2) so precision is part of the value: ``2017-05-14`` (day),
+``2017-05`` (month), ``2017`` (year), ``199X`` (decade), ``XXXX-05`` (month of an unknown
+year, when no publication date anchors it) and ``""`` for vague expressions such as
+"in recent years", which are kept and say so rather than being guessed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+__all__ = ["DateMention", "find_dates", "normalise_date", "resolve"]
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
+          r"|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
+_QUAL = (r"(?:(?P<qual>early|late|mid|the end of|the beginning of|the middle of"
+         r"|the start of)[\s-]+)")
+_YEAR = r"(?P<year>(?:19|20)\d{2})(?![\d,])"
+_PREP = (r"(?:in|since|from|until|till|by|during|of|last|this|between|and|to|through|on"
+         r"|before|after)")
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("dmy", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})"
+                       rf"(?:,?\s+{_YEAR})?")),
+    ("mdy", re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"
+                       rf"(?:,?\s+{_YEAR})?")),
+    ("my", re.compile(rf"\b{_QUAL}?(?P<month>{_MONTH})(?:,?\s+(?:of\s+)?{_YEAR})?\b")),
+    ("iso", re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("decade", re.compile(r"\b(?:the\s+)?(?:(?P<qual>early|late|mid)[\s-]+)?"
+                          r"(?P<decade>(?:19|20)\d)0(?:s|’s|'s)")),
+    ("year", re.compile(rf"(?i:\b(?:{_PREP}|early|late|mid)[\s-]+(?:of\s+)?)"
+                        rf"{_QUAL.replace('?P<qual>', '?:')}?{_YEAR}")),
+    ("relative", re.compile(
+        r"(?i:\b(?P<rel>(?:earlier|later)\s+this\s+(?:month|year|week)|last\s+(?:month|year|week)"
+        r"|this\s+(?:month|year|week)|the\s+previous\s+(?:month|year)|yesterday"
+        r"|(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+        r"(?P<unit>days?|weeks?|months?|years?)\s+ago))\b")),
+    ("weekday", re.compile(r"\b(?:on|last)\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday"
+                           r"|Friday|Saturday|Sunday)\b")),
+    ("vague", re.compile(r"(?i:\b(?P<vague>in\s+recent\s+(?:years|months|weeks)|recently"
+                         r"|in\s+the\s+past(?:\s+few\s+(?:years|months))?|for\s+years"
+                         r"|these\s+days|lately)\b)")),
+]
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression as written, with the parts it states."""
+
+    start: int
+    end: int
+    quote: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    decade: int | None = None
+    relative: str | None = None
+    qualifier: str | None = None
+    vague: bool = False
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every date expression in ``text``, in order; overlapping matches keep the longest."""
+    found: list[DateMention] = []
+    for kind, regex in _PATTERNS:
+        for m in regex.finditer(text):
+            mention = _mention(kind, m)
+            if mention is not None:
+                found.append(mention)
+    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    kept: list[DateMention] = []
+    for mention in found:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _mention(kind: str, m: re.Match[str]) -> DateMention | None:
+    groups = m.groupdict()
+    start, end, quote = m.start(), m.end(), m.group(0)
+    if kind == "vague":
+        return DateMention(start, end, quote, vague=True)
+    if kind == "relative":
+        rel = re.sub(r"\s+", " ", groups["rel"].lower())
+        if groups.get("n"):
+            n = groups["n"].lower()
+            count = _NUMBERS.get(n) or int(n)
+            rel = f"ago:{count}:{groups['unit'].rstrip('s').lower()}"
+        return DateMention(start, end, quote, relative=rel)
+    if kind == "weekday":
+        return DateMention(start, end, quote, relative=f"weekday:{groups['weekday'].lower()}")
+    if kind == "decade":
+        return DateMention(start, end, quote, decade=int(groups["decade"]) * 10,
+                           qualifier=groups.get("qual"))
+    month = None
+    if groups.get("month"):
+        raw = groups["month"].lower().rstrip(".")
+        month = int(raw) if raw.isdigit() else MONTHS.get(raw)
+    if kind == "my" and groups["month"] == "May" and not groups.get("year"):
+        # "May" is also a verb: a bare "May" counts only after a preposition.
+        before = m.string[max(0, start - 12):start]
+        if not re.search(rf"\b{_PREP}\s+$|\b(?:early|late|mid)[\s-]+$", before, re.I) \
+                and not groups.get("qual"):
+            return None
+    day = int(groups["day"]) if groups.get("day") else None
+    if day is not None and not 1 <= day <= 31:
+        return None
+    year = int(groups["year"]) if groups.get("year") else None
+    return DateMention(start, end, quote, year=year, month=month, day=day,
+                       qualifier=groups.get("qual"))
+
+
+def resolve(mention: DateMention, anchor: date | None) -> tuple[str, str]:
+    """The EDTF value and precision of a mention, reading relative parts from ``anchor``.
+
+    Precision is one of ``day``, ``month``, ``year``, ``decade``, ``unknown``.
+    """
+    if mention.vague:
+        return "", "unknown"
+    if mention.decade is not None:
+        return f"{mention.decade // 10}X", "decade"
+    if mention.relative is not None:
+        return _resolve_relative(mention.relative, anchor)
+    year = mention.year
+    if year is None and mention.month is not None and anchor is not None:
+        year = anchor.year
+        later = (mention.month, mention.day or 1) > (anchor.month, anchor.day)
+        if later:  # "in May" in a report of March speaks of last May
+            year -= 1
+    if mention.month is None:
+        return (str(year), "year") if year else ("", "unknown")
+    y = f"{year:04d}" if year else "XXXX"
+    if mention.day is not None:
+        return f"{y}-{mention.month:02d}-{mention.day:02d}", "day"
+    return f"{y}-{mention.month:02d}", "month"
+
+
+def _resolve_relative(rel: str, anchor: date | None) -> tuple[str, str]:
+    if anchor is None:
+        return "", "unknown"
+    if rel.startswith("ago:"):
+        _, n, unit = rel.split(":")
+        count = int(n)
+        if unit in ("day", "week"):
+            d = anchor - timedelta(days=count * (7 if unit == "week" else 1))
+            return (d.isoformat(), "day") if unit == "day" else (d.strftime("%Y-%m"), "month")
+        if unit == "month":
+            return _month_shift(anchor, -count), "month"
+        return str(anchor.year - count), "year"
+    if rel.startswith("weekday:"):
+        target = WEEKDAYS[rel.split(":")[1]]
+        back = (anchor.weekday() - target) % 7 or 7
+        return (anchor - timedelta(days=back)).isoformat(), "day"
+    if rel == "yesterday":
+        return (anchor - timedelta(days=1)).isoformat(), "day"
+    if rel.endswith("month"):
+        shift = -1 if ("last" in rel or "previous" in rel) else 0
+        return _month_shift(anchor, shift), "month"
+    if rel.endswith("week"):
+        return anchor.strftime("%Y-%m"), "month"
+    shift = -1 if ("last" in rel or "previous" in rel) else 0
+    return str(anchor.year + shift), "year"
+
+
+def _month_shift(anchor: date, months: int) -> str:
+    index = anchor.year * 12 + anchor.month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+_NUMERIC = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
+_WRITTEN = re.compile(rf"({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})"
+                      rf"|(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})")
+
+
+def normalise_date(value: str | None) -> str | None:
+    """A publication date as ``YYYY-MM-DD`` from the forms metadata comes in, else None."""
+    if not value:
+        return None
+    m = _NUMERIC.match(value)
+    try:
+        if m:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        w = _WRITTEN.search(value)
+        if w:
+            if w[1]:
+                return date(int(w[3]), MONTHS[w[1].lower().rstrip(".")], int(w[2])).isoformat()
+            return date(int(w[6]), MONTHS[w[5].lower().rstrip(".")], int(w[4])).isoformat()
+    except (ValueError, KeyError):
+        return None
+    return None

@@ -1,0 +1,69 @@
+"""Exceptions raised by corroborate.
+
+The hierarchy is deliberately small::
+
+    CorroborateError
+    ├── InputError              one input cannot be captured; the batch goes on without it
+    │   ├── EmptyInput          zero bytes, or no report text in it
+    │   ├── TooLarge            over the configured size limit
+    │   ├── UndecodableInput    binary, or not text in any encoding we accept
+    │   ├── CorruptInput        a truncated or damaged container (gzip, WARC)
+    │   └── MalformedInput      HTML, CSV or JSON that does not parse
+    └── CollectionError         the collection folder is missing, foreign or too new
+
+Library code raises these; only the CLI turns them into ``click.ClickException``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CollectionError",
+    "CorroborateError",
+    "CorruptInput",
+    "EmptyInput",
+    "InputError",
+    "MalformedInput",
+    "TooLarge",
+    "UndecodableInput",
+]
+
+
+class CorroborateError(Exception):
+    """Base class of every error corroborate raises on purpose."""
+
+
+class InputError(CorroborateError):
+    """An input (file, record, stdin) that cannot be captured.
+
+    ``origin`` names the input as the user gave it (a path, ``path:line`` for a record
+    inside a container, or ``-`` for stdin); ``reason`` says what is wrong in plain words.
+    """
+
+    def __init__(self, origin: str, reason: str) -> None:
+        super().__init__(f"{origin}: {reason}")
+        self.origin = origin
+        self.reason = reason
+
+
+class EmptyInput(InputError):
+    """The input holds no bytes, or no report text."""
+
+
+class TooLarge(InputError):
+    """The input is larger than the configured limit."""
+
+
+class UndecodableInput(InputError):
+    """The input is binary, or text in no encoding we can read."""
+
+
+class CorruptInput(InputError):
+    """A compressed or container file is truncated or damaged."""
+
+
+class MalformedInput(InputError):
+    """HTML, CSV or JSON that does not parse."""
+
+
+class CollectionError(CorroborateError):
+    """The collection cannot be opened: missing, not a collection, or a newer schema."""

@@ -1,0 +1,93 @@
+"""Export: story incidents as JSON Lines or CSV (the formats are documented in
+``docs/export.md`` and pinned by a test).
+
+JSON Lines: one object per incident, its facts grouped by field, every fact with its
+evidence. CSV: one row per fact (tidy), so spreadsheets can filter by field and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from typing import IO, Any
+
+from .incidents import StoryIncident, assemble
+from .model import Fact
+from .store import Store
+
+__all__ = [
+    "CSV_COLUMNS",
+    "EXPORT_VERSION",
+    "FIELD_KEYS",
+    "incident_record",
+    "story_incidents",
+    "write_csv",
+    "write_jsonl",
+]
+
+EXPORT_VERSION = 1
+FIELD_KEYS = {"violation": "violations", "perpetrator": "perpetrators", "victim": "victims",
+              "place": "places", "date": "dates", "punishment": "punishments",
+              "source": "sources"}
+CSV_COLUMNS = ["incident_id", "story_id", "story_published", "field", "value", "label",
+               "report_id", "start", "end", "quote", "supported_by", "attrs"]
+
+
+def story_incidents(store: Store) -> Iterator[StoryIncident]:
+    """Every story's incidents, stories in id order; one report in memory at a time."""
+    for story in store.stories():
+        reports = {m.report_id: r for m in story.members
+                   if (r := store.report(m.report_id)) is not None}
+        yield from assemble(story, reports, store.incidents(story.canonical_report_id))
+
+
+def _fact_record(fact: Fact, support: tuple[str, ...]) -> dict[str, Any]:
+    return {"value": fact.value, "label": fact.label,
+            **{k: v for k, v in fact.attrs.items() if v is not None},
+            "evidence": {"report_id": fact.evidence.report_id, "start": fact.evidence.start,
+                         "end": fact.evidence.end, "quote": fact.evidence.quote},
+            "supported_by": list(support)}
+
+
+def incident_record(item: StoryIncident) -> dict[str, Any]:
+    """The JSON object of one incident (``docs/export.md``)."""
+    record: dict[str, Any] = {
+        "export_version": EXPORT_VERSION,
+        "incident_id": item.incident.id,
+        "story_id": item.story_id,
+        "report_id": item.incident.report_id,
+        "story_published": item.published,
+        "origins": item.origins,
+    }
+    facts = list(zip(item.incident.facts, item.support, strict=True))
+    when = next((f for f, _ in facts if f.field == "date" and f.attrs.get("role") == "when"),
+                None)
+    record["when"] = ({"value": when.value, "precision": when.attrs.get("precision"),
+                       "quote": when.evidence.quote} if when else None)
+    for field_name, key in FIELD_KEYS.items():
+        record[key] = [_fact_record(f, s) for f, s in facts if f.field == field_name]
+    return record
+
+
+def write_jsonl(store: Store, out: IO[str]) -> int:
+    count = 0
+    for item in story_incidents(store):
+        out.write(json.dumps(incident_record(item), ensure_ascii=False, sort_keys=False) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(store: Store, out: IO[str]) -> int:
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for item in story_incidents(store):
+        for fact, support in zip(item.incident.facts, item.support, strict=True):
+            attrs = {k: v for k, v in fact.attrs.items() if v is not None}
+            writer.writerow([item.incident.id, item.story_id, item.published or "", fact.field,
+                             fact.value, fact.label, fact.evidence.report_id,
+                             fact.evidence.start, fact.evidence.end, fact.evidence.quote,
+                             " ".join(support), json.dumps(attrs, ensure_ascii=False)])
+        count += 1
+    return count

@@ -1,0 +1,176 @@
+"""Extract: the incidents one report states, every value tied to its words.
+
+A pure function of a cleaned report. Each field is found by vocabulary (data files in
+``corroborate/data/``) or by a small rule, and becomes a :class:`Fact` whose evidence is
+the exact span of the cleaned text that states it. Nothing is inferred that the text does
+not say: a value without words behind it is never produced.
+
+First version: a report yields one incident, the main event it reports, holding every
+violation, perpetrator, targeted group, place, date, punishment and source it states.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from . import vocab
+from .attribution import find_sources
+from .dates import find_dates, resolve
+from .model import Evidence, Fact, Incident, Report, make_id
+
+__all__ = ["extract", "find_places", "find_punishments"]
+
+_BASED = re.compile(r"^[\s,]*(?:[A-Z][\w.]*,?\s+)*?[\w.]*-based\b|^-based\b")
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+                 "fifteen": 15, "twenty": 20}
+_N = r"(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")"
+_TERM = re.compile(
+    rf"\b(?:{_N}(?:\s*(?:to|-|–|or)\s*{_N})?)[\s-]+years?(?:['’]s?)?(?:\s+(?:in|of)"
+    rf"\s+(?:prison|jail|hard\s+labou?r|a\s+\w+\s+camp|reform\s+through\s+labou?r|"
+    rf"(?:re-?)?education))?", re.I)
+_TERM_CONTEXT = re.compile(r"sentenc|prison|jail|imprison|term|labou?r|camp|kyohwaso", re.I)
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
+
+
+def _fact(field: str, value: str, label: str, report: Report, start: int, end: int,
+          **attrs: object) -> Fact:
+    return Fact(field, value, label, Evidence(report.id, start, end, report.text[start:end]),
+                dict(attrs))
+
+
+def _first_mentions(facts: Iterable[Fact]) -> list[Fact]:
+    """One fact per (field, value): the first mention, with the number of mentions."""
+    seen: dict[tuple[str, str], Fact] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for fact in facts:
+        key = (fact.field, fact.value)
+        counts[key] = counts.get(key, 0) + 1
+        seen.setdefault(key, fact)
+    return [Fact(f.field, f.value, f.label, f.evidence, {**f.attrs, "mentions": counts[k]})
+            for k, f in seen.items()]
+
+
+def _vocabulary_facts(field: str, name: str, report: Report) -> list[Fact]:
+    vocabulary = vocab.load(name)
+    out = []
+    for hit in vocabulary.find(report.text):
+        attrs = {k: v for k, v in hit.term.attrs.items()
+                 if k in ("country", "kind", "actor_type")}
+        out.append(_fact(field, hit.term.id, hit.term.label, report, hit.start, hit.end,
+                         **attrs))
+    return out
+
+
+def find_places(report: Report) -> list[Fact]:
+    """Countries, regions and places, normalised to ISO codes with coordinates.
+
+    A name that only says where an organisation is based ("Osaka-based") is not a place
+    of the incident and is skipped.
+    """
+    hits = []
+    for name in ("places", "regions", "countries"):
+        hits += [(name, h) for h in vocab.load(name).find(report.text)]
+    hits.sort(key=lambda nh: (nh[1].start, -(nh[1].end - nh[1].start)))
+    facts = []
+    last_end = -1
+    for kind, hit in hits:
+        if hit.start < last_end:
+            continue
+        last_end = hit.end
+        if _BASED.match(report.text[hit.end:hit.end + 40]):
+            continue
+        attrs = hit.term.attrs
+        country: str | None
+        region: str | None
+        if kind == "countries":
+            country, region = hit.term.id, None
+        elif kind == "regions":
+            country, region = attrs.get("country"), hit.term.id
+        else:
+            country, region = attrs.get("country"), attrs.get("region")
+        end = hit.end
+        suffix = re.match(r"\s+[Pp]rovince\b", report.text[end:end + 10])
+        if suffix and kind == "regions":
+            end += suffix.end()
+        value = region or country or hit.term.id
+        if kind == "places":
+            value = f"{region or country}:{hit.term.label}"
+        facts.append(_fact("place", value, hit.term.label, report, hit.start, end,
+                           kind={"countries": "country", "regions": "region"}.get(
+                               kind, attrs.get("kind", "place")),
+                           country=country, region=region,
+                           lat=attrs.get("lat"), lon=attrs.get("lon")))
+    return facts
+
+
+def find_dates_facts(report: Report) -> list[Fact]:
+    anchor = date.fromisoformat(report.published) if report.published else None
+    facts = []
+    for mention in find_dates(report.text):
+        value, precision = resolve(mention, anchor)
+        needs_anchor = mention.relative is not None or (
+            mention.year is None and mention.month is not None)
+        facts.append(_fact(
+            "date", value or mention.quote.lower(), mention.quote, report, mention.start,
+            mention.end, precision=precision, year=mention.year, month=mention.month,
+            day=mention.day, decade=mention.decade, relative=mention.relative,
+            vague=mention.vague, anchored=not needs_anchor or anchor is not None,
+            anchor=report.published if needs_anchor and anchor else None))
+    # the incident's date: the first one stated with some precision
+    for i, fact in enumerate(facts):
+        if fact.attrs["precision"] != "unknown" or fact.attrs["month"]:
+            facts[i] = Fact(fact.field, fact.value, fact.label, fact.evidence,
+                            {**fact.attrs, "role": "when"})
+            break
+    return facts
+
+
+def find_punishments(report: Report) -> list[Fact]:
+    facts = _vocabulary_facts("punishment", "punishments", report)
+    for m in _TERM.finditer(report.text):
+        window = report.text[max(0, m.start() - 80):m.end() + 20]
+        if not _TERM_CONTEXT.search(window):
+            continue
+        low = _number(m.group(1))
+        high = _number(m.group(2)) if m.group(2) else low
+        if low > high or high > 30:
+            continue
+        label = (f"prison term of {low} to {high} years" if high != low
+                 else f"prison term of {low} year{'s' if low > 1 else ''}")
+        facts.append(_fact("punishment", "prison_term", label, report, m.start(), m.end(),
+                           min_years=low, max_years=high))
+    return facts
+
+
+def extract(report: Report) -> list[Incident]:
+    """The incidents a report states (first version: the main one, or none)."""
+    violations = _vocabulary_facts("violation", "violations", report)
+    perpetrators = _vocabulary_facts("perpetrator", "organisations", report)
+    if not violations and not perpetrators:
+        return []
+    facts: list[Fact] = [
+        *_first_mentions(violations),
+        *_first_mentions(perpetrators),
+        *_first_mentions(_vocabulary_facts("victim", "groups", report)),
+        *_first_mentions(find_places(report)),
+        *find_dates_facts(report),
+        *_first_mentions_by_label(find_punishments(report)),
+        *find_sources(report),
+    ]
+    key = json.dumps([(f.field, f.value, f.evidence.start, f.evidence.end) for f in facts])
+    return [Incident(make_id("i", report.id, key), report.id, tuple(facts))]
+
+
+def _first_mentions_by_label(facts: list[Fact]) -> list[Fact]:
+    """Punishments differ by label too (two prison terms are two facts)."""
+    seen: dict[tuple[str, str], Fact] = {}
+    for fact in facts:
+        seen.setdefault((fact.value, fact.label), fact)
+    return list(seen.values())

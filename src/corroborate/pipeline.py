@@ -1,0 +1,141 @@
+"""Ingest: inputs -> capture -> clean -> extract -> store, then stories.
+
+The per-report work (:func:`process`) is a pure function of a document, so it can run in
+any worker; only :func:`ingest` talks to the store. A broken input is reported with its
+origin and reason and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .capture import CaptureOptions, capture_bytes, iter_inputs, read_input
+from .clean import clean
+from .errors import InputError
+from .extract import extract
+from .model import Document, Incident, Report
+from .store import Store
+from .stories import Fingerprint, cluster, compare_versions, fingerprint
+
+__all__ = ["IngestResult", "ingest", "process", "refresh_stories"]
+
+log = logging.getLogger(__name__)
+
+Processed = tuple[Report, Fingerprint, list[Incident]]
+
+
+@dataclass
+class IngestResult:
+    """What an ingest did: new captures and reports, inputs already held, failures."""
+
+    captures: list[str] = field(default_factory=list)
+    reports: int = 0
+    unchanged: list[str] = field(default_factory=list)
+    resumed: int = 0
+    failures: list[InputError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def process(doc: Document) -> Processed:
+    """Clean, fingerprint and extract one document: no I/O, same input same output."""
+    report = clean(doc)
+    return report, fingerprint(report.id, report.text, report.published), extract(report)
+
+
+def _process_all(docs: list[Document]) -> tuple[list[Processed], list[InputError]]:
+    done: list[Processed] = []
+    errors: list[InputError] = []
+    for doc in docs:
+        try:
+            done.append(process(doc))
+        except InputError as exc:
+            errors.append(exc)
+        except Exception as exc:  # a bug or a parser crash on one document must not stop a batch
+            log.exception("failed to process %s", doc.origin)
+            errors.append(InputError(doc.origin, f"internal error while processing "
+                                                 f"({type(exc).__name__}: {exc})"))
+    return done, errors
+
+
+def _index(store: Store, sha: str, processed: list[Processed]) -> int:
+    added = 0
+    for report, fp, incidents in processed:
+        if not store.has_report(report.id):
+            store.add_report(report, fp, incidents)
+            added += 1
+    store.mark_indexed(sha)
+    return added
+
+
+def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = None,
+           progress: Callable[[str], None] | None = None) -> IngestResult:
+    """Ingest every input named; finish captures an interrupted ingest left pending."""
+    options = options or CaptureOptions()
+    result = IngestResult()
+    for pending in store.pending():
+        data = store.archive.read(pending.sha256)
+        try:
+            _, docs, _ = capture_bytes(pending.origin, data, options, pending.captured_at)
+        except InputError as exc:
+            result.failures.append(exc)
+            continue
+        done, _errors = _process_all(docs)
+        result.reports += _index(store, pending.sha256, done)
+        result.resumed += 1
+    for item in iter_inputs(names):
+        if progress:
+            progress(item.origin)
+        try:
+            data = read_input(item, options.max_bytes)
+        except InputError as exc:
+            result.failures.append(exc)
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if store.capture_status(sha) == "indexed":
+            result.unchanged.append(item.origin)
+            continue
+        try:
+            capture, docs, errors = capture_bytes(item.origin, data, options)
+        except InputError as exc:
+            result.failures.append(exc)
+            continue
+        done, more = _process_all(docs)
+        errors += more
+        if not done:
+            result.failures.extend(errors)
+            continue
+        store.archive_capture(capture, data)
+        result.captures.append(capture.sha256)
+        result.reports += _index(store, sha, done)
+        result.failures.extend(errors)
+    if result.reports or store.stories_stale():
+        refresh_stories(store)
+    return result
+
+
+def refresh_stories(store: Store) -> None:
+    """Recluster every report into stories and record what each version adds or lacks."""
+    stories = cluster(store.fingerprints())
+    compared = []
+    for story in stories:
+        if len(story.members) == 1:
+            compared.append(story)
+            continue
+        canonical = store.report(story.canonical_report_id)
+        members = []
+        for member in story.members:
+            other = store.report(member.report_id)
+            if canonical is None or other is None or member.canonical:
+                members.append(member)
+                continue
+            adds, lacks = compare_versions(canonical.text, other.text)
+            members.append(type(member)(member.report_id, member.canonical, member.containment,
+                                        member.jaccard, adds, lacks))
+        compared.append(type(story)(story.id, story.canonical_report_id, tuple(members)))
+    store.replace_stories(compared)

@@ -1,0 +1,153 @@
+"""Stories: which reports are versions of one story, and which is the fullest.
+
+Every report is fingerprinted by its set of 5-word shingles (hashed to 32 bits) and a
+128-permutation MinHash of that set. Candidate pairs come from MinHash LSH at a Jaccard
+threshold of 0.2, low on purpose: a truncated version holding a quarter of the full text
+has a Jaccard similarity near 0.25 but a containment near 1.0. Each candidate pair is then
+checked exactly on the shingle sets and joined when
+
+* Jaccard >= 0.5 (revisions, reposts with a changed head or tail), or
+* containment >= 0.8 of the smaller version in the larger one (truncations, excerpts),
+  provided the smaller one has at least 20 shingles (so a one-line teaser joins nothing).
+
+Pairs join transitively (union-find). The canonical version is the one with the most
+shingles (ties: the earliest publication date, then the smallest id). A story's id is
+derived from the smallest report id among its members, so it does not depend on the order
+in which reports arrived.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from .model import Story, StoryMember, make_id
+
+__all__ = [
+    "CONTAINMENT_MIN",
+    "JACCARD_MIN",
+    "Fingerprint",
+    "cluster",
+    "compare_versions",
+    "fingerprint",
+]
+
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+LSH_THRESHOLD = 0.2
+JACCARD_MIN = 0.5
+CONTAINMENT_MIN = 0.8
+MIN_SHINGLES = 20
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What clustering needs of a report: sorted unique shingle hashes and a MinHash."""
+
+    report_id: str
+    shingles: np.ndarray  # uint32, sorted, unique
+    minhash: np.ndarray  # uint64, NUM_PERM values
+    published: str | None = None
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    tokens = _TOKEN.findall(text.lower())
+    if len(tokens) < SHINGLE_WORDS:
+        grams = [" ".join(tokens)] if tokens else []
+    else:
+        grams = [" ".join(tokens[i:i + SHINGLE_WORDS])
+                 for i in range(len(tokens) - SHINGLE_WORDS + 1)]
+    return np.unique(np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint32,
+                                 count=len(grams)))
+
+
+def fingerprint(report_id: str, text: str, published: str | None = None) -> Fingerprint:
+    """Fingerprint one report's cleaned text (a pure function, cheap next to parsing)."""
+    shingles = shingle_hashes(text)
+    mh = MinHash(num_perm=NUM_PERM, hashfunc=_identity)
+    if len(shingles):
+        mh.update_batch(shingles.tolist())
+    return Fingerprint(report_id, shingles, mh.hashvalues.astype(np.uint64), published)
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller set in the larger) of two shingle sets."""
+    if not len(a) or not len(b):
+        return 0.0, 0.0
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    union = len(a) + len(b) - common
+    return common / union, common / min(len(a), len(b))
+
+
+def _joins(a: Fingerprint, b: Fingerprint) -> bool:
+    jaccard, containment = overlap(a.shingles, b.shingles)
+    small = min(len(a.shingles), len(b.shingles))
+    return jaccard >= JACCARD_MIN or (containment >= CONTAINMENT_MIN and small >= MIN_SHINGLES)
+
+
+def cluster(fingerprints: Iterable[Fingerprint]) -> list[Story]:
+    """Group fingerprints into stories; every report lands in exactly one story."""
+    prints = {fp.report_id: fp for fp in fingerprints}
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    parent = {rid: rid for rid in prints}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for rid in sorted(prints):
+        fp = prints[rid]
+        mh = MinHash(num_perm=NUM_PERM, hashvalues=fp.minhash)
+        for other in lsh.query(mh):
+            if find(other) != find(rid) and _joins(fp, prints[other]):
+                parent[find(rid)] = find(other)
+        lsh.insert(rid, mh)
+
+    groups: dict[str, list[str]] = {}
+    for rid in sorted(prints):
+        groups.setdefault(find(rid), []).append(rid)
+    return sorted((_story([prints[r] for r in members]) for members in groups.values()),
+                  key=lambda s: s.id)
+
+
+def _story(members: Sequence[Fingerprint]) -> Story:
+    canonical = min(members, key=lambda fp: (-len(fp.shingles), fp.published or "9999",
+                                             fp.report_id))
+    out = []
+    for fp in sorted(members, key=lambda f: (f is not canonical, f.report_id)):
+        jaccard, containment = overlap(canonical.shingles, fp.shingles)
+        out.append(StoryMember(fp.report_id, fp is canonical, round(containment, 4),
+                               round(jaccard, 4)))
+    return Story(make_id("s", min(fp.report_id for fp in members)), canonical.report_id,
+                 tuple(out))
+
+
+def _paragraph_key(paragraph: str) -> str:
+    return " ".join(_TOKEN.findall(paragraph.lower()))
+
+
+def compare_versions(canonical: str, version: str, width: int = 100) -> tuple[
+        tuple[str, ...], tuple[str, ...]]:
+    """What ``version`` adds to and lacks of ``canonical``, paragraph by paragraph.
+
+    Each paragraph is given by its first ``width`` characters.
+    """
+    def paragraphs(text: str) -> dict[str, str]:
+        return {_paragraph_key(p): p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()}
+
+    ours, theirs = paragraphs(canonical), paragraphs(version)
+    adds = tuple(p[:width] for k, p in theirs.items() if k not in ours)
+    lacks = tuple(p[:width] for k, p in ours.items() if k not in theirs)
+    return adds, lacks
