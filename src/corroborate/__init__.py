@@ -1,4 +1,11 @@
-"""corroborate: a sourced, deduplicated, corroborated record of incidents from reports."""
+"""corroborate: a sourced, deduplicated, corroborated record of incidents from reports.
+
+The library is the product; the ``corroborate`` command is a thin skin over it::
+
+    from corroborate import Store, ingest
+    with Store.init("case") as store:
+        result = ingest(store, ["reports/"])
+"""
 
 from __future__ import annotations
 
@@ -7,3 +14,71 @@ import logging
 __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+from .capture import CaptureOptions, capture_bytes  # noqa: E402
+from .clean import clean  # noqa: E402
+from .errors import (  # noqa: E402
+    CollectionError,
+    CorroborateError,
+    CorruptInput,
+    EmptyInput,
+    InputError,
+    MalformedInput,
+    TooLarge,
+    UndecodableInput,
+)
+from .export import write_csv, write_jsonl  # noqa: E402
+from .extract import extract  # noqa: E402
+from .incidents import StoryIncident, assemble  # noqa: E402
+from .model import (  # noqa: E402
+    Byline,
+    Capture,
+    Document,
+    Evidence,
+    Fact,
+    Incident,
+    Report,
+    Segment,
+    Story,
+    StoryMember,
+)
+from .pipeline import IngestResult, ingest, process, refresh_stories  # noqa: E402
+from .store import Store  # noqa: E402
+from .stories import cluster, fingerprint  # noqa: E402
+
+__all__ = [
+    "Byline",
+    "Capture",
+    "CaptureOptions",
+    "CollectionError",
+    "CorroborateError",
+    "CorruptInput",
+    "Document",
+    "EmptyInput",
+    "Evidence",
+    "Fact",
+    "Incident",
+    "IngestResult",
+    "InputError",
+    "MalformedInput",
+    "Report",
+    "Segment",
+    "Store",
+    "Story",
+    "StoryIncident",
+    "StoryMember",
+    "TooLarge",
+    "UndecodableInput",
+    "__version__",
+    "assemble",
+    "capture_bytes",
+    "clean",
+    "cluster",
+    "extract",
+    "fingerprint",
+    "ingest",
+    "process",
+    "refresh_stories",
+    "write_csv",
+    "write_jsonl",
+]

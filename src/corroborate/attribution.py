@@ -18,9 +18,33 @@ __all__ = ["find_sources"]
 
 _SOURCE = re.compile(
     r"\b(?:(?:a|an|one|two|three|four|five|several|multiple|many|other|the|his|her|its|"
-    r"their|our)\s+)?(?:(?:[\w’'.-]+)\s+){0,3}?(?:sources?|informants?|insiders?)\b"
-    r"(?:\s+(?:in|from|inside|based\s+in|living\s+in|near|familiar\s+with|close\s+to|"
-    r"who\s+spoke|with\s+knowledge)\b[^,.;“”\"]{0,70})?")
+    r"their|our)[ \t]+)?(?:[\w’'-]+[ \t]+){0,3}?(?:sources?|informants?|insiders?)\b"
+    r"(?:[ \t]+(?:in|from|inside|based[ \t]+in|living[ \t]+in|near|familiar[ \t]+with|"
+    r"close[ \t]+to|who[ \t]+spoke|with[ \t]+knowledge)\b[^,.;“”\"\n]{0,70})?")
+_TAIL_END = re.compile(r"\s+(?:said|says|say|told|tells|tell|reported|added|explained|claimed"
+                       r"|noted|confirmed|according|had|has|have|was|were|is|are|would|will)"
+                       r"\b.*$", re.S)
+_DETERMINERS = {"a", "an", "one", "two", "three", "four", "five", "several", "multiple", "many",
+                "other", "the", "his", "her", "its", "their", "our", "that", "this", "these",
+                "those"}
+_NOT_MODIFIERS = {"told", "said", "says", "to", "of", "had", "has", "was", "and", "who",
+                  "which", "by", "from", "with", "for", "on", "in", "at", "as", "rfa"}
+
+
+def _trim_head(quote: str) -> int:
+    """How many leading characters of a match are not part of the source's description."""
+    words = list(re.finditer(r"\S+", quote))
+    noun = next(i for i, w in enumerate(words)
+                if re.match(r"(?:sources?|informants?|insiders?)\b", w.group(0), re.I))
+    first = noun
+    while first > 0:
+        word = words[first - 1].group(0).lower()
+        if word in _NOT_MODIFIERS:
+            break
+        first -= 1
+        if word in _DETERMINERS:
+            break
+    return words[first].start() if words else 0
 _REPORTING = re.compile(r"\b(?:said|says|say|told|tells|tell|reported|reports|added|explained"
                         r"|claimed|noted|confirmed|according\s+to|spoke)\b", re.I)
 _ACCORDING = re.compile(r"according\s+to\s+$", re.I)
@@ -41,12 +65,14 @@ def _anonymous_sources(report: Report) -> list[Fact]:
     facts: list[Fact] = []
     seen: set[str] = set()
     for m in _SOURCE.finditer(text):
-        quote = m.group(0).rstrip()
+        head = _trim_head(m.group(0))
+        quote = _TAIL_END.sub("", m.group(0)[head:]).rstrip()
+        start = m.start() + head
         if _NOT_A_SOURCE.search(quote):
             continue
         after = text[m.end():m.end() + 60]
         before = text[max(0, m.start() - 20):m.start()]
-        if not (_REPORTING.search(after) or _REPORTING.search(quote)
+        if not (_REPORTING.search(after) or _REPORTING.search(m.group(0))
                 or _ACCORDING.search(before)):
             continue
         key = quote.lower()
@@ -59,9 +85,14 @@ def _anonymous_sources(report: Report) -> list[Fact]:
             if hits:
                 place = hits[0].term.id
                 break
-        facts.append(_fact(report, f"source:{key}", quote, m.start(), m.start() + len(quote),
+        facts.append(_fact(report, f"source:{key}", quote, start, start + len(quote),
                            order=0, role="source", anonymous=True, place=place))
-    return facts
+    # "the source", "a source" refer back to a source described elsewhere: keep them only
+    # when the report describes no source at all
+    described = [f for f in facts if len(f.evidence.quote.split()) > 2
+                 or not re.match(r"(?:\w+\s+)?(?:sources?|informants?|insiders?)$",
+                                 f.evidence.quote, re.I)]
+    return described or facts[:1]
 
 
 def find_sources(report: Report) -> list[Fact]:

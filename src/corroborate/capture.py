@@ -152,6 +152,8 @@ def _unwrap(origin: str, data: bytes, max_bytes: int) -> tuple[str, bytes, bool]
         name = name[:-3]
     media_type = _EXTENSIONS.get(Path(name).suffix) if origin != "-" else None
     if media_type == WARC:
+        if compressed:
+            _check_gzip_members(origin, data)
         return WARC, data, False  # warcio reads gzipped WARC record by record
     if compressed:
         data = _gunzip(origin, data, max_bytes)
@@ -171,6 +173,23 @@ def _gunzip(origin: str, data: bytes, max_bytes: int) -> bytes:
     if not decoder.eof:
         raise CorruptInput(origin, "truncated gzip file (the compressed stream ends early)")
     return out
+
+
+def _check_gzip_members(origin: str, data: bytes) -> None:
+    """A WARC is a series of gzip members; warcio stops quietly at a cut one, we do not."""
+    rest = data
+    while rest:
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            while rest and not decoder.eof:
+                decoder.decompress(rest[:1 << 20], 1 << 22)
+                rest = decoder.unconsumed_tail + rest[1 << 20:] if decoder.unconsumed_tail \
+                    else rest[1 << 20:]
+        except zlib.error as exc:
+            raise CorruptInput(origin, f"damaged gzip data ({exc})") from exc
+        if not decoder.eof:
+            raise CorruptInput(origin, "truncated WARC (the last gzip member ends early)")
+        rest = decoder.unused_data + rest
 
 
 def _sniff(data: bytes) -> str:
@@ -290,8 +309,8 @@ def _read_csv(capture: Capture, data: bytes, options: CaptureOptions) -> _Read:
     try:
         if reader.fieldnames is None or options.text_field not in reader.fieldnames:
             raise MalformedInput(capture.origin, f"no {options.text_field!r} column in the header")
-        for row in reader:
-            locator = f"row:{reader.line_num}"
+        for number, row in enumerate(reader, start=1):
+            locator = f"row:{number}"
             if None in row or any(v is None for v in row.values()):
                 errors.append(MalformedInput(
                     f"{capture.origin}:{locator}",

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from . import vocab
 from .dates import normalise_date
 from .errors import EmptyInput
+from .metadata import read_metadata
 from .model import Byline, Document, Report, Segment
 
 __all__ = ["clean", "clean_html", "clean_text", "detect_language", "find_bylines"]
@@ -132,27 +133,31 @@ def _lines(source: str, cursor: int) -> list[tuple[int, int, bool]]:
 
 
 def clean_html(doc: Document) -> Report:
-    """Clean HTML with trafilatura: main text and metadata in one parse."""
+    """Clean HTML: one lxml parse, our metadata reader, then trafilatura on the same tree."""
     import trafilatura
+    from trafilatura.utils import load_html
 
+    tree = load_html(doc.content)
+    if tree is None:
+        raise EmptyInput(doc.origin, "the HTML could not be parsed")
+    meta = read_metadata(tree, doc.url)  # before trafilatura, which prunes the tree
+    # fast=True skips the fallback extractors: faster, and better on the article benchmark
+    # (F1 0.962 against 0.953 for the defaults, benchmarks/README.md)
     result = trafilatura.bare_extraction(
-        doc.content, url=doc.url, with_metadata=True, include_comments=False,
-        include_tables=True, date_extraction_params={"extensive_search": False,
-                                                     "original_date": True},
-    )
+        tree, url=doc.url, fast=True, with_metadata=False, include_comments=False,
+        include_tables=True)
     text = getattr(result, "text", None) if result is not None else None
     if not text or not text.strip():
         raise EmptyInput(doc.origin, "no article text found in the HTML")
     text = re.sub(r"\n(?=[^\n])", "\n\n", text.strip())
     segments = _locate(text, doc.content)
-    title = doc.title or getattr(result, "title", None)
-    published = normalise_date(doc.published) or normalise_date(getattr(result, "date", None))
-    author = getattr(result, "author", None)
-    report = _report(doc, text, segments, title, published, (),
-                     sitename=getattr(result, "sitename", None),
-                     url=doc.url or getattr(result, "url", None))
-    if author and not report.bylines:
-        names = tuple(Byline("author", n.strip()) for n in author.split(";") if n.strip())
+    report = _report(doc, text, segments, doc.title or meta.title,
+                     normalise_date(doc.published) or meta.published, (),
+                     sitename=meta.sitename, url=doc.url or meta.url)
+    if meta.language and report.language is None:
+        report = _replace(report, language=meta.language)
+    if meta.author and not report.bylines:
+        names = tuple(Byline("author", n.strip()) for n in meta.author.split(";") if n.strip())
         report = _replace(report, bylines=names)
     return report
 
@@ -186,6 +191,7 @@ def find_bylines(text: str) -> tuple[Byline, ...]:
     )
 
 
+_LETTER = re.compile(r"[^\W\d_]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -195,7 +201,7 @@ _ENGLISH = re.compile(r"\b(?:the|and|of|to|in|that|is|was|for|with|said)\b", re.
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code by script and function words; None when unsure."""
     sample = text[:4000]
-    letters = sum(c.isalpha() for c in sample) or 1
+    letters = len(_LETTER.findall(sample)) or 1
     if len(_HANGUL.findall(sample)) / letters > 0.3:
         return "ko"
     if len(_KANA.findall(sample)) / letters > 0.1:

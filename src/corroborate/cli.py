@@ -179,9 +179,11 @@ def _echo_incident(item: StoryIncident | None, incident: Incident) -> None:
     if item is not None:
         head += f"  story {item.story_id}  published {item.published or 'unknown'}"
     click.echo(head)
-    support = dict(zip(incident.facts, item.support, strict=True)) if item else {}
+    support = item.support if item else None
     for field in FIELD_ORDER:
-        for fact in incident.values(field):
+        for position, fact in enumerate(incident.facts):
+            if fact.field != field:
+                continue
             extra = ""
             if field == "date":
                 when = ", when" if fact.attrs.get("role") == "when" else ""
@@ -190,7 +192,7 @@ def _echo_incident(item: StoryIncident | None, incident: Incident) -> None:
                 extra = f" [{fact.attrs.get('lat')}, {fact.attrs.get('lon')}]"
             elif field == "source":
                 extra = f" [{fact.attrs.get('role')}]"
-            versions = f" ({len(support[fact])} version(s))" if fact in support else ""
+            versions = f" ({len(support[position])} version(s))" if support else ""
             click.echo(f"  {field:<11} {fact.value:<28} “{fact.evidence.quote}” "
                        f"@{fact.evidence.start}{extra}{versions}")
 

@@ -131,7 +131,10 @@ def resolve(mention: DateMention, anchor: date | None) -> tuple[str, str]:
     if mention.decade is not None:
         return f"{mention.decade // 10}X", "decade"
     if mention.relative is not None:
-        return _resolve_relative(mention.relative, anchor)
+        try:
+            return _resolve_relative(mention.relative, anchor)
+        except (OverflowError, ValueError):  # "4000 days ago" before year 1
+            return "", "unknown"
     year = mention.year
     if year is None and mention.month is not None and anchor is not None:
         year = anchor.year
@@ -183,6 +186,10 @@ _WRITTEN = re.compile(rf"({_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})"
                       rf"|(\d{{1,2}})\s+({_MONTH})\s+(\d{{4}})")
 
 
+# publication dates outside these years are placeholders ("0001-01-01") or typos
+PLAUSIBLE_YEARS = range(1900, 2101)
+
+
 def normalise_date(value: str | None) -> str | None:
     """A publication date as ``YYYY-MM-DD`` from the forms metadata comes in, else None."""
     if not value:
@@ -190,12 +197,14 @@ def normalise_date(value: str | None) -> str | None:
     m = _NUMERIC.match(value)
     try:
         if m:
-            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        w = _WRITTEN.search(value)
-        if w:
+            found = date(int(m[1]), int(m[2]), int(m[3]))
+        elif w := _WRITTEN.search(value):
             if w[1]:
-                return date(int(w[3]), MONTHS[w[1].lower().rstrip(".")], int(w[2])).isoformat()
-            return date(int(w[6]), MONTHS[w[5].lower().rstrip(".")], int(w[4])).isoformat()
+                found = date(int(w[3]), MONTHS[w[1].lower().rstrip(".")], int(w[2]))
+            else:
+                found = date(int(w[6]), MONTHS[w[5].lower().rstrip(".")], int(w[4]))
+        else:
+            return None
     except (ValueError, KeyError):
         return None
-    return None
+    return found.isoformat() if found.year in PLAUSIBLE_YEARS else None

@@ -57,10 +57,11 @@ def _first_mentions(facts: Iterable[Fact]) -> list[Fact]:
             for k, f in seen.items()]
 
 
-def _vocabulary_facts(field: str, name: str, report: Report) -> list[Fact]:
+def _vocabulary_facts(field: str, name: str, report: Report,
+                      words: vocab.Words | None = None) -> list[Fact]:
     vocabulary = vocab.load(name)
     out = []
-    for hit in vocabulary.find(report.text):
+    for hit in vocabulary.find(report.text, words):
         attrs = {k: v for k, v in hit.term.attrs.items()
                  if k in ("country", "kind", "actor_type")}
         out.append(_fact(field, hit.term.id, hit.term.label, report, hit.start, hit.end,
@@ -68,15 +69,15 @@ def _vocabulary_facts(field: str, name: str, report: Report) -> list[Fact]:
     return out
 
 
-def find_places(report: Report) -> list[Fact]:
+def find_places(report: Report, words: vocab.Words | None = None) -> list[Fact]:
     """Countries, regions and places, normalised to ISO codes with coordinates.
 
     A name that only says where an organisation is based ("Osaka-based") is not a place
     of the incident and is skipped.
     """
     hits = []
-    for name in ("places", "regions", "countries"):
-        hits += [(name, h) for h in vocab.load(name).find(report.text)]
+    for name in ("places", "regions", "countries", "demonyms"):
+        hits += [(name, h) for h in vocab.load(name).find(report.text, words)]
     hits.sort(key=lambda nh: (nh[1].start, -(nh[1].end - nh[1].start)))
     facts = []
     last_end = -1
@@ -89,7 +90,7 @@ def find_places(report: Report) -> list[Fact]:
         attrs = hit.term.attrs
         country: str | None
         region: str | None
-        if kind == "countries":
+        if kind in ("countries", "demonyms"):
             country, region = hit.term.id, None
         elif kind == "regions":
             country, region = attrs.get("country"), hit.term.id
@@ -103,7 +104,8 @@ def find_places(report: Report) -> list[Fact]:
         if kind == "places":
             value = f"{region or country}:{hit.term.label}"
         facts.append(_fact("place", value, hit.term.label, report, hit.start, end,
-                           kind={"countries": "country", "regions": "region"}.get(
+                           kind={"countries": "country", "regions": "region",
+                                 "demonyms": "demonym"}.get(
                                kind, attrs.get("kind", "place")),
                            country=country, region=region,
                            lat=attrs.get("lat"), lon=attrs.get("lon")))
@@ -132,8 +134,10 @@ def find_dates_facts(report: Report) -> list[Fact]:
     return facts
 
 
-def find_punishments(report: Report) -> list[Fact]:
-    facts = _vocabulary_facts("punishment", "punishments", report)
+def find_punishments(report: Report, words: vocab.Words | None = None) -> list[Fact]:
+    # prison terms are parsed below, with their years; the vocabulary entry only names them
+    facts = [f for f in _vocabulary_facts("punishment", "punishments", report, words)
+             if f.value != "prison_term"]
     for m in _TERM.finditer(report.text):
         window = report.text[max(0, m.start() - 80):m.end() + 20]
         if not _TERM_CONTEXT.search(window):
@@ -151,17 +155,18 @@ def find_punishments(report: Report) -> list[Fact]:
 
 def extract(report: Report) -> list[Incident]:
     """The incidents a report states (first version: the main one, or none)."""
-    violations = _vocabulary_facts("violation", "violations", report)
-    perpetrators = _vocabulary_facts("perpetrator", "organisations", report)
+    words = vocab.tokens(report.text)
+    violations = _vocabulary_facts("violation", "violations", report, words)
+    perpetrators = _vocabulary_facts("perpetrator", "organisations", report, words)
     if not violations and not perpetrators:
         return []
     facts: list[Fact] = [
         *_first_mentions(violations),
         *_first_mentions(perpetrators),
-        *_first_mentions(_vocabulary_facts("victim", "groups", report)),
-        *_first_mentions(find_places(report)),
-        *find_dates_facts(report),
-        *_first_mentions_by_label(find_punishments(report)),
+        *_first_mentions(_vocabulary_facts("victim", "groups", report, words)),
+        *_first_mentions(find_places(report, words)),
+        *_first_mentions(find_dates_facts(report)),
+        *_first_mentions_by_label(find_punishments(report, words)),
         *find_sources(report),
     ]
     key = json.dumps([(f.field, f.value, f.evidence.start, f.evidence.end) for f in facts])

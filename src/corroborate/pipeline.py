@@ -86,6 +86,7 @@ def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = 
             result.failures.append(exc)
             continue
         done, _errors = _process_all(docs)
+        store.archive_capture(pending, data)  # the kill may have come before its row
         result.reports += _index(store, pending.sha256, done)
         result.resumed += 1
     for item in iter_inputs(names):

@@ -143,7 +143,7 @@ class Store:
                 (report.id, report.capture_sha256, report.locator, report.origin,
                  report.media_type, report.url, report.title, report.published, report.outlet,
                  report.language, report.text, detail, fp.shingles.astype("<u4").tobytes(),
-                 fp.minhash.astype("<u8").tobytes()))
+                 fp.minhash.astype("<u4").tobytes()))
             db.execute("INSERT INTO reports_fts(rowid, title, text) VALUES (?, ?, ?)",
                        (cur.lastrowid, report.title or "", report.text))
             for incident in incidents:
@@ -195,7 +195,7 @@ class Store:
     def fingerprints(self) -> Iterator[Fingerprint]:
         for row in self.db.execute("SELECT id, published, shingles, minhash FROM reports"):
             yield Fingerprint(row["id"], np.frombuffer(row["shingles"], dtype="<u4"),
-                              np.frombuffer(row["minhash"], dtype="<u8"), row["published"])
+                              np.frombuffer(row["minhash"], dtype="<u4"), row["published"])
 
     def report(self, report_id: str) -> Report | None:
         row = self.db.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
@@ -270,12 +270,16 @@ class Store:
         for sha in sorted(archived - set(logged)):
             problems.append(Problem(f"archive/{sha[:2]}/{sha[2:4]}/{sha}",
                                     "has no custody log entry"))
+        indexed = set()
         for row in self.db.execute("SELECT sha256, status FROM captures"):
             if row["sha256"] not in logged:
                 problems.append(Problem(f"capture {row['sha256']}",
                                         "is in the database but not in the custody log"))
-            elif row["status"] == "pending":
-                problems.append(Problem(f"capture {row['sha256']}", "is archived but not yet "
+            elif row["status"] == "indexed":
+                indexed.add(row["sha256"])
+        for sha in logged:
+            if sha not in indexed and sha in archived:
+                problems.append(Problem(f"capture {sha}", "is archived and logged but not yet "
                                         "indexed (an interrupted ingest; the next ingest "
                                         "finishes it)", fatal=False))
         return problems

@@ -1,0 +1,49 @@
+"""Reports written for the tests: varied, unique, in the project's own words."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+PLACES = ["Hyesan", "Musan", "Hoeryong", "Sinuiju", "Chongjin", "Onsong", "Kanggye", "Wonsan"]
+ACTS = ["detained", "questioned", "fined", "sent to a labour training camp",
+        "banished to a mountain village"]
+GROUPS = ["traders", "smugglers", "students", "farmers", "mobile phone users"]
+
+
+def report_text(i: int) -> str:
+    place = PLACES[i % len(PLACES)]
+    act = ACTS[i % len(ACTS)]
+    group = GROUPS[(i // 2) % len(GROUPS)]
+    return (
+        f"date 2019-{1 + i % 12:02d}-{1 + i % 27:02d}\n"
+        f"Police in {place} {act} {3 + i} {group} during an inspection numbered {i}, "
+        f"a source in the city said.\n\n"
+        f"The inspection team number {i * 7 + 1} searched {10 + i} homes and took away "
+        f"{i + 2} radios, according to the source.\n\n"
+        f"Residents of district {i} were told to attend a meeting on the case, the source "
+        f"added, and {i % 5 + 1} officials lost their posts.\n"
+    )
+
+
+def write_good_reports(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"report-{i:03d}.txt"
+        path.write_text(report_text(i), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def write_broken_files(folder: Path) -> dict[str, str]:
+    """Five broken inputs and the word their failure reason must contain."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "photo.txt").write_bytes(bytes(range(256)) * 64)
+    (folder / "cut.html.gz").write_bytes(
+        gzip.compress(b"<html><body><p>" + b"words " * 500 + b"</p></body></html>")[:-30])
+    (folder / "broken.csv").write_bytes(b"date,text\n2020-01-01,\"never closed\n")
+    (folder / "huge.txt").write_bytes(b"a long report. " * 20_000)
+    return {"empty.txt": "empty", "photo.txt": "binary", "cut.html.gz": "truncated",
+            "broken.csv": "CSV", "huge.txt": "limit"}

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from corroborate.cli import main
+
+from .conftest import sample_files
+
+COMMANDS = sorted(main.commands)
+
+
+def test_the_command_set():
+    assert COMMANDS == ["demo", "export", "incidents", "ingest", "init", "search", "show",
+                        "stories", "verify"]
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_is_documented_with_an_example(name):
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert f"corroborate {name}" in result.output or name == "init" and "corroborate init" \
+        in result.output
+
+
+@pytest.mark.parametrize("name", [n for n in COMMANDS if n not in ("init", "demo")])
+def test_collection_commands_take_the_collection_option(name):
+    params = {p.name for p in main.commands[name].params if isinstance(p, click.Option)}
+    assert "collection" in params
+
+
+@pytest.fixture
+def collection(tmp_path):
+    path = tmp_path / "c"
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(path)]).exit_code == 0
+    result = runner.invoke(main, ["ingest", "-q", "-c", str(path),
+                                  *[str(p) for p in sample_files()]])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_collection_defaults_to_the_environment(collection, monkeypatch):
+    monkeypatch.setenv("CORROBORATE_COLLECTION", str(collection))
+    result = CliRunner().invoke(main, ["verify"])
+    assert result.exit_code == 0 and "verified 6 capture(s)" in result.output
+
+
+def test_stories_jsonl_lists_versions(collection):
+    result = CliRunner().invoke(main, ["stories", "-c", str(collection), "--format", "jsonl"])
+    stories = [json.loads(line) for line in result.output.splitlines()]
+    multi = [s for s in stories if len(s["reports"]) == 2]
+    assert len(multi) == 2
+    for story in multi:
+        assert [r["canonical"] for r in story["reports"]] == [True, False]
+        assert set(story["reports"][0]) >= {"id", "origin", "published", "outlet", "canonical"}
+
+
+def test_show_finds_reports_stories_and_incidents(collection):
+    runner = CliRunner()
+    export = runner.invoke(main, ["export", "-c", str(collection)])
+    first = json.loads(export.output.splitlines()[0])
+    for item in (first["incident_id"], first["story_id"], first["report_id"]):
+        result = runner.invoke(main, ["show", "-c", str(collection), item])
+        assert result.exit_code == 0, result.output
+        assert "“" in result.output
+    missing = runner.invoke(main, ["show", "-c", str(collection), "i-nothere"])
+    assert missing.exit_code == 1 and "no incident" in missing.output
+
+
+def test_search_and_a_bad_query(collection):
+    runner = CliRunner()
+    found = runner.invoke(main, ["search", "-c", str(collection), "kyohwaso"])
+    assert found.exit_code == 0 and "r-" in found.output
+    bad = runner.invoke(main, ["search", "-c", str(collection), '"open'])
+    assert bad.exit_code == 1 and "bad search query" in bad.output
+
+
+def test_verify_fails_naming_what(collection):
+    log = collection / "custody.log"
+    lines = log.read_text().splitlines()
+    lines[0] = lines[0].replace('"size": ', '"size": 1')
+    log.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(main, ["verify", "-c", str(collection)])
+    assert result.exit_code == 1
+    assert "custody.log line 1" in result.output
+
+
+def test_no_collection_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(main, ["incidents", "-c", str(tmp_path)])
+    assert result.exit_code == 1 and "corroborate init" in result.output
+
+
+def test_demo_prints_the_sample_story_and_incidents_with_quotes(tmp_path):
+    result = CliRunner().invoke(main, ["demo", "-q", "-c", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    assert "Kim Jong Un Widens Phone Crackdown" in result.output
+    assert "2 version(s)" in result.output
+    assert "kp_mss" in result.output and "“Ministry of State Security”" in result.output

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from corroborate.export import CSV_COLUMNS, write_csv, write_jsonl
+from corroborate.pipeline import ingest
+
+from .conftest import sample_files
+
+DOC = Path(__file__).parents[1] / "docs" / "export.md"
+TOP_KEYS = ["export_version", "incident_id", "story_id", "report_id", "story_published",
+            "origins", "when", "violations", "perpetrators", "victims", "places", "dates",
+            "punishments", "sources"]
+
+
+@pytest.fixture
+def filled(store):
+    assert ingest(store, [str(p) for p in sample_files()]).ok
+    return store
+
+
+def _records(store):
+    out = io.StringIO()
+    count = write_jsonl(store, out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(records) == count
+    return records
+
+
+def test_jsonl_is_one_object_per_incident_in_the_pinned_format(filled):
+    records = _records(filled)
+    assert len(records) == len({r["incident_id"] for r in records}) >= 4
+    for record in records:
+        assert list(record) == TOP_KEYS
+        assert record["export_version"] == 1
+        for key in TOP_KEYS[7:]:
+            for fact in record[key]:
+                assert {"value", "label", "evidence", "supported_by"} <= set(fact)
+                ev = fact["evidence"]
+                assert set(ev) == {"report_id", "start", "end", "quote"}
+                report = filled.report(ev["report_id"])
+                assert report.text[ev["start"]:ev["end"]] == ev["quote"]
+
+
+def test_every_exported_key_is_documented():
+    doc = DOC.read_text()
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", doc, re.M))
+    assert set(TOP_KEYS) <= documented
+    assert {"value", "label", "evidence", "supported_by", "quote", "precision"} <= documented
+    assert set(CSV_COLUMNS) <= documented
+
+
+def test_csv_has_one_row_per_fact(filled):
+    out = io.StringIO()
+    write_csv(filled, out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    facts = sum(len(r[k]) for r in _records(filled) for k in TOP_KEYS[7:])
+    assert len(rows) == facts
+    assert list(rows[0]) == CSV_COLUMNS

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+import pytest
+
+from corroborate.errors import CollectionError
+from corroborate.pipeline import ingest
+from corroborate.store import Store
+from corroborate.store.schema import MIGRATIONS
+
+from .conftest import sample_files
+
+
+@pytest.fixture
+def filled(store):
+    result = ingest(store, [str(p) for p in sample_files()])
+    assert result.ok, result.failures
+    return store
+
+
+def _problems(store):
+    return [str(p) for p in store.verify() if p.fatal]
+
+
+def test_untouched_collection_verifies(filled):
+    assert _problems(filled) == []
+    assert filled.counts()["captures"] == len(sample_files())
+
+
+def test_one_changed_byte_in_an_archived_file_is_named(filled):
+    sha = next(iter(filled.archive))
+    path = filled.archive.path(sha)
+    os.chmod(path, 0o644)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    problems = _problems(filled)
+    assert len(problems) == 1
+    assert sha in problems[0] and "altered" in problems[0]
+
+
+def test_a_missing_archive_file_is_named(filled):
+    sha = next(iter(filled.archive))
+    os.remove(filled.archive.path(sha))
+    problems = _problems(filled)
+    assert any(sha in p and "missing" in p for p in problems)
+
+
+def test_a_changed_log_line_is_named(filled):
+    log = filled.root / "custody.log"
+    lines = log.read_text().splitlines()
+    entry = json.loads(lines[2])
+    entry["origin"] = "somewhere/else.txt"
+    lines[2] = json.dumps(entry, sort_keys=True)
+    log.write_text("\n".join(lines) + "\n")
+    problems = _problems(filled)
+    assert problems == ["custody.log line 3: was altered: its hash does not match its content"]
+
+
+def test_a_rehashed_forged_line_still_breaks_the_chain(filled):
+    from corroborate.store.archive import entry_hash
+
+    log = filled.root / "custody.log"
+    lines = log.read_text().splitlines()
+    entry = json.loads(lines[1])
+    entry["captured_at"] = "2001-01-01T00:00:00+00:00"
+    entry["hash"] = entry_hash(entry)
+    lines[1] = json.dumps(entry, sort_keys=True)
+    log.write_text("\n".join(lines) + "\n")
+    problems = _problems(filled)
+    assert any(p.startswith("custody.log line 3: breaks the chain") for p in problems)
+
+
+def test_reordered_log_lines_are_named(filled):
+    log = filled.root / "custody.log"
+    lines = log.read_text().splitlines()
+    lines[0], lines[1] = lines[1], lines[0]
+    log.write_text("\n".join(lines) + "\n")
+    problems = _problems(filled)
+    assert any(p.startswith("custody.log line 1: is out of order") for p in problems)
+
+
+def test_an_extra_file_in_the_archive_is_named(filled):
+    filled.archive.put("ab" * 32, b"smuggled in")
+    assert any("has no custody log entry" in p for p in _problems(filled))
+
+
+def test_ingesting_the_same_inputs_twice_changes_nothing(filled):
+    db = filled.root / "corroborate.sqlite"
+    before = (filled.counts(), (filled.root / "custody.log").read_bytes(),
+              sorted(filled.archive))
+    result = ingest(filled, [str(p) for p in sample_files()])
+    assert result.captures == [] and result.reports == 0
+    assert len(result.unchanged) == len(sample_files())
+    after = (filled.counts(), (filled.root / "custody.log").read_bytes(),
+             sorted(filled.archive))
+    assert before == after
+    assert db.exists()
+
+
+def test_archived_bytes_are_exact_and_read_only(filled, samples):
+    import hashlib
+
+    data = (samples / "seed-story-record.txt").read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    assert filled.archive.read(sha) == data
+    assert not os.access(filled.archive.path(sha), os.W_OK) or os.geteuid() == 0
+    assert oct(filled.archive.path(sha).stat().st_mode)[-3:] == "444"
+
+
+def test_full_text_search(filled):
+    hits = filled.search('"political prison camp"')
+    assert hits and all(h["id"].startswith("r-") for h in hits)
+    assert "[" in hits[0]["snippet"]
+    assert filled.search("nonexistentword") == []
+    with pytest.raises(CollectionError):
+        filled.search('"unbalanced')
+
+
+def test_schema_is_versioned_and_a_newer_one_is_refused(tmp_path):
+    s = Store.init(tmp_path / "c")
+    assert s.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    s.close()
+    raw = sqlite3.connect(tmp_path / "c" / "corroborate.sqlite")
+    raw.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    raw.close()
+    with pytest.raises(CollectionError, match="newer"):
+        Store.open(tmp_path / "c")
+
+
+def test_opening_a_folder_that_is_not_a_collection(tmp_path):
+    with pytest.raises(CollectionError, match="corroborate init"):
+        Store.open(tmp_path)
+    Store.init(tmp_path / "c").close()
+    with pytest.raises(CollectionError, match="already"):
+        Store.init(tmp_path / "c")

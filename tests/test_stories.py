@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from corroborate.capture import capture_bytes
+from corroborate.pipeline import process
+from corroborate.stories import cluster, compare_versions, fingerprint, overlap
+
+from .conftest import sample_files
+
+
+def _fingerprints():
+    out = {}
+    for path in sample_files():
+        _, docs, _ = capture_bytes(str(path), path.read_bytes())
+        for doc in docs:
+            report, fp, _ = process(doc)
+            out[report.id] = (path.name, report, fp)
+    return out
+
+
+def test_versions_of_one_story_group_and_the_fullest_is_canonical():
+    prints = _fingerprints()
+    stories = cluster(fp for _, _, fp in prints.values())
+    by_file = {}
+    for story in stories:
+        for m in story.members:
+            by_file[prints[m.report_id][0]] = (story, m)
+    web_story, web = by_file["seed-story-web-page.txt"]
+    rec_story, rec = by_file["seed-story-record.txt"]
+    assert web_story.id == rec_story.id and web.canonical and not rec.canonical
+    assert rec.containment > 0.95 and rec.jaccard < 0.8
+    trial, orig = by_file["hyesan-public-trial.html"]
+    repost_story, repost = by_file["hyesan-public-trial-repost.html"]
+    assert trial.id == repost_story.id
+    # the six unrelated-story inputs make four stories: seed, trial, and the records
+    multi = [s for s in stories if len(s.members) > 1]
+    assert len(multi) == 2
+    assert len(stories) == len(prints) - 2
+
+
+def test_story_ids_do_not_depend_on_order():
+    prints = [fp for _, _, fp in _fingerprints().values()]
+    assert [s.id for s in cluster(prints)] == [s.id for s in cluster(reversed(prints))]
+
+
+def test_unrelated_reports_stay_apart_and_short_teasers_join_nothing():
+    a = fingerprint("r-a", "Border guards shot a man crossing the river near Musan at night "
+                    "while soldiers watched from the bank and residents were told to stay in.")
+    b = fingerprint("r-b", "Students in South Pyongan were sent to build apartments for two "
+                    "months and families who refused had to pay fines to school officials.")
+    teaser = fingerprint("r-c", "Border guards shot a man crossing the river")
+    assert len(cluster([a, b, teaser])) == 3
+    assert overlap(a.shingles, b.shingles)[0] == 0.0
+
+
+def test_compare_versions_names_added_and_missing_paragraphs():
+    adds, lacks = compare_versions("One para.\n\nTwo para.\n\nThree para.",
+                                   "Credit line.\n\nOne para.\n\nTwo para.")
+    assert adds == ("Credit line.",)
+    assert lacks == ("Three para.",)
