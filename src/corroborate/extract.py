@@ -57,11 +57,14 @@ def _first_mentions(facts: Iterable[Fact]) -> list[Fact]:
             for k, f in seen.items()]
 
 
-def _vocabulary_facts(field: str, name: str, report: Report,
-                      words: vocab.Words | None = None) -> list[Fact]:
-    vocabulary = vocab.load(name)
+# what makes a report an incident report; the rest is looked for only where these are found
+_GATE = ("violations", "organisations")
+_DETAIL = ("groups", "punishments", "places", "regions", "countries", "demonyms")
+
+
+def _vocabulary_facts(field: str, report: Report, hits: list[vocab.Hit]) -> list[Fact]:
     out = []
-    for hit in vocabulary.find(report.text, words):
+    for hit in hits:
         attrs = {k: v for k, v in hit.term.attrs.items()
                  if k in ("country", "kind", "actor_type")}
         out.append(_fact(field, hit.term.id, hit.term.label, report, hit.start, hit.end,
@@ -69,15 +72,15 @@ def _vocabulary_facts(field: str, name: str, report: Report,
     return out
 
 
-def find_places(report: Report, words: vocab.Words | None = None) -> list[Fact]:
+def find_places(report: Report, found: dict[str, list[vocab.Hit]] | None = None) -> list[Fact]:
     """Countries, regions and places, normalised to ISO codes with coordinates.
 
     A name that only says where an organisation is based ("Osaka-based") is not a place
     of the incident and is skipped.
     """
-    hits = []
-    for name in ("places", "regions", "countries", "demonyms"):
-        hits += [(name, h) for h in vocab.load(name).find(report.text, words)]
+    names = ("places", "regions", "countries", "demonyms")
+    found = found or vocab.find_all(report.text, names)
+    hits = [(name, h) for name in names for h in found[name]]
     hits.sort(key=lambda nh: (nh[1].start, -(nh[1].end - nh[1].start)))
     facts = []
     last_end = -1
@@ -134,9 +137,11 @@ def find_dates_facts(report: Report) -> list[Fact]:
     return facts
 
 
-def find_punishments(report: Report, words: vocab.Words | None = None) -> list[Fact]:
+def find_punishments(report: Report, hits: list[vocab.Hit] | None = None) -> list[Fact]:
+    if hits is None:
+        hits = vocab.load("punishments").find(report.text)
     # prison terms are parsed below, with their years; the vocabulary entry only names them
-    facts = [f for f in _vocabulary_facts("punishment", "punishments", report, words)
+    facts = [f for f in _vocabulary_facts("punishment", report, hits)
              if f.value != "prison_term"]
     for m in _TERM.finditer(report.text):
         window = report.text[max(0, m.start() - 80):m.end() + 20]
@@ -156,17 +161,19 @@ def find_punishments(report: Report, words: vocab.Words | None = None) -> list[F
 def extract(report: Report) -> list[Incident]:
     """The incidents a report states (first version: the main one, or none)."""
     words = vocab.tokens(report.text)
-    violations = _vocabulary_facts("violation", "violations", report, words)
-    perpetrators = _vocabulary_facts("perpetrator", "organisations", report, words)
+    found = vocab.find_all(report.text, _GATE, words)
+    violations = _vocabulary_facts("violation", report, found["violations"])
+    perpetrators = _vocabulary_facts("perpetrator", report, found["organisations"])
     if not violations and not perpetrators:
         return []
+    found.update(vocab.find_all(report.text, _DETAIL, words))
     facts: list[Fact] = [
         *_first_mentions(violations),
         *_first_mentions(perpetrators),
-        *_first_mentions(_vocabulary_facts("victim", "groups", report, words)),
-        *_first_mentions(find_places(report, words)),
+        *_first_mentions(_vocabulary_facts("victim", report, found["groups"])),
+        *_first_mentions(find_places(report, found)),
         *_first_mentions(find_dates_facts(report)),
-        *_first_mentions_by_label(find_punishments(report, words)),
+        *_first_mentions_by_label(find_punishments(report, found["punishments"])),
         *find_sources(report),
     ]
     key = json.dumps([(f.field, f.value, f.evidence.start, f.evidence.end) for f in facts])

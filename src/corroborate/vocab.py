@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Hit", "Term", "Vocabulary", "Words", "load", "normalise", "tokens"]
+__all__ = ["Hit", "Term", "Vocabulary", "Words", "find_all", "load", "normalise", "tokens"]
 
 Words = list[tuple[int, int, str]]
 
@@ -110,24 +110,36 @@ class Vocabulary:
             return self.terms[phrase]
         return self._by_key.get(phrase_key(phrase))
 
+    def match_at(self, text: str, toks: Words, i: int) -> Hit | None:
+        """The longest alias that begins at word ``i``, if any."""
+        longest = self._longest.get(toks[i][2], 0)
+        for n in range(min(longest, len(toks) - i), 0, -1):
+            key: list[str] = [toks[i][2]]
+            for j in range(i + 1, i + n):
+                key += (_gap(text[toks[j - 1][1]:toks[j][0]]), toks[j][2])
+            term = self._by_key.get(tuple(key))
+            if term is not None:
+                start, end = toks[i][0], toks[i + n - 1][1]
+                return Hit(term, start, end, text[start:end], "alias")
+        return None
+
     def _find_aliases(self, text: str, toks: Words) -> list[Hit]:
         hits: list[Hit] = []
-        i = 0
-        while i < len(toks):
-            longest = self._longest.get(toks[i][2], 0)
-            matched = 0
-            for n in range(min(longest, len(toks) - i), 0, -1):
-                key: list[str] = [toks[i][2]]
-                for j in range(i + 1, i + n):
-                    key += (_gap(text[toks[j - 1][1]:toks[j][0]]), toks[j][2])
-                term = self._by_key.get(tuple(key))
-                if term is not None:
-                    start, end = toks[i][0], toks[i + n - 1][1]
-                    hits.append(Hit(term, start, end, text[start:end], "alias"))
-                    matched = n
-                    break
-            i += matched or 1
+        reach = 0
+        for i, (start, _, word) in enumerate(toks):
+            if start < reach or word not in self._longest:
+                continue
+            hit = self.match_at(text, toks, i)
+            if hit is not None:
+                hits.append(hit)
+                reach = hit.end
         return hits
+
+    def first_words(self) -> Iterator[str]:
+        return iter(self._longest)
+
+    def find_patterns(self, text: str) -> list[Hit]:
+        return self._patterns.find(text)
 
     def find(self, text: str, words: Words | None = None) -> list[Hit]:
         """Every alias or pattern match in ``text``, in order, overlaps resolved longest first.
@@ -143,68 +155,61 @@ class Vocabulary:
 _WORD_START = re.compile(r"\b\w")
 
 
-class _PatternIndex:
-    """Regex patterns indexed by the characters they can start with.
+_PREFIX = 3
 
-    Trying a hundred patterns at every position of a text costs ~20 ms for a news article;
-    trying, at each word start, only the union of patterns that can begin with its first
-    letter costs ~2 ms. Patterns that do not begin at a word (no leading ``\b``), or whose
-    first characters cannot be worked out, are scanned the ordinary way.
+
+class _PatternIndex:
+    """Regex patterns indexed by the first three characters their matches can begin with.
+
+    Trying a hundred patterns at every position of a news article costs ~20 ms; trying, at
+    each word start, only the patterns that can begin with its first three letters costs
+    a tenth of that. Patterns without a leading ``\\b``, or whose beginnings cannot be
+    worked out (``\\d+``), are scanned the ordinary way.
     """
 
     def __init__(self, patterns: list[tuple[Term, str]]) -> None:
         self.terms = [term for term, _ in patterns]
-        by_char: dict[str, list[str]] = {}
+        by_prefix: dict[str, set[int]] = {}
         anywhere: list[str] = []
         for index, (_, pattern) in enumerate(patterns):
-            group = f"(?P<p{index}>{pattern})"
-            chars = _first_chars(pattern) if pattern.startswith(r"\b") else None
-            if chars is None:
-                anywhere.append(group)
+            found = _prefixes(pattern) if pattern.startswith(r"\b") else None
+            if found is None:
+                anywhere.append(f"(?P<p{index}>{pattern})")
                 continue
-            for char in chars:
-                by_char.setdefault(char, []).append(group)
-        try:
-            self.by_char = {c: re.compile("|".join(g), re.IGNORECASE)
-                            for c, g in by_char.items()}
-        except re.error:
-            for _, pattern in patterns:
-                re.compile(pattern)  # raises, naming the bad pattern
-            raise
+            for prefix in found:
+                by_prefix.setdefault(prefix, set()).add(index)
+        # a whole match shorter than the prefix ("UN") is also tried under the longer keys
+        # that begin with it
+        shorts = [k for k in by_prefix if len(k) < _PREFIX]
+        for key in by_prefix:
+            for short in shorts:
+                if len(short) < len(key) and key.startswith(short):
+                    by_prefix[key] |= by_prefix[short]
+        unions: dict[tuple[int, ...], re.Pattern[str]] = {}
+        self.by_prefix: dict[str, re.Pattern[str]] = {}
+        for key, members in by_prefix.items():
+            group = tuple(sorted(members))
+            if group not in unions:
+                unions[group] = re.compile("|".join(
+                    f"(?P<p{i}>{patterns[i][1]})" for i in group), re.IGNORECASE)
+            self.by_prefix[key] = unions[group]
         self.anywhere = re.compile("|".join(anywhere), re.IGNORECASE) if anywhere else None
 
     def _hit(self, m: re.Match[str]) -> Hit:
         term = self.terms[int((m.lastgroup or "p0")[1:])]
         return Hit(term, m.start(), m.end(), m.group(0), "pattern")
 
-    def _find_aliases(self, text: str, toks: Words) -> list[Hit]:
-        hits: list[Hit] = []
-        i = 0
-        while i < len(toks):
-            longest = self._longest.get(toks[i][2], 0)
-            matched = 0
-            for n in range(min(longest, len(toks) - i), 0, -1):
-                key: list[str] = [toks[i][2]]
-                for j in range(i + 1, i + n):
-                    key += (_gap(text[toks[j - 1][1]:toks[j][0]]), toks[j][2])
-                term = self._by_key.get(tuple(key))
-                if term is not None:
-                    start, end = toks[i][0], toks[i + n - 1][1]
-                    hits.append(Hit(term, start, end, text[start:end], "alias"))
-                    matched = n
-                    break
-            i += matched or 1
-        return hits
-
     def find(self, text: str) -> list[Hit]:
         hits: list[Hit] = []
-        if self.by_char:
+        if self.by_prefix:
             reach = 0
+            lookup = self.by_prefix.get
             for w in _WORD_START.finditer(text):
                 start = w.start()
                 if start < reach:
                     continue
-                regex = self.by_char.get(text[start].lower())
+                head = text[start:start + _PREFIX].lower()
+                regex = lookup(head) or lookup(head[:2]) or lookup(head[:1])
                 m = regex.match(text, start) if regex is not None else None
                 if m is not None and m.end() > start:
                     hits.append(self._hit(m))
@@ -214,60 +219,109 @@ class _PatternIndex:
         return hits
 
 
-def _first_chars(pattern: str) -> set[str] | None:
-    """The lower-case characters a match can begin with, or None if that is not clear."""
+class _Unknown(Exception):
+    """The beginning of a pattern cannot be enumerated."""
+
+
+def _prefixes(pattern: str, length: int = _PREFIX, cap: int = 2000) -> set[str] | None:
+    """The lower-case strings of ``length`` characters a match can begin with (shorter where
+    the whole match is shorter), or None where they cannot be enumerated."""
     from re import _constants as c  # type: ignore[attr-defined]
     from re import _parser  # type: ignore[attr-defined]
 
-    def seq(items: list[Any]) -> tuple[set[str] | None, bool]:
-        chars: set[str] = set()
-        for op, av in items:
-            found, nullable = one(op, av)
-            if found is None:
-                return None, False
-            chars |= found
-            if not nullable:
-                return chars, False
-        return chars, True
+    found: set[str] = set()
+    steps = [0]
 
-    def one(op: Any, av: Any) -> tuple[set[str] | None, bool]:
+    def expand(items: list[Any], prefix: str) -> None:
+        steps[0] += 1
+        if steps[0] > 50_000 or len(found) > cap:
+            raise _Unknown
+        if len(prefix) >= length or not items:
+            found.add(prefix[:length])
+            return
+        (op, av), rest = items[0], items[1:]
         if op is c.LITERAL:
-            return {chr(av).lower()}, False
-        if op is c.IN:
-            out: set[str] = set()
-            for o, a in av:
-                if o is c.LITERAL:
-                    out.add(chr(a).lower())
-                elif o is c.RANGE and a[1] - a[0] < 300:
-                    out |= {chr(x).lower() for x in range(a[0], a[1] + 1)}
-                else:
-                    return None, False
-            return out, False
-        if op is c.SUBPATTERN:
-            return seq(list(av[3]))
-        if op is c.BRANCH:
-            out, nullable = set(), False
+            expand(rest, prefix + chr(av).lower())
+        elif op is c.IN:
+            for char in _charset(av, c):
+                expand(rest, prefix + char)
+        elif op is c.SUBPATTERN:
+            expand(list(av[3]) + rest, prefix)
+        elif op is c.BRANCH:
             for alternative in av[1]:
-                found, n = seq(list(alternative))
-                if found is None:
-                    return None, False
-                out |= found
-                nullable |= n
-            return out, nullable
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
-            found, n = seq(list(av[2]))
-            return (None, False) if found is None else (found, n or av[0] == 0)
-        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            return set(), True
-        return None, False
+                expand(list(alternative) + rest, prefix)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, high, sub = av
+            for times in range(low, min(high, length) + 1):
+                expand(list(sub) * times + rest, prefix)
+        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            expand(rest, prefix)  # ignoring an assertion only widens the set
+        else:
+            raise _Unknown
 
-    chars, nullable = seq(list(_parser.parse(pattern, re.IGNORECASE)))
-    return None if nullable or not chars else chars
+    try:
+        expand(list(_parser.parse(pattern, re.IGNORECASE)), "")
+    except _Unknown:
+        return None
+    return found if found and "" not in found else None
+
+
+def _charset(av: Any, c: Any) -> set[str]:
+    chars: set[str] = set()
+    for op, arg in av:
+        if op is c.LITERAL:
+            chars.add(chr(arg).lower())
+        elif op is c.RANGE and arg[1] - arg[0] < 300:
+            chars |= {chr(x).lower() for x in range(arg[0], arg[1] + 1)}
+        else:
+            raise _Unknown
+    return chars
 
 
 def tokens(text: str) -> Words:
     """(start, end, normalised word) of every word of a text."""
-    return [(m.start(), m.end(), _norm_word(m.group(0))) for m in _TOKEN.finditer(text)]
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        low = word.lower()
+        # most words are plain ASCII letters: skip the Unicode normalisation for them
+        out.append((m.start(), m.end(), low if low.isascii() and low.isalnum()
+                    else _norm_word(word)))
+    return out
+
+
+def find_all(text: str, names: tuple[str, ...],
+             words: Words | None = None) -> dict[str, list[Hit]]:
+    """Hits of several vocabularies in one pass over the text's words.
+
+    Equivalent to ``load(name).find(text)`` for each name, but each word is looked up once
+    in a merged index of the words that begin some alias of some vocabulary.
+    """
+    vocabularies = [load(name) for name in names]
+    index = _merged_index(names)
+    toks = tokens(text) if words is None else words
+    hits: dict[str, list[Hit]] = {name: [] for name in names}
+    reach = [0] * len(names)
+    for i, (start, _, word) in enumerate(toks):
+        for v in index.get(word, ()):
+            if start < reach[v]:
+                continue
+            hit = vocabularies[v].match_at(text, toks, i)
+            if hit is not None:
+                hits[names[v]].append(hit)
+                reach[v] = hit.end
+    for v, name in enumerate(names):
+        hits[name] = _without_overlaps(hits[name] + vocabularies[v].find_patterns(text))
+    return hits
+
+
+@cache
+def _merged_index(names: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    index: dict[str, list[int]] = {}
+    for v, name in enumerate(names):
+        for word in load(name).first_words():
+            index.setdefault(word, []).append(v)
+    return {word: tuple(vs) for word, vs in index.items()}
 
 
 def _without_overlaps(hits: list[Hit]) -> list[Hit]:

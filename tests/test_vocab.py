@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from corroborate import vocab
+from corroborate.vocab import _without_overlaps, find_all, load
+
+from .conftest import sample_files
+
+REQUIRED_VIOLATIONS = [
+    "arbitrary_detention", "enforced_disappearance", "killing", "torture", "surveillance",
+    "coerced_informing", "collective_punishment", "restriction_of_communication",
+    "restriction_of_movement", "forced_labour", "banishment", "extortion", "sexual_violence",
+    "other"]
+NAMES = ("violations", "organisations", "groups", "punishments", "outlets", "places",
+         "regions", "countries", "demonyms")
+
+
+def test_the_required_violation_types_are_in_the_vocabulary():
+    ids = [t.id for t in load("violations")]
+    assert [i for i in ids if i in REQUIRED_VIOLATIONS] == REQUIRED_VIOLATIONS
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_vocabulary_ids_are_unique(name):
+    ids = [t.id for t in load(name)]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_north_korean_province_has_its_iso_code():
+    regions = {t.id for t in load("regions") if t.attrs.get("country") == "KP"}
+    assert {f"KP-{n:02d}" for n in (*range(1, 11), 13, 14, 15)} <= regions
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("agents of the State-Security Department came", "kp_mss"),
+    ("the bowibu questioned them", "kp_mss"),
+    ("the Ministry of Peoples Security said", "kp_mps"),
+    ("officers of the Ministry of People’s Security", "kp_mps"),
+    ("MSS agents", "kp_mss"),
+])
+def test_organisation_aliases(text, term):
+    assert [h.term.id for h in load("organisations").find(text)] == [term]
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("in North Hamkyung province", "KP-09"), ("in North Hamgyŏng", "KP-09"),
+    ("in Ryanggang", "KP-10"), ("in Yanggang", "KP-10"), ("in Yangkang", "KP-10"),
+])
+def test_region_spellings(text, code):
+    assert [h.term.id for h in load("regions").find(text)] == [code]
+
+
+def test_punctuation_between_words_must_match_the_alias():
+    countries = load("countries")
+    assert [h.term.id for h in countries.find("sent back to N. Korea")] == ["KP"]
+    assert countries.find("Ministry of South, Korea") == []
+
+
+def test_lookup_by_id_label_or_alias():
+    organisations = load("organisations")
+    assert organisations.lookup("bowibu") is organisations.lookup("kp_mss")
+    assert organisations.lookup("no such agency") is None
+
+
+def _naive(name: str, text: str) -> list[tuple[str, int, int]]:
+    """Every pattern on its own over the whole text: the slow, obvious reference."""
+    entries = yaml.safe_load(
+        (vocab.resources.files("corroborate.data") / f"{name}.yaml").read_text())[name]
+    v = load(name)
+    hits = [vocab.Hit(v.terms[e["id"]], m.start(), m.end(), m.group(0), "pattern")
+            for e in entries for p in e.get("patterns") or []
+            for m in re.finditer(p, text, re.IGNORECASE) if m.end() > m.start()]
+    return [(h.term.id, h.start, h.end) for h in _without_overlaps(hits)]
+
+
+@pytest.mark.parametrize("name", ["violations", "groups", "punishments"])
+def test_the_pattern_index_finds_what_scanning_every_pattern_finds(name):
+    texts = [p.read_text(encoding="utf-8") for p in sample_files()]
+    texts.append("They were ARRESTED, then sent to a Kyohwaso; 3 were shot dead. "
+                 "Guards beat detainees. Relatives were banished to remote villages.")
+    found = 0
+    for text in texts:
+        indexed = [(h.term.id, h.start, h.end)
+                   for h in _without_overlaps(load(name).find_patterns(text))]
+        assert indexed == _naive(name, text)
+        found += len(indexed)
+    assert found > 3
+
+
+def test_find_all_equals_finding_one_vocabulary_at_a_time():
+    for path in sample_files():
+        text = path.read_text(encoding="utf-8")
+        together = find_all(text, NAMES)
+        for name in NAMES:
+            alone = load(name).find(text)
+            assert [(h.term.id, h.start) for h in together[name]] == \
+                [(h.term.id, h.start) for h in alone]
