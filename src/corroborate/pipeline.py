@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .capture import CaptureOptions, capture_bytes, iter_inputs, read_input
 from .clean import clean
@@ -136,7 +136,6 @@ def refresh_stories(store: Store) -> None:
                 members.append(member)
                 continue
             adds, lacks = compare_versions(canonical.text, other.text)
-            members.append(type(member)(member.report_id, member.canonical, member.containment,
-                                        member.jaccard, adds, lacks))
-        compared.append(type(story)(story.id, story.canonical_report_id, tuple(members)))
+            members.append(replace(member, adds=adds, lacks=lacks))
+        compared.append(replace(story, members=tuple(members)))
     store.replace_stories(compared)
