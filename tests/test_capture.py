@@ -23,7 +23,7 @@ HTML = (b"<!doctype html><html lang='en'><head><title>Camp report</title></head>
 
 
 def test_capture_hashes_exact_bytes_and_records_custody_fields():
-    data = "date 2020-01-02\nA report about arrests.\n".encode()
+    data = b"date 2020-01-02\nA report about arrests.\n"
     capture, docs, errors = capture_bytes("in/report.txt", data)
     assert capture.sha256 == hashlib.sha256(data).hexdigest()
     assert capture.size == len(data)
@@ -53,6 +53,7 @@ def test_jsonl_records_keep_good_lines_and_report_bad_ones():
     assert docs[1].url == "https://example.org/2"
     assert sorted(e.origin for e in errors) == ["records.jsonl:line:2", "records.jsonl:line:3"]
     assert len({d.report_id for d in docs}) == 2
+    assert {d.capture_sha256 for d in docs} == {capture.sha256}
 
 
 def test_csv_with_custom_text_field():

@@ -11,7 +11,7 @@ def _clean_file(path):
 
 
 def test_web_page_copy_loses_its_furniture_by_shape(samples):
-    doc, report = _clean_file(samples / "seed-story-web-page.txt")
+    _, report = _clean_file(samples / "seed-story-web-page.txt")
     assert report.title == ("Kim Jong Un Widens Phone Crackdown to Relatives of Defectors "
                             "in South Korea")
     for furniture in ("Email this story", "Share on social media", "Print this page",

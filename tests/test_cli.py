@@ -23,8 +23,8 @@ def test_every_command_is_documented_with_an_example(name):
     result = CliRunner().invoke(main, [name, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
-    assert f"corroborate {name}" in result.output or name == "init" and "corroborate init" \
-        in result.output
+    assert f"corroborate {name}" in result.output or (name == "init" and "corroborate init" \
+        in result.output)
 
 
 @pytest.mark.parametrize("name", [n for n in COMMANDS if n not in ("init", "demo")])

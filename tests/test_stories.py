@@ -31,6 +31,11 @@ def test_versions_of_one_story_group_and_the_fullest_is_canonical():
     trial, orig = by_file["hyesan-public-trial.html"]
     repost_story, repost = by_file["hyesan-public-trial-repost.html"]
     assert trial.id == repost_story.id
+    assert orig.canonical and not repost.canonical
+    adds, lacks = compare_versions(prints[orig.report_id][1].text,
+                                   prints[repost.report_id][1].text)
+    assert adds == ("This article first appeared in Daily NK.",)
+    assert len(lacks) >= 1  # the original's last paragraph
     # the six unrelated-story inputs make four stories: seed, trial, and the records
     multi = [s for s in stories if len(s.members) > 1]
     assert len(multi) == 2
@@ -57,3 +62,25 @@ def test_compare_versions_names_added_and_missing_paragraphs():
                                    "Credit line.\n\nOne para.\n\nTwo para.")
     assert adds == ("Credit line.",)
     assert lacks == ("Three para.",)
+
+
+BODY = ("Border guards in Musan county fired on a man crossing the river at night. "
+        "Soldiers were ordered to shoot anyone approaching the bank without a permit. "
+        "Residents were told at a meeting that the order came from the capital. "
+        "A source said the man's family was later questioned by security agents. "
+        "Traders in the city said the market was closed for three days afterwards.")
+
+
+def test_the_canonical_version_is_the_fullest_corroborated_one():
+    original = fingerprint("r-1", BODY)
+    repost = fingerprint("r-2", BODY)
+    credited = fingerprint("r-3", "This report first ran on another site and is reprinted "
+                           "here in full with the kind permission of its editors, who hold "
+                           "the copyright. " + BODY.rsplit(". ", 1)[0] + ".")
+    assert len(credited.shingles) > len(original.shingles)  # longer, but not fuller
+    truncated = fingerprint("r-4", BODY.split(". ")[0] + ". " + BODY.split(". ")[1] + ".")
+    [story] = cluster([credited, truncated, original, repost])
+    assert story.canonical_report_id == "r-1"  # not the repost with a credit line added
+    # with two versions, one holding the other, the longer one is canonical
+    [pair] = cluster([truncated, credited])
+    assert pair.canonical_report_id == "r-3"

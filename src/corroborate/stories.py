@@ -10,10 +10,16 @@ checked exactly on the shingle sets and joined when
 * containment >= 0.8 of the smaller version in the larger one (truncations, excerpts),
   provided the smaller one has at least 20 shingles (so a one-line teaser joins nothing).
 
-Pairs join transitively (union-find). The canonical version is the one with the most
-shingles (ties: the earliest publication date, then the smallest id). A story's id is
-derived from the smallest report id among its members, so it does not depend on the order
-in which reports arrived.
+Pairs join transitively (union-find). The canonical version is the fullest one, counting
+the text that another version corroborates: the version with most shingles also found in
+some other version, then the one with most shingles, then the earliest publication date,
+then the smallest id. So a complete article beats its truncated record (they tie on shared
+text, the article is longer), but a repost that adds a credit line and drops a paragraph
+does not beat the original, nor does a revision that inserts one unconfirmed sentence.
+(Measured on synthetic versions of 181 public articles, ``benchmarks/story_clustering.py``:
+this rule picks the original in 99 % of stories, the longest version in 44 %.) A story's id
+is derived from the smallest report id among its members, so it does not depend on the
+order in which reports arrived.
 """
 
 from __future__ import annotations
@@ -142,9 +148,19 @@ def cluster(fingerprints: Iterable[Fingerprint]) -> list[Story]:
                   key=lambda s: s.id)
 
 
+def _corroborated(fp: Fingerprint, members: Sequence[Fingerprint]) -> int:
+    """How many of a version's shingles some other version of the story also has."""
+    others = [m.shingles for m in members if m is not fp]
+    if not others:
+        return len(fp.shingles)
+    return int(np.isin(fp.shingles, np.unique(np.concatenate(others)),
+                       assume_unique=True).sum())
+
+
 def _story(members: Sequence[Fingerprint]) -> Story:
-    canonical = min(members, key=lambda fp: (-len(fp.shingles), fp.published or "9999",
-                                             fp.report_id))
+    corroborated = {fp.report_id: _corroborated(fp, members) for fp in members}
+    canonical = min(members, key=lambda fp: (-corroborated[fp.report_id], -len(fp.shingles),
+                                             fp.published or "9999", fp.report_id))
     out = []
     for fp in sorted(members, key=lambda f: (f is not canonical, f.report_id)):
         jaccard, containment = overlap(canonical.shingles, fp.shingles)
