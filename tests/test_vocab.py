@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from corroborate import vocab
-from corroborate.vocab import _without_overlaps, find_all, load
+from corroborate.spans import without_overlaps
+from corroborate.vocab import find_all, load
 
 from .conftest import sample_files
 
@@ -74,7 +75,7 @@ def _naive(name: str, text: str) -> list[tuple[str, int, int]]:
     hits = [vocab.Hit(v.terms[e["id"]], m.start(), m.end(), m.group(0), "pattern")
             for e in entries for p in e.get("patterns") or []
             for m in re.finditer(p, text, re.IGNORECASE) if m.end() > m.start()]
-    return [(h.term.id, h.start, h.end) for h in _without_overlaps(hits)]
+    return [(h.term.id, h.start, h.end) for h in without_overlaps(hits)]
 
 
 @pytest.mark.parametrize("name", ["violations", "groups", "punishments"])
@@ -85,7 +86,7 @@ def test_the_pattern_index_finds_what_scanning_every_pattern_finds(name):
     found = 0
     for text in texts:
         indexed = [(h.term.id, h.start, h.end)
-                   for h in _without_overlaps(load(name).find_patterns(text))]
+                   for h in without_overlaps(load(name).find_patterns(text))]
         assert indexed == _naive(name, text)
         found += len(indexed)
     assert found > 3

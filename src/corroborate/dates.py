@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .spans import without_overlaps
+
 __all__ = ["DateMention", "find_dates", "normalise_date", "resolve"]
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -77,13 +79,7 @@ def find_dates(text: str) -> list[DateMention]:
             mention = _mention(kind, m)
             if mention is not None:
                 found.append(mention)
-    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
-    kept: list[DateMention] = []
-    for mention in found:
-        if kept and mention.start < kept[-1].end:
-            continue
-        kept.append(mention)
-    return kept
+    return without_overlaps(found)
 
 
 def _mention(kind: str, m: re.Match[str]) -> DateMention | None:

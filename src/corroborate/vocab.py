@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from .spans import without_overlaps
+
 __all__ = ["Hit", "Term", "Vocabulary", "Words", "find_all", "load", "normalise", "tokens"]
 
 Words = list[tuple[int, int, str]]
@@ -149,7 +151,7 @@ class Vocabulary:
         """
         hits = self._find_aliases(text, tokens(text) if words is None else words)
         hits += self._patterns.find(text)
-        return _without_overlaps(hits)
+        return without_overlaps(hits)
 
 
 _WORD_START = re.compile(r"\b\w")
@@ -311,7 +313,7 @@ def find_all(text: str, names: tuple[str, ...],
                 hits[names[v]].append(hit)
                 reach[v] = hit.end
     for v, name in enumerate(names):
-        hits[name] = _without_overlaps(hits[name] + vocabularies[v].find_patterns(text))
+        hits[name] = without_overlaps(hits[name] + vocabularies[v].find_patterns(text))
     return hits
 
 
@@ -324,14 +326,7 @@ def _merged_index(names: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     return {word: tuple(vs) for word, vs in index.items()}
 
 
-def _without_overlaps(hits: list[Hit]) -> list[Hit]:
-    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
-    kept: list[Hit] = []
-    for hit in hits:
-        if kept and hit.start < kept[-1].end:
-            continue
-        kept.append(hit)
-    return kept
+_without_overlaps = without_overlaps
 
 
 @cache
