@@ -316,6 +316,62 @@ def verify(collection: str) -> None:
     click.echo(f"verified {counts['captures']} capture(s): archive and custody log agree")
 
 
+@main.group()
+def bench() -> None:
+    """Score corroborate's extraction on a labelled benchmark.
+
+    \b
+    Example:
+        corroborate bench hrdsattack dev.json --predictions dev.pred.jsonl
+    """
+
+
+@bench.command(name="hrdsattack")
+@click.argument("split", type=click.Path(exists=True, dir_okay=False))
+@click.option("--predictions", "-p", type=click.File("w", encoding="utf-8"),
+              help="Write one prediction line per article here.")
+@click.option("--gate", type=click.Path(exists=True, dir_okay=False),
+              help="Fail when a figure pinned in this baseline JSON drops.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False),
+              help="Pin this run's figures in a baseline JSON (other keys kept).")
+def bench_hrdsattack(split: str, predictions: Any, gate: str | None,
+                     write_baseline: str | None) -> None:
+    """Run the normal ingest and extraction on an HRDsAttack split and score it.
+
+    Prints the paper's table with our figures beside it, a constant-null row, and accuracy
+    on the articles whose gold label names a value.
+
+    \b
+    Example:
+        corroborate bench hrdsattack ../shared/benchmarks/hrdsattack/dev.json \\
+            --predictions dev.pred.jsonl --gate benchmarks/baseline.json
+    """
+    from . import hrdsattack
+
+    articles = hrdsattack.read_split(split)
+    found, times = hrdsattack.predict(articles)
+    ours = hrdsattack.score(found, articles)
+    null = hrdsattack.score(hrdsattack.null_predictions(articles), articles)
+    click.echo(hrdsattack.table(ours, null, times))
+    if predictions is not None:
+        for line in found:
+            predictions.write(json.dumps(line, ensure_ascii=False) + "\n")
+    key = f"hrdsattack_{Path(split).stem}"
+    pinned = {k: round(ours[k], 2) for k in hrdsattack.GATED}
+    if write_baseline:
+        path = Path(write_baseline)
+        data = json.loads(path.read_text()) if path.exists() else {}
+        data[key] = pinned
+        path.write_text(json.dumps(data, indent=2) + "\n")
+    if gate:
+        baseline = json.loads(Path(gate).read_text()).get(key, {})
+        dropped = [f"{k} {pinned[k]} < baseline {v}" for k, v in baseline.items()
+                   if pinned.get(k, 0.0) < v - 1e-6]
+        if dropped:
+            raise click.ClickException("gate failed: " + "; ".join(dropped))
+        click.echo(f"gate: no pinned {key} figure dropped")
+
+
 @main.command()
 @click.option("--collection", "-c", type=click.Path(file_okay=False),
               default="demo-collection", show_default=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from .dates import DateMention, resolve
 from .model import Fact, Incident, Report, Story
 
-__all__ = ["StoryIncident", "assemble", "story_date"]
+__all__ = ["StoryIncident", "assemble", "main_values", "story_date"]
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,71 @@ def assemble(story: Story, reports: Mapping[str, Report],
             for f in facts)
         out.append(StoryIncident(story.id, anchor, replace(incident, facts=facts), support))
     return out
+
+
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"]
+# how much one mention says about where an incident happened, by kind of place named
+_PLACE_WEIGHT = {"country": 1.0, "region": 1.5, "demonym": 0.5}
+
+
+def _main_country(places: list[Fact]) -> Fact | None:
+    """The country most of the places named belong to; earlier mentions break ties."""
+    from . import vocab
+
+    scores: dict[str, float] = {}
+    first: dict[str, Fact] = {}
+    for fact in sorted(places, key=lambda f: f.evidence.start):
+        code = fact.attrs.get("country")
+        if not code:
+            continue
+        weight = _PLACE_WEIGHT.get(str(fact.attrs.get("kind")), 1.5)
+        scores[code] = scores.get(code, 0.0) + weight * int(fact.attrs.get("mentions", 1))
+        first.setdefault(code, fact)
+    if not scores:
+        return None
+    code = max(scores, key=lambda c: (scores[c], -first[c].evidence.start))
+    fact = first[code]
+    term = vocab.load("countries").terms.get(code)
+    return replace(fact, value=code, label=term.label if term else code)
+
+
+def main_values(incident: Incident) -> dict[str, Any]:
+    """The values an annotator would give the incident, each a sourced fact.
+
+    violations and perpetrators as stated; the main perpetrator is the one named most
+    (then first); the country is the one most places named belong to; region and city are
+    the first named in that country; the date is the incident's ``when``.
+    """
+    facts = incident.facts
+    perpetrators = [f for f in facts if f.field == "perpetrator"]
+    places = [f for f in facts if f.field == "place"]
+    country = _main_country(places)
+    in_country = [f for f in places if country and f.attrs.get("country") == country.value]
+    region = next((f for f in in_country if f.attrs.get("kind") == "region"), None)
+    city = next((f for f in in_country if f.attrs.get("kind") in ("city", "town", "county")),
+                None)
+    if region is None and city is not None and city.attrs.get("region"):
+        from . import vocab
+
+        term = vocab.load("regions").terms.get(city.attrs["region"])
+        if term is not None:
+            region = replace(city, value=term.id, label=term.label)
+    when = next((f for f in facts if f.field == "date" and f.attrs.get("role") == "when"), None)
+    return {
+        "violations": [f for f in facts if f.field == "violation"],
+        "perpetrators": perpetrators,
+        "perpetrator": max(perpetrators, key=lambda f: (int(f.attrs.get("mentions", 1)),
+                                                        -f.evidence.start), default=None),
+        "victims": [f for f in facts if f.field == "victim"],
+        "country": country, "region": region, "city": city,
+        "when": _date_parts(when) if when else None,
+    }
+
+
+def _date_parts(fact: Fact) -> dict[str, str | None]:
+    parts = fact.value.split("-")
+    year = parts[0] if parts[0].isdigit() and len(parts[0]) == 4 else None
+    month = _MONTH_NAMES[int(parts[1]) - 1] if len(parts) > 1 and parts[1].isdigit() else None
+    day = str(int(parts[2])) if len(parts) > 2 and parts[2].isdigit() else None
+    return {"year": year, "month": month, "day": day}
