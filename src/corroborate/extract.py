@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from . import vocab
@@ -21,7 +22,7 @@ from .attribution import find_sources
 from .dates import find_dates, resolve
 from .model import Evidence, Fact, Incident, Report, make_id
 
-__all__ = ["extract", "find_places", "find_punishments"]
+__all__ = ["extract", "find_places", "find_punishments", "main_country"]
 
 _BASED = re.compile(r"^[\s,]*(?:[A-Z][\w.]*,?\s+)*?[\w.]*-based\b|^-based\b")
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -67,6 +68,8 @@ def _vocabulary_facts(field: str, report: Report, hits: list[vocab.Hit]) -> list
     for hit in hits:
         attrs = {k: v for k, v in hit.term.attrs.items()
                  if k in ("country", "kind", "actor_type")}
+        if hit.via == "context":
+            attrs["context"] = True
         out.append(_fact(field, hit.term.id, hit.term.label, report, hit.start, hit.end,
                          **attrs))
     return out
@@ -115,6 +118,29 @@ def find_places(report: Report, found: dict[str, list[vocab.Hit]] | None = None)
     return facts
 
 
+# how much one mention says about where an incident happened, by kind of place named
+_PLACE_WEIGHT = {"country": 1.0, "region": 1.5, "demonym": 0.5}
+
+
+def main_country(places: list[Fact]) -> Fact | None:
+    """The country most of the places named belong to; earlier mentions break ties."""
+    scores: dict[str, float] = {}
+    first: dict[str, Fact] = {}
+    for fact in sorted(places, key=lambda f: f.evidence.start):
+        code = fact.attrs.get("country")
+        if not code:
+            continue
+        weight = _PLACE_WEIGHT.get(str(fact.attrs.get("kind")), 1.5)
+        scores[code] = scores.get(code, 0.0) + weight * int(fact.attrs.get("mentions", 1))
+        first.setdefault(code, fact)
+    if not scores:
+        return None
+    code = max(scores, key=lambda c: (scores[c], -first[c].evidence.start))
+    fact = first[code]
+    term = vocab.load("countries").terms.get(code)
+    return replace(fact, value=code, label=term.label if term else code)
+
+
 def find_dates_facts(report: Report) -> list[Fact]:
     anchor = date.fromisoformat(report.published) if report.published else None
     facts = []
@@ -135,6 +161,26 @@ def find_dates_facts(report: Report) -> list[Fact]:
                             {**fact.attrs, "role": "when"})
             break
     return facts
+
+
+def _in_context(facts: list[Fact], country: Fact | None) -> list[Fact]:
+    """Facts found through a contextual alias ("police") keep their country's organisation
+    only in a report about that country; elsewhere they become the generic organisation the
+    vocabulary names (``elsewhere``), or are dropped."""
+    organisations = vocab.load("organisations")
+    out = []
+    for fact in facts:
+        if not fact.attrs.get("context") or (country and fact.attrs.get("country")
+                                              == country.value):
+            out.append(fact)
+            continue
+        elsewhere = organisations.terms[fact.value].attrs.get("elsewhere")
+        if elsewhere:
+            term = organisations.terms[elsewhere]
+            attrs = {k: v for k, v in term.attrs.items()
+                     if k in ("country", "kind", "actor_type")}
+            out.append(Fact(fact.field, term.id, term.label, fact.evidence, attrs))
+    return out
 
 
 def find_punishments(report: Report, hits: list[vocab.Hit] | None = None) -> list[Fact]:
@@ -167,11 +213,13 @@ def extract(report: Report) -> list[Incident]:
     if not violations and not perpetrators:
         return []
     found.update(vocab.find_all(report.text, _DETAIL, words))
+    places = find_places(report, found)
+    perpetrators = _in_context(perpetrators, main_country(places))
     facts: list[Fact] = [
         *_first_mentions(violations),
         *_first_mentions(perpetrators),
         *_first_mentions(_vocabulary_facts("victim", report, found["groups"])),
-        *_first_mentions(find_places(report, found)),
+        *_first_mentions(places),
         *_first_mentions(find_dates_facts(report)),
         *_first_mentions_by_label(find_punishments(report, found["punishments"])),
         *find_sources(report),

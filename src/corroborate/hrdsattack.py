@@ -19,6 +19,7 @@ from typing import Any
 
 from .capture import capture_bytes
 from .crosswalk import label
+from .errors import CorroborateError
 from .incidents import main_values
 from .pipeline import ingest, process
 from .store import Store
@@ -87,8 +88,8 @@ def clean_gold(gold: dict[str, Any]) -> dict[str, Any]:
     month = _null(gold.get("month"))
     if month is not None:
         month = _TYPOS.get(str(month), str(month))
-        if month.replace(".0", "").isdigit():
-            month = MONTHS[int(float(month)) - 1]
+        if month.replace(".0", "").isdigit() and 1 <= int(float(month)) <= 12:
+            month = MONTHS[int(float(month)) - 1]  # "01" -> "January"; "2015" stays as is
     violations = list(gold.get("violation_types") or [])
     if len(violations) > 1 and "unknown" in violations:
         violations.remove("unknown")
@@ -118,7 +119,10 @@ def predict(articles: list[Article]) -> tuple[list[dict[str, Any]], list[float]]
         source.write_text("\n".join(_records(articles)) + "\n", encoding="utf-8")
         store = Store.init(Path(tmp) / "collection")
         try:
-            ingest(store, [str(source)])
+            result = ingest(store, [str(source)])
+            if result.failures:  # a benchmark that silently drops articles would flatter us
+                raise CorroborateError("articles failed to ingest: " + "; ".join(
+                    str(f) for f in result.failures[:5]))
             by_line = {r.locator: r for r in store.reports()}
             predictions = []
             for number, article in enumerate(articles, start=1):

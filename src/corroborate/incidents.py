@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from .dates import DateMention, resolve
+from .extract import main_country
 from .model import Fact, Incident, Report, Story
 
 __all__ = ["StoryIncident", "assemble", "main_values", "story_date"]
@@ -74,31 +75,6 @@ def assemble(story: Story, reports: Mapping[str, Report],
 
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December"]
-# how much one mention says about where an incident happened, by kind of place named
-_PLACE_WEIGHT = {"country": 1.0, "region": 1.5, "demonym": 0.5}
-
-
-def _main_country(places: list[Fact]) -> Fact | None:
-    """The country most of the places named belong to; earlier mentions break ties."""
-    from . import vocab
-
-    scores: dict[str, float] = {}
-    first: dict[str, Fact] = {}
-    for fact in sorted(places, key=lambda f: f.evidence.start):
-        code = fact.attrs.get("country")
-        if not code:
-            continue
-        weight = _PLACE_WEIGHT.get(str(fact.attrs.get("kind")), 1.5)
-        scores[code] = scores.get(code, 0.0) + weight * int(fact.attrs.get("mentions", 1))
-        first.setdefault(code, fact)
-    if not scores:
-        return None
-    code = max(scores, key=lambda c: (scores[c], -first[c].evidence.start))
-    fact = first[code]
-    term = vocab.load("countries").terms.get(code)
-    return replace(fact, value=code, label=term.label if term else code)
-
-
 def main_values(incident: Incident) -> dict[str, Any]:
     """The values an annotator would give the incident, each a sourced fact.
 
@@ -109,7 +85,7 @@ def main_values(incident: Incident) -> dict[str, Any]:
     facts = incident.facts
     perpetrators = [f for f in facts if f.field == "perpetrator"]
     places = [f for f in facts if f.field == "place"]
-    country = _main_country(places)
+    country = main_country(places)
     in_country = [f for f in places if country and f.attrs.get("country") == country.value]
     region = next((f for f in in_country if f.attrs.get("kind") == "region"), None)
     city = next((f for f in in_country if f.attrs.get("kind") in ("city", "town", "county")),

@@ -82,19 +82,27 @@ class Vocabulary:
     """Terms of one kind and a fast matcher over their aliases and patterns."""
 
     def __init__(self, name: str, terms: list[Term], aliases: dict[str, list[str]],
-                 patterns: dict[str, list[str]]) -> None:
+                 patterns: dict[str, list[str]],
+                 contextual: dict[str, list[str]] | None = None) -> None:
         self.name = name
         self.terms = {t.id: t for t in terms}
         # aliases are found by words, not by regex: each text is tokenised once and only
         # words that begin some alias are looked at (no regex to compile at load time)
         self._by_key: dict[tuple[str, ...], Term] = {}
         self._longest: dict[str, int] = {}
+        # contextual aliases ("police") name a term only in reports about its country: hits
+        # through them say so (via="context") and the extractor decides
+        self._contextual: set[tuple[str, ...]] = set()
+        contextual = contextual or {}
         for term in terms:
-            for alias in [term.label, *aliases.get(term.id, [])]:
+            named = [(a, False) for a in [term.label, *aliases.get(term.id, [])]]
+            for alias, in_context in named + [(a, True) for a in contextual.get(term.id, [])]:
                 key = phrase_key(alias)
                 if not key or key in self._by_key:
                     continue
                 self._by_key[key] = term
+                if in_context:
+                    self._contextual.add(key)
                 words = (len(key) + 1) // 2
                 self._longest[key[0]] = max(self._longest.get(key[0], 0), words)
         self._patterns = _PatternIndex(
@@ -122,7 +130,8 @@ class Vocabulary:
             term = self._by_key.get(tuple(key))
             if term is not None:
                 start, end = toks[i][0], toks[i + n - 1][1]
-                return Hit(term, start, end, text[start:end], "alias")
+                via = "context" if tuple(key) in self._contextual else "alias"
+                return Hit(term, start, end, text[start:end], via)
         return None
 
     def _find_aliases(self, text: str, toks: Words) -> list[Hit]:
@@ -351,9 +360,12 @@ def load(name: str) -> Vocabulary:
     terms: list[Term] = []
     aliases: dict[str, list[str]] = {}
     patterns: dict[str, list[str]] = {}
+    contextual: dict[str, list[str]] = {}
     for entry in entries:
         term_id = str(entry[id_key]) if name != "places" else _place_id(entry)
-        attrs = {k: v for k, v in entry.items() if k not in ("aliases", "patterns")}
+        attrs = {k: v for k, v in entry.items()
+                 if k not in ("aliases", "patterns", "contextual_aliases")}
+        contextual[term_id] = [str(a) for a in entry.get("contextual_aliases") or []]
         names = [str(a) for a in entry.get("aliases") or []]
         label = str(entry[label_key])
         if name == "demonyms":
@@ -366,7 +378,7 @@ def load(name: str) -> Vocabulary:
         aliases[term_id] = names
         if entry.get("patterns"):
             patterns[term_id] = [str(p) for p in entry["patterns"]]
-    return Vocabulary(name, terms, aliases, patterns)
+    return Vocabulary(name, terms, aliases, patterns, contextual)
 
 
 def _place_id(entry: dict[str, Any]) -> str:
