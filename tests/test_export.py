@@ -63,3 +63,15 @@ def test_csv_has_one_row_per_fact(filled):
     facts = sum(len(r[k]) for r in _records(filled) for k in TOP_KEYS[7:])
     assert len(rows) == facts
     assert list(rows[0]) == CSV_COLUMNS
+
+
+def test_export_adds_crosswalk_labels_for_the_schemes_asked(filled):
+    out = io.StringIO()
+    write_jsonl(filled, out, ("acled", "hrdsattack"))
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    walked = [v for r in records for v in r["violations"]]
+    assert all(set(v["crosswalk"]) == {"acled", "hrdsattack"} for v in walked)
+    detention = next(v for v in walked if v["value"] == "arbitrary_detention")
+    assert detention["crosswalk"] == {"acled": "Arrests", "hrdsattack": "arbitrary detention"}
+    plain = _records(filled)
+    assert all("crosswalk" not in v for r in plain for v in r["violations"])

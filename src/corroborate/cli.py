@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .capture import DEFAULT_MAX_BYTES, CaptureOptions, iter_inputs
+from .crosswalk import SCHEMES
 from .errors import CorroborateError
 from .export import story_incidents, write_csv, write_jsonl
 from .incidents import StoryIncident
@@ -280,15 +281,18 @@ def search(collection: str, query: str, limit: int) -> None:
               show_default=True)
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
               help="File to write (default: standard output).")
-def export(collection: str, fmt: str, output: Any) -> None:
+@click.option("--scheme", "schemes", type=click.Choice(SCHEMES), multiple=True,
+              help="Add this scheme's labels to violations and perpetrators (repeatable).")
+def export(collection: str, fmt: str, output: Any, schemes: tuple[str, ...]) -> None:
     """Export incidents with their evidence (format: docs/export.md).
 
     \b
     Example:
         corroborate export --format csv -o incidents.csv
+        corroborate export --scheme acled --scheme huridocs > incidents.jsonl
     """
     with opened(collection) as store:
-        count = (write_jsonl if fmt == "jsonl" else write_csv)(store, output)
+        count = (write_jsonl if fmt == "jsonl" else write_csv)(store, output, schemes)
     click.echo(f"exported {count} incident(s)", err=True)
 
 

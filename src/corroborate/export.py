@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
+from .crosswalk import label
 from .incidents import StoryIncident, assemble
 from .model import Fact
 from .store import Store
@@ -42,15 +43,28 @@ def story_incidents(store: Store) -> Iterator[StoryIncident]:
         yield from assemble(story, reports, store.incidents(story.canonical_report_id))
 
 
-def _fact_record(fact: Fact, support: tuple[str, ...]) -> dict[str, Any]:
-    return {"value": fact.value, "label": fact.label,
-            **{k: v for k, v in fact.attrs.items() if v is not None},
-            "evidence": {"report_id": fact.evidence.report_id, "start": fact.evidence.start,
-                         "end": fact.evidence.end, "quote": fact.evidence.quote},
-            "supported_by": list(support)}
+def _crosswalk(fact: Fact, schemes: tuple[str, ...]) -> dict[str, str | None]:
+    if fact.field == "violation":
+        return {s: label("violations", fact.value, s) for s in schemes}
+    if fact.field == "perpetrator":
+        return {s: label("actor_types", str(fact.attrs.get("actor_type")), s) for s in schemes}
+    return {}
 
 
-def incident_record(item: StoryIncident) -> dict[str, Any]:
+def _fact_record(fact: Fact, support: tuple[str, ...],
+                 schemes: tuple[str, ...] = ()) -> dict[str, Any]:
+    record = {"value": fact.value, "label": fact.label,
+              **{k: v for k, v in fact.attrs.items() if v is not None},
+              "evidence": {"report_id": fact.evidence.report_id, "start": fact.evidence.start,
+                           "end": fact.evidence.end, "quote": fact.evidence.quote},
+              "supported_by": list(support)}
+    crosswalk = _crosswalk(fact, schemes)
+    if crosswalk:
+        record["crosswalk"] = crosswalk
+    return record
+
+
+def incident_record(item: StoryIncident, schemes: tuple[str, ...] = ()) -> dict[str, Any]:
     """The JSON object of one incident (``docs/export.md``)."""
     record: dict[str, Any] = {
         "export_version": EXPORT_VERSION,
@@ -66,25 +80,28 @@ def incident_record(item: StoryIncident) -> dict[str, Any]:
     record["when"] = ({"value": when.value, "precision": when.attrs.get("precision"),
                        "quote": when.evidence.quote} if when else None)
     for field_name, key in FIELD_KEYS.items():
-        record[key] = [_fact_record(f, s) for f, s in facts if f.field == field_name]
+        record[key] = [_fact_record(f, s, schemes) for f, s in facts if f.field == field_name]
     return record
 
 
-def write_jsonl(store: Store, out: IO[str]) -> int:
+def write_jsonl(store: Store, out: IO[str], schemes: tuple[str, ...] = ()) -> int:
     count = 0
     for item in story_incidents(store):
-        out.write(json.dumps(incident_record(item), ensure_ascii=False, sort_keys=False) + "\n")
+        out.write(json.dumps(incident_record(item, schemes), ensure_ascii=False) + "\n")
         count += 1
     return count
 
 
-def write_csv(store: Store, out: IO[str]) -> int:
+def write_csv(store: Store, out: IO[str], schemes: tuple[str, ...] = ()) -> int:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     count = 0
     for item in story_incidents(store):
         for fact, support in zip(item.incident.facts, item.support, strict=True):
-            attrs = {k: v for k, v in fact.attrs.items() if v is not None}
+            attrs: dict[str, Any] = {k: v for k, v in fact.attrs.items() if v is not None}
+            crosswalk = _crosswalk(fact, schemes)
+            if crosswalk:
+                attrs["crosswalk"] = crosswalk
             writer.writerow([item.incident.id, item.story_id, item.published or "", fact.field,
                              fact.value, fact.label, fact.evidence.report_id,
                              fact.evidence.start, fact.evidence.end, fact.evidence.quote,
