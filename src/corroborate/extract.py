@@ -53,7 +53,9 @@ def _first_mentions(facts: Iterable[Fact]) -> list[Fact]:
     for fact in facts:
         key = (fact.field, fact.value)
         counts[key] = counts.get(key, 0) + 1
-        seen.setdefault(key, fact)
+        # the mention that carries a role (the incident's date) is the one to keep
+        if key not in seen or ("role" in fact.attrs and "role" not in seen[key].attrs):
+            seen[key] = fact
     return [Fact(f.field, f.value, f.label, f.evidence, {**f.attrs, "mentions": counts[k]})
             for k, f in seen.items()]
 
@@ -141,7 +143,19 @@ def main_country(places: list[Fact]) -> Fact | None:
     return replace(fact, value=code, label=term.label if term else code)
 
 
+def _when(facts: list[Fact]) -> int | None:
+    """Which date is the incident's: the first stated with some precision.
+
+    (Tried: the first date in a sentence that states a violation. On HRDsAttack it moved
+    year accuracy +7 on dev, +0 on train, and on the seed report it chose the background
+    "late 2000" over "in May": not a general gain.)
+    """
+    return next((i for i, f in enumerate(facts)
+                 if f.attrs["precision"] != "unknown" or f.attrs["month"]), None)
+
+
 def find_dates_facts(report: Report) -> list[Fact]:
+    """Every date expression, resolved; the incident's own date is marked ``role: when``."""
     anchor = date.fromisoformat(report.published) if report.published else None
     facts = []
     for mention in find_dates(report.text):
@@ -154,12 +168,9 @@ def find_dates_facts(report: Report) -> list[Fact]:
             day=mention.day, decade=mention.decade, relative=mention.relative,
             vague=mention.vague, anchored=not needs_anchor or anchor is not None,
             anchor=report.published if needs_anchor and anchor else None))
-    # the incident's date: the first one stated with some precision
-    for i, fact in enumerate(facts):
-        if fact.attrs["precision"] != "unknown" or fact.attrs["month"]:
-            facts[i] = Fact(fact.field, fact.value, fact.label, fact.evidence,
-                            {**fact.attrs, "role": "when"})
-            break
+    when = _when(facts)
+    if when is not None:
+        facts[when] = replace(facts[when], attrs={**facts[when].attrs, "role": "when"})
     return facts
 
 
