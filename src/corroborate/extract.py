@@ -116,12 +116,14 @@ def find_places(report: Report, found: dict[str, list[vocab.Hit]] | None = None)
                                  "demonyms": "demonym"}.get(
                                kind, attrs.get("kind", "place")),
                            country=country, region=region,
-                           lat=attrs.get("lat"), lon=attrs.get("lon")))
+                           lat=attrs.get("lat"), lon=attrs.get("lon"),
+                           ambiguous=bool(attrs.get("ambiguous")) or None))
     return facts
 
 
 # how much one mention says about where an incident happened, by kind of place named
 _PLACE_WEIGHT = {"country": 1.0, "region": 1.5, "demonym": 0.5}
+_AMBIGUOUS = 0.3
 
 
 def main_country(places: list[Fact]) -> Fact | None:
@@ -133,6 +135,8 @@ def main_country(places: list[Fact]) -> Fact | None:
         if not code:
             continue
         weight = _PLACE_WEIGHT.get(str(fact.attrs.get("kind")), 1.5)
+        if fact.attrs.get("ambiguous"):  # "Niger", "Georgia", "Jordan": often not the country
+            weight *= _AMBIGUOUS
         scores[code] = scores.get(code, 0.0) + weight * int(fact.attrs.get("mentions", 1))
         first.setdefault(code, fact)
     if not scores:
@@ -194,6 +198,35 @@ def _in_context(facts: list[Fact], country: Fact | None) -> list[Fact]:
     return out
 
 
+_BY_AGENT = re.compile(r"\b(?:by|at the hands of)\s+(?:(?:the|a|an|some|suspected|"
+                       r"unidentified|unknown|armed|local|two|three|several)\s+)*$", re.I)
+_AGENT_WINDOW = 60
+
+
+def _agency(perpetrators: list[Fact], violations: list[vocab.Hit], text: str) -> dict[str, int]:
+    """How often each organisation is named as the one doing a violation: "shot by police",
+    "gunmen abducted": a violation just before "by <organisation>", or just after it in the
+    same sentence."""
+    counts: dict[str, int] = {}
+    for fact in perpetrators:
+        start, end = fact.evidence.start, fact.evidence.end
+        by = _BY_AGENT.search(text[max(0, start - 40):start])
+        done = [v for v in violations
+                if (by and 0 <= start - v.end <= _AGENT_WINDOW)
+                or (0 <= v.start - end <= _AGENT_WINDOW
+                    and not re.search(r"[.!?]\s", text[end:v.start]))]
+        if done:
+            # doing violence to a person says more about who the perpetrator is than
+            # arresting or sentencing, which police and courts also do lawfully
+            weight = max(_GRAVE.get(v.term.id, 1) for v in done)
+            counts[fact.value] = counts.get(fact.value, 0) + weight
+    return counts
+
+
+_GRAVE = {"killing": 3, "kidnapping": 3, "torture": 3, "enforced_disappearance": 3,
+          "sexual_violence": 3}
+
+
 def find_punishments(report: Report, hits: list[vocab.Hit] | None = None) -> list[Fact]:
     if hits is None:
         hits = vocab.load("punishments").find(report.text)
@@ -226,9 +259,11 @@ def extract(report: Report) -> list[Incident]:
     found.update(vocab.find_all(report.text, _DETAIL, words))
     places = find_places(report, found)
     perpetrators = _in_context(perpetrators, main_country(places))
+    agency = _agency(perpetrators, found["violations"], report.text)
     facts: list[Fact] = [
         *_first_mentions(violations),
-        *_first_mentions(perpetrators),
+        *[replace(f, attrs={**f.attrs, "agent": agency.get(f.value, 0)})
+          for f in _first_mentions(perpetrators)],
         *_first_mentions(_vocabulary_facts("victim", report, found["groups"])),
         *_first_mentions(places),
         *_first_mentions(find_dates_facts(report)),

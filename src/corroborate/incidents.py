@@ -78,9 +78,10 @@ _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", 
 def main_values(incident: Incident) -> dict[str, Any]:
     """The values an annotator would give the incident, each a sourced fact.
 
-    violations and perpetrators as stated; the main perpetrator is the one named most
-    (then first); the country is the one most places named belong to; region and city are
-    the first named in that country; the date is the incident's ``when``.
+    Violations and perpetrators as stated; the main perpetrator is the one most often named
+    as doing a violation ("shot by police"), then the one named most, then first; the
+    country is the one most places named belong to; region and city are the first named in
+    that country; the date is the incident's ``when`` (docs/main-incident.md).
     """
     facts = incident.facts
     perpetrators = [f for f in facts if f.field == "perpetrator"]
@@ -100,7 +101,8 @@ def main_values(incident: Incident) -> dict[str, Any]:
     return {
         "violations": [f for f in facts if f.field == "violation"],
         "perpetrators": perpetrators,
-        "perpetrator": max(perpetrators, key=lambda f: (int(f.attrs.get("mentions", 1)),
+        "perpetrator": max(perpetrators, key=lambda f: (int(f.attrs.get("agent", 0)),
+                                                        int(f.attrs.get("mentions", 1)),
                                                         -f.evidence.start), default=None),
         "victims": [f for f in facts if f.field == "victim"],
         "country": country, "region": region, "city": city,
