@@ -100,3 +100,22 @@ def test_find_all_equals_finding_one_vocabulary_at_a_time():
             alone = load(name).find(text)
             assert [(h.term.id, h.start) for h in together[name]] == \
                 [(h.term.id, h.start) for h in alone]
+
+
+def test_a_us_state_does_not_hide_the_country_of_the_same_name():
+    text = "Protesters were detained in Tbilisi, Georgia, and in Atlanta, Georgia."
+    regions = [(h.term.id, h.quote) for h in load("regions").find(text)]
+    countries = [(h.term.id, h.quote) for h in load("countries").find(text)]
+    assert regions == [("US-GA", "Atlanta, Georgia")]
+    assert ("GE", "Georgia") in countries
+
+
+def test_aliases_with_commas_were_not_split_by_yaml():
+    """A flow list splits "Atlanta, Georgia" into two aliases unless it is quoted."""
+    data = yaml.safe_load(
+        (vocab.resources.files("corroborate.data") / "places.yaml").read_text())
+    countries = {c["name"].lower() for c in data["countries"]}
+    for section in ("regions", "places"):
+        for entry in data[section]:
+            for alias in entry.get("aliases") or []:
+                assert str(alias).lower() not in countries, (entry["name"], alias)
