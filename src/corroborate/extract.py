@@ -21,6 +21,7 @@ from . import vocab
 from .attribution import find_sources
 from .dates import find_dates, resolve
 from .model import Evidence, Fact, Incident, Report, make_id
+from .victims import find_named_victims
 
 __all__ = ["extract", "find_places", "find_punishments", "main_country"]
 
@@ -265,6 +266,7 @@ def extract(report: Report) -> list[Incident]:
         *[replace(f, attrs={**f.attrs, "agent": agency.get(f.value, 0)})
           for f in _first_mentions(perpetrators)],
         *_first_mentions(_vocabulary_facts("victim", report, found["groups"])),
+        *find_named_victims(report, violations),  # one fact per person already
         *_first_mentions(places),
         *_first_mentions(find_dates_facts(report)),
         *_first_mentions_by_label(find_punishments(report, found["punishments"])),

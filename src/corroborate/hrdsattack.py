@@ -162,9 +162,23 @@ def prediction(article_id: str, incident: Any) -> dict[str, Any]:
         "city": values["city"].label if values.get("city") else None,
         "year": when.get("year"), "month": when.get("month"), "day": when.get("day"),
         "perpetrators": [f.label for f in values.get("perpetrators", [])],
-        "victims": [{"name": None, "type": [v.label], "sex": "unknown", "age": "unknown",
-                     "population": "multiple"} for v in values.get("victims", [])],
+        "victims": [_victim(v) for v in values.get("victims", [])],
     }
+
+
+_VICTIM_TYPES = {"journalist": "journalist", "human rights defender": "human rights defender",
+                 "activist": "human rights defender", "lawyer": "human rights defender",
+                 "trade unionist": "trade unionist"}
+
+
+def _victim(fact: Any) -> dict[str, Any]:
+    """A victim as the benchmark describes one: a named person, or a group."""
+    if fact.attrs.get("kind") == "person":
+        role = _VICTIM_TYPES.get(str(fact.attrs.get("role")), "insufficient information")
+        return {"name": fact.label, "type": [role], "sex": "unknown", "age": "unknown",
+                "population": "individual"}
+    return {"name": None, "type": [fact.label], "sex": "unknown", "age": "unknown",
+            "population": "multiple"}
 
 
 def _prf(tp: float, npred: float, ngold: float) -> tuple[float, float, float]:
