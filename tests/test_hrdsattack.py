@@ -79,3 +79,23 @@ def test_the_bench_command_prints_the_table_writes_predictions_and_gates(tmp_pat
     baseline.write_text(json.dumps(data))
     failed = runner.invoke(main, ["bench", "hrdsattack", str(split), "--gate", str(baseline)])
     assert failed.exit_code == 1 and "country 100.0 < baseline 100.5" in failed.output
+
+
+def test_every_predicted_value_is_a_fact_with_its_evidence(tmp_path):
+    from corroborate.store import Store
+
+    articles = hrdsattack.read_split(_split(tmp_path))
+    predictions, _ = hrdsattack.predict(articles, tmp_path / "kept")
+    with Store.open(tmp_path / "kept") as store:
+        [report] = [r for r in store.reports() if r.locator == "line:1"]
+        [incident] = store.incidents(report.id)
+    facts = incident.facts
+    labels = {f.label for f in facts} | {f.value for f in facts}
+    first = predictions[0]
+    assert first["country_code"] in labels and first["city"] in labels
+    assert all(name in labels for name in first["perpetrators"])
+    assert any(f.field == "date" and f.value.startswith(first["year"]) for f in facts)
+    for fact in facts:
+        assert report.text[fact.evidence.start:fact.evidence.end] == fact.evidence.quote
+    result = CliRunner().invoke(main, ["show", "-c", str(tmp_path / "kept"), incident.id])
+    assert result.exit_code == 0 and "“Lagos”" in result.output

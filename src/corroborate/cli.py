@@ -338,8 +338,10 @@ def bench() -> None:
               help="Fail when a figure pinned in this baseline JSON drops.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False),
               help="Pin this run's figures in a baseline JSON (other keys kept).")
+@click.option("--collection", "-c", type=click.Path(file_okay=False),
+              help="Keep the articles in a new collection here, to `show` the evidence.")
 def bench_hrdsattack(split: str, predictions: Any, gate: str | None,
-                     write_baseline: str | None) -> None:
+                     write_baseline: str | None, collection: str | None) -> None:
     """Run the normal ingest and extraction on an HRDsAttack split and score it.
 
     Prints the paper's table with our figures beside it, a constant-null row, and accuracy
@@ -353,7 +355,10 @@ def bench_hrdsattack(split: str, predictions: Any, gate: str | None,
     from . import hrdsattack
 
     articles = hrdsattack.read_split(split)
-    found, times = hrdsattack.predict(articles)
+    try:
+        found, times = hrdsattack.predict(articles, collection)
+    except CorroborateError as exc:
+        raise click.ClickException(str(exc)) from exc
     ours = hrdsattack.score(found, articles)
     null = hrdsattack.score(hrdsattack.null_predictions(articles), articles)
     click.echo(hrdsattack.table(ours, null, times))

@@ -111,13 +111,18 @@ def _records(articles: Iterable[Article]) -> Iterator[str]:
                          ensure_ascii=False)
 
 
-def predict(articles: list[Article]) -> tuple[list[dict[str, Any]], list[float]]:
+def predict(articles: list[Article], collection: str | Path | None = None) -> tuple[
+        list[dict[str, Any]], list[float]]:
     """One prediction per article through the normal ingest, and per-article extraction
-    times (clean + fingerprint + extract of one report, in seconds)."""
+    times (clean + fingerprint + extract of one report, in seconds).
+
+    ``collection`` keeps the collection the articles went into (a new folder), so that
+    ``corroborate show`` can display the evidence of every predicted value.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "articles.jsonl"
         source.write_text("\n".join(_records(articles)) + "\n", encoding="utf-8")
-        store = Store.init(Path(tmp) / "collection")
+        store = Store.init(Path(collection) if collection else Path(tmp) / "collection")
         try:
             result = ingest(store, [str(source)])
             if result.failures:  # a benchmark that silently drops articles would flatter us
