@@ -23,6 +23,8 @@ JUNE_15 = date(2017, 6, 15)
     ("detained on 14 January 2021", None, "2021-01-14", "day"),
     ("released yesterday", JUNE_15, "2017-06-14", "day"),
     ("two years ago", JUNE_15, "2015", "year"),
+    ("in May 2018, police raided", JUNE_15, "2018-05", "month"),
+    ("on 4 June 2019, he was held", JUNE_15, "2019-06-04", "day"),
 ])
 def test_resolves_against_publication_date(text, anchor, value, precision):
     mentions = find_dates(text)

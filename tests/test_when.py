@@ -1,0 +1,46 @@
+"""Which stated date is the incident's own (``role: when``)."""
+
+from __future__ import annotations
+
+from corroborate.extract import extract, find_dates_facts
+from corroborate.model import Report
+
+
+def _report(text: str, published: str | None = "2021-06-01") -> Report:
+    return Report(id="r-when", capture_sha256="0" * 64, locator="", origin="t.txt",
+                  media_type="text/plain", text=text, published=published)
+
+
+def _when(text: str, published: str | None = "2021-06-01") -> tuple[str, str]:
+    [incident] = extract(_report(text, published))
+    [when] = [f for f in incident.facts if f.field == "date" and f.attrs.get("role") == "when"]
+    return when.value, when.evidence.quote
+
+
+def test_the_date_of_the_violent_act_beats_the_news_hook_stated_first():
+    text = ("Prosecutors on Thursday charged three officers. The journalist was killed "
+            "on March 3, 2019 near his home.")
+    assert _when(text) == ("2019-03-03", "March 3, 2019")
+
+
+def test_the_date_nearest_the_act_in_its_sentence():
+    text = ("The activist, who founded the group in 2005, was arrested on Tuesday "
+            "in the capital.")
+    assert _when(text) == ("2021-05-25", "on Tuesday")
+
+
+def test_a_date_in_a_sentence_about_a_trial_alone_does_not_count():
+    text = ("The court heard the case in 2020. Police detained him in May and beat him "
+            "in custody.")
+    assert _when(text) == ("2021-05", "May")
+
+
+def test_without_a_dated_act_the_first_date_is_kept():
+    text = ("Since 2015 the group has faced threats. On Friday the police were "
+            "criticised for their silence about the attack.")
+    assert _when(text) == ("2015", "Since 2015")
+
+
+def test_no_violations_given_keeps_the_first_dated_expression():
+    facts = find_dates_facts(_report("In recent years and in May 2018 little changed."))
+    assert [f.evidence.quote for f in facts if f.attrs.get("role") == "when"] == ["May 2018"]
