@@ -60,3 +60,20 @@ def test_anonymous_sources_are_recorded_as_described_and_no_further():
     assert [f.evidence.quote for f in described] == ["a source in Ryanggang province"]
     assert described[0].attrs["place"] == "KP-10"
     assert not any("person" in f.attrs for f in described)
+
+
+def test_the_headline_tips_the_country_when_the_text_names_two_alike():
+    text = ("A group of Americans was kidnapped by a gang on Saturday, officials in the United "
+            "States said. The gang took them near the capital of Haiti.")
+
+    def country(title):
+        report = Report(id="r-h", capture_sha256="0" * 64, locator="", origin="t.txt",
+                        media_type="text/plain", text=text, published="2021-10-18",
+                        title=title)
+        from corroborate.incidents import main_values
+
+        [incident] = extract(report)
+        return main_values(incident)["country"].value
+
+    assert country(None) == "US"
+    assert country("Haiti gang holds missionaries") == "HT"

@@ -126,6 +126,18 @@ def find_places(report: Report, found: dict[str, list[vocab.Hit]] | None = None)
 # how much one mention says about where an incident happened, by kind of place named
 _PLACE_WEIGHT = {"country": 1.0, "region": 1.5, "demonym": 0.5}
 _AMBIGUOUS = 0.3
+_HEADLINE = 1.5  # the headline counts like one more region mention
+
+
+def headline_countries(title: str | None) -> set[str]:
+    """Countries the headline names, directly or through a region, place or demonym."""
+    if not title:
+        return set()
+    found = vocab.find_all(title, ("places", "regions", "countries", "demonyms"))
+    codes = {h.term.id for h in found["countries"] + found["demonyms"]}
+    codes |= {str(h.term.attrs.get("country")) for h in found["regions"] + found["places"]
+              if h.term.attrs.get("country")}
+    return codes
 
 
 def main_country(places: list[Fact]) -> Fact | None:
@@ -140,6 +152,8 @@ def main_country(places: list[Fact]) -> Fact | None:
         if fact.attrs.get("ambiguous"):  # "Niger", "Georgia", "Jordan": often not the country
             weight *= _AMBIGUOUS
         scores[code] = scores.get(code, 0.0) + weight * int(fact.attrs.get("mentions", 1))
+        if fact.attrs.get("headline") and code not in first:
+            scores[code] += _HEADLINE  # the headline says where the story is, once
         first.setdefault(code, fact)
     if not scores:
         return None
@@ -288,7 +302,9 @@ def extract(report: Report) -> list[Incident]:
     if not violations and not perpetrators:
         return []
     found.update(vocab.find_all(report.text, _DETAIL, words))
-    places = find_places(report, found)
+    headline = headline_countries(report.title)
+    places = [replace(f, attrs={**f.attrs, "headline": True})
+              if f.attrs.get("country") in headline else f for f in find_places(report, found)]
     perpetrators = _in_context(perpetrators, main_country(places))
     agency = _agency(perpetrators, found["violations"], report.text)
     facts: list[Fact] = [
