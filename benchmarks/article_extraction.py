@@ -30,6 +30,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from corroborate import baseline
+
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "article-extraction"
 TOKEN = re.compile(r"\w+")
 
@@ -161,14 +163,12 @@ def main() -> int:
     print(f"pipeline / trafilatura-alone throughput: {ratio:.2f} (target >= 0.70)")
     figures = {"clean_f1": quality["clean"]["f1"], "pipeline_f1": quality["pipeline"]["f1"]}
     if args.write_baseline:
-        args.write_baseline.write_text(json.dumps({"article_extraction": figures}, indent=2)
-                                       + "\n")
+        baseline.pin(args.write_baseline, "article_extraction", figures)
     if args.gate:
-        pinned = json.loads(args.gate.read_text())["article_extraction"]
-        dropped = {k: (figures[k], v) for k, v in pinned.items() if figures[k] < v - 1e-4}
-        if dropped:
-            for key, (now, was) in dropped.items():
-                print(f"GATE FAILED: {key} {now} < baseline {was}")
+        failed = baseline.dropped(args.gate, "article_extraction", figures)
+        for line in failed:
+            print(f"GATE FAILED: {line}")
+        if failed:
             return 1
         print("gate: no pinned figure dropped")
     return 0

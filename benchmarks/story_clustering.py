@@ -35,6 +35,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from corroborate import baseline
 from corroborate.stories import Fingerprint, cluster, fingerprint
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "article-extraction"
@@ -195,16 +196,12 @@ def main() -> int:
           f"cluster {run['cluster_rps']:.0f} reports/s (median of {args.repeat})")
     figures = {k: q[k] for k in ("pairwise_f1", "bcubed_f1", "canonical_accuracy")}
     if args.write_baseline:
-        path = args.write_baseline
-        pinned = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        pinned["story_clustering"] = figures
-        path.write_text(json.dumps(pinned, indent=2) + "\n", encoding="utf-8")
+        baseline.pin(args.write_baseline, "story_clustering", figures)
     if args.gate:
-        pinned = json.loads(args.gate.read_text(encoding="utf-8"))["story_clustering"]
-        dropped = {k: (figures[k], v) for k, v in pinned.items() if figures[k] < v - 1e-4}
-        for key, (now, was) in dropped.items():
-            print(f"GATE FAILED: {key} {now} < baseline {was}")
-        if dropped:
+        failed = baseline.dropped(args.gate, "story_clustering", figures)
+        for line in failed:
+            print(f"GATE FAILED: {line}")
+        if failed:
             return 1
         print("gate: no pinned figure dropped")
     return 0

@@ -175,21 +175,27 @@ def _gunzip(origin: str, data: bytes, max_bytes: int) -> bytes:
     return out
 
 
+_CHUNK = 1 << 20
+_OUTPUT = 1 << 22
+
+
 def _check_gzip_members(origin: str, data: bytes) -> None:
     """A WARC is a series of gzip members; warcio stops quietly at a cut one, we do not."""
-    rest = data
-    while rest:
+    view, pos = memoryview(data), 0
+    while pos < len(data):
         decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            while rest and not decoder.eof:
-                decoder.decompress(rest[:1 << 20], 1 << 22)
-                rest = decoder.unconsumed_tail + rest[1 << 20:] if decoder.unconsumed_tail \
-                    else rest[1 << 20:]
+            while pos < len(data) and not decoder.eof:
+                chunk = view[pos:pos + _CHUNK]
+                pos += len(chunk)
+                decoder.decompress(chunk, _OUTPUT)  # bounded output: a bomb costs no memory
+                while decoder.unconsumed_tail and not decoder.eof:
+                    decoder.decompress(decoder.unconsumed_tail, _OUTPUT)
         except zlib.error as exc:
             raise CorruptInput(origin, f"damaged gzip data ({exc})") from exc
         if not decoder.eof:
             raise CorruptInput(origin, "truncated WARC (the last gzip member ends early)")
-        rest = decoder.unused_data + rest
+        pos -= len(decoder.unused_data)  # the next member began inside this chunk
 
 
 def _sniff(data: bytes) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from urllib.parse import urlparse
 
 from . import vocab
@@ -155,10 +156,10 @@ def clean_html(doc: Document) -> Report:
                      normalise_date(doc.published) or meta.published, (),
                      sitename=meta.sitename, url=doc.url or meta.url)
     if meta.language and report.language is None:
-        report = _replace(report, language=meta.language)
+        report = replace(report, language=meta.language)
     if meta.author and not report.bylines:
         names = tuple(Byline("author", n.strip()) for n in meta.author.split(";") if n.strip())
-        report = _replace(report, bylines=names)
+        report = replace(report, bylines=names)
     return report
 
 
@@ -244,8 +245,3 @@ def _report(doc: Document, text: str, segments: tuple[Segment, ...], title: str 
         language=detect_language(text), bylines=bylines, segments=segments, removed=removed,
     )
 
-
-def _replace(report: Report, **changes: object) -> Report:
-    from dataclasses import replace
-
-    return replace(report, **changes)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
+from . import __version__, baseline
 from .capture import DEFAULT_MAX_BYTES, CaptureOptions, iter_inputs
 from .crosswalk import SCHEMES
 from .errors import CorroborateError
@@ -368,16 +368,11 @@ def bench_hrdsattack(split: str, predictions: Any, gate: str | None,
     key = f"hrdsattack_{Path(split).stem}"
     pinned = {k: round(ours[k], 2) for k in hrdsattack.GATED}
     if write_baseline:
-        path = Path(write_baseline)
-        data = json.loads(path.read_text()) if path.exists() else {}
-        data[key] = pinned
-        path.write_text(json.dumps(data, indent=2) + "\n")
+        baseline.pin(write_baseline, key, pinned)
     if gate:
-        baseline = json.loads(Path(gate).read_text()).get(key, {})
-        dropped = [f"{k} {pinned[k]} < baseline {v}" for k, v in baseline.items()
-                   if pinned.get(k, 0.0) < v - 1e-6]
-        if dropped:
-            raise click.ClickException("gate failed: " + "; ".join(dropped))
+        failed = baseline.dropped(gate, key, pinned)
+        if failed:
+            raise click.ClickException("gate failed: " + "; ".join(failed))
         click.echo(f"gate: no pinned {key} figure dropped")
 
 

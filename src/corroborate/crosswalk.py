@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from .vocab import _read
+from .vocab import read_data
 
 __all__ = ["SCHEMES", "label"]
 
@@ -17,7 +17,7 @@ SCHEMES = ("hrdsattack", "acled", "plover", "huridocs")
 
 @cache
 def _table() -> dict[str, dict[str, dict[str, str]]]:
-    data: dict[str, Any] = _read("crosswalk")
+    data: dict[str, Any] = read_data("crosswalk")
     return {section: {str(k): dict(v or {}) for k, v in entries.items()}
             for section, entries in data.items()}
 

@@ -67,11 +67,15 @@ _GATE = ("violations", "organisations")
 _DETAIL = ("groups", "punishments", "places", "regions", "countries", "demonyms")
 
 
+def _term_attrs(term: vocab.Term) -> dict[str, object]:
+    """What a fact carries over from its vocabulary term."""
+    return {k: v for k, v in term.attrs.items() if k in ("country", "kind", "actor_type")}
+
+
 def _vocabulary_facts(field: str, report: Report, hits: list[vocab.Hit]) -> list[Fact]:
     out = []
     for hit in hits:
-        attrs = {k: v for k, v in hit.term.attrs.items()
-                 if k in ("country", "kind", "actor_type")}
+        attrs = _term_attrs(hit.term)
         if hit.via == "context":
             attrs["context"] = True
         out.append(_fact(field, hit.term.id, hit.term.label, report, hit.start, hit.end,
@@ -237,9 +241,7 @@ def _in_context(facts: list[Fact], country: Fact | None) -> list[Fact]:
         elsewhere = organisations.terms[fact.value].attrs.get("elsewhere")
         if elsewhere:
             term = organisations.terms[elsewhere]
-            attrs = {k: v for k, v in term.attrs.items()
-                     if k in ("country", "kind", "actor_type")}
-            out.append(Fact(fact.field, term.id, term.label, fact.evidence, attrs))
+            out.append(Fact(fact.field, term.id, term.label, fact.evidence, _term_attrs(term)))
     return out
 
 

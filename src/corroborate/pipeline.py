@@ -73,6 +73,22 @@ def _index(store: Store, sha: str, processed: list[Processed]) -> int:
     return added
 
 
+def _take(store: Store, origin: str, data: bytes, options: CaptureOptions,
+          captured_at: str | None = None) -> tuple[str | None, int, list[InputError]]:
+    """Capture, process, archive and index one input: (its hash if archived, reports
+    added, errors). Archiving an already logged capture keeps its first origin and time."""
+    try:
+        capture, docs, errors = capture_bytes(origin, data, options, captured_at)
+    except InputError as exc:
+        return None, 0, [exc]
+    done, more = _process_all(docs)
+    errors += more
+    if not done:
+        return None, 0, errors
+    store.archive_capture(capture, data)
+    return capture.sha256, _index(store, capture.sha256, done), errors
+
+
 def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = None,
            progress: Callable[[str], None] | None = None) -> IngestResult:
     """Ingest every input named; finish captures an interrupted ingest left pending."""
@@ -80,14 +96,12 @@ def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = 
     result = IngestResult()
     for pending in store.pending():
         data = store.archive.read(pending.sha256)
-        try:
-            _, docs, _ = capture_bytes(pending.origin, data, options, pending.captured_at)
-        except InputError as exc:
-            result.failures.append(exc)
+        sha, added, errors = _take(store, pending.origin, data, options, pending.captured_at)
+        if sha is None:
+            result.failures.extend(errors)
             continue
-        done, _errors = _process_all(docs)
-        store.archive_capture(pending, data)  # the kill may have come before its row
-        result.reports += _index(store, pending.sha256, done)
+        # record-level errors were reported by the run that was interrupted
+        result.reports += added
         result.resumed += 1
     for item in iter_inputs(names):
         if progress:
@@ -101,19 +115,10 @@ def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = 
         if store.capture_status(sha) == "indexed":
             result.unchanged.append(item.origin)
             continue
-        try:
-            capture, docs, errors = capture_bytes(item.origin, data, options)
-        except InputError as exc:
-            result.failures.append(exc)
-            continue
-        done, more = _process_all(docs)
-        errors += more
-        if not done:
-            result.failures.extend(errors)
-            continue
-        store.archive_capture(capture, data)
-        result.captures.append(capture.sha256)
-        result.reports += _index(store, sha, done)
+        archived, added, errors = _take(store, item.origin, data, options)
+        if archived is not None:
+            result.captures.append(archived)
+            result.reports += added
         result.failures.extend(errors)
     if result.reports or store.stories_stale():
         refresh_stories(store)

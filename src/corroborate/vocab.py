@@ -21,7 +21,8 @@ import yaml
 
 from .spans import without_overlaps
 
-__all__ = ["Hit", "Term", "Vocabulary", "Words", "find_all", "load", "normalise", "tokens"]
+__all__ = ["Hit", "Term", "Vocabulary", "Words", "find_all", "load", "normalise", "read_data",
+           "tokens"]
 
 Words = list[tuple[int, int, str]]
 
@@ -339,7 +340,7 @@ _without_overlaps = without_overlaps
 
 
 @cache
-def _read(name: str) -> Any:
+def read_data(name: str) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
     with resources.files("corroborate.data").joinpath(f"{name}.yaml").open(
             "r", encoding="utf-8") as fh:
@@ -351,10 +352,10 @@ def load(name: str) -> Vocabulary:
     """Load a vocabulary by name: violations, organisations, outlets, groups, punishments,
     countries, regions, places, demonyms."""
     if name in ("countries", "regions", "places", "demonyms"):
-        entries = _read("places")["countries" if name == "demonyms" else name]
+        entries = read_data("places")["countries" if name == "demonyms" else name]
         id_key, label_key = ("name", "name") if name == "places" else ("code", "name")
     else:
-        entries = _read(name)[name]
+        entries = read_data(name)[name]
         id_key = "id"
         label_key = "label" if entries and "label" in entries[0] else "name"
     terms: list[Term] = []

@@ -27,7 +27,7 @@ import numpy as np
 from ..errors import CollectionError
 from ..model import Capture, Incident, Report, Story, StoryMember
 from ..stories import Fingerprint
-from .archive import Archive, CustodyLog, Problem
+from .archive import Archive, CustodyLog, Problem, check_log
 from .schema import migrate
 
 __all__ = ["DB_NAME", "Problem", "Store"]
@@ -255,9 +255,7 @@ class Store:
         Non-fatal problems (``fatal=False``) are captures an interrupted ingest left
         pending: consistent, and finished by the next ingest.
         """
-        log = CustodyLog.__new__(CustodyLog)
-        log.path = self.root / LOG_NAME
-        problems, logged = log.check()
+        problems, logged = check_log(self.root / LOG_NAME)
         archived = set(self.archive)
         for sha, line in logged.items():
             where = f"archive/{sha[:2]}/{sha[2:4]}/{sha}"

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..model import Capture
 
-__all__ = ["GENESIS", "Archive", "CustodyLog", "Problem"]
+__all__ = ["GENESIS", "Archive", "CustodyLog", "Problem", "check_log"]
 
 GENESIS = "0" * 64
 _CHUNK = 1 << 20
@@ -156,35 +156,39 @@ class CustodyLog:
         self.count += 1
         return entry
 
-    def check(self) -> tuple[list[Problem], dict[str, int]]:
-        """Walk the chain from the first line; returns problems and ``{sha256: line}``."""
-        problems: list[Problem] = []
-        seen: dict[str, int] = {}
-        if not self.path.exists():
-            return problems, seen
-        prev = GENESIS
-        with open(self.path, "rb") as fh:
-            data = fh.read()
-        if data and not data.endswith(b"\n"):
-            problems.append(Problem(self.path.name, "ends with an incomplete entry"))
-        for number, raw in enumerate(data.splitlines(), start=1):
-            where = f"{self.path.name} line {number}"
-            try:
-                entry = json.loads(raw)
-            except ValueError:
-                problems.append(Problem(where, "is not a valid entry (not JSON)"))
-                prev = ""
-                continue
-            if not isinstance(entry, dict) or "hash" not in entry:
-                problems.append(Problem(where, "is not a valid entry"))
-                continue
-            if entry_hash(entry) != entry["hash"]:
-                problems.append(Problem(where, "was altered: its hash does not match its content"))
-            if entry.get("seq") != number:
-                problems.append(Problem(where, f"is out of order: it says seq {entry.get('seq')}"))
-            if entry.get("prev") != prev:
-                problems.append(Problem(where, "breaks the chain: an entry before it was "
-                                               "removed, changed or moved"))
-            prev = entry["hash"]
-            seen.setdefault(str(entry.get("sha256")), number)
+
+def check_log(path: Path) -> tuple[list[Problem], dict[str, int]]:
+    """Walk a custody log's chain from the first line, without changing the file.
+
+    Returns the problems found and ``{sha256: line number}``.
+    """
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    if not path.exists():
         return problems, seen
+    prev = GENESIS
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if data and not data.endswith(b"\n"):
+        problems.append(Problem(path.name, "ends with an incomplete entry"))
+    for number, raw in enumerate(data.splitlines(), start=1):
+        where = f"{path.name} line {number}"
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            problems.append(Problem(where, "is not a valid entry (not JSON)"))
+            prev = ""
+            continue
+        if not isinstance(entry, dict) or "hash" not in entry:
+            problems.append(Problem(where, "is not a valid entry"))
+            continue
+        if entry_hash(entry) != entry["hash"]:
+            problems.append(Problem(where, "was altered: its hash does not match its content"))
+        if entry.get("seq") != number:
+            problems.append(Problem(where, f"is out of order: it says seq {entry.get('seq')}"))
+        if entry.get("prev") != prev:
+            problems.append(Problem(where, "breaks the chain: an entry before it was "
+                                           "removed, changed or moved"))
+        prev = entry["hash"]
+        seen.setdefault(str(entry.get("sha256")), number)
+    return problems, seen

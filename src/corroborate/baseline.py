@@ -1,0 +1,31 @@
+"""Quality baselines: figures pinned in a JSON file, which a run may raise but not lower.
+
+The file holds one section per benchmark (``{"article_extraction": {"clean_f1": 0.96}}``);
+pinning one section keeps the others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+__all__ = ["dropped", "pin"]
+
+
+def pin(path: str | Path, section: str, figures: Mapping[str, float]) -> None:
+    """Write ``figures`` as ``section`` of the baseline file, keeping its other sections."""
+    target = Path(path)
+    data = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
+    data[section] = dict(figures)
+    target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def dropped(path: str | Path, section: str, figures: Mapping[str, float],
+            tolerance: float = 1e-4) -> list[str]:
+    """Each pinned figure this run fell below, as ``"name now < baseline was"``."""
+    pinned = json.loads(Path(path).read_text(encoding="utf-8")).get(section)
+    if pinned is None:
+        return [f"no figures pinned under {section!r}"]
+    return [f"{name} {figures.get(name, 0.0)} < baseline {was}"
+            for name, was in pinned.items() if figures.get(name, 0.0) < was - tolerance]

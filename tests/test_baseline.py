@@ -1,0 +1,18 @@
+import json
+
+from corroborate import baseline
+
+
+def test_pinning_one_section_keeps_the_others(tmp_path):
+    path = tmp_path / "baseline.json"
+    baseline.pin(path, "a", {"f1": 0.9})
+    baseline.pin(path, "b", {"acc": 60.0})
+    assert json.loads(path.read_text()) == {"a": {"f1": 0.9}, "b": {"acc": 60.0}}
+
+
+def test_only_figures_below_their_pin_are_reported(tmp_path):
+    path = tmp_path / "baseline.json"
+    baseline.pin(path, "a", {"f1": 0.9, "p": 0.8})
+    assert baseline.dropped(path, "a", {"f1": 0.95, "p": 0.8}) == []
+    assert baseline.dropped(path, "a", {"f1": 0.85, "p": 0.8}) == ["f1 0.85 < baseline 0.9"]
+    assert baseline.dropped(path, "missing", {"f1": 1.0}) == ["no figures pinned under 'missing'"]
