@@ -22,6 +22,8 @@ from . import vocab
 from .attribution import find_sources
 from .dates import find_dates, resolve
 from .model import Evidence, Fact, Incident, Report, make_id
+from .perpetrators import agency as find_agency
+from .perpetrators import find_accusations, private_individuals
 from .victims import find_named_victims
 
 __all__ = ["extract", "find_places", "find_punishments", "main_country"]
@@ -245,35 +247,6 @@ def _in_context(facts: list[Fact], country: Fact | None) -> list[Fact]:
     return out
 
 
-_BY_AGENT = re.compile(r"\b(?:by|at the hands of)\s+(?:(?:the|a|an|some|suspected|"
-                       r"unidentified|unknown|armed|local|two|three|several)\s+)*$", re.I)
-_AGENT_WINDOW = 60
-
-
-def _agency(perpetrators: list[Fact], violations: list[vocab.Hit], text: str) -> dict[str, int]:
-    """How often each organisation is named as the one doing a violation: "shot by police",
-    "gunmen abducted": a violation just before "by <organisation>", or just after it in the
-    same sentence."""
-    counts: dict[str, int] = {}
-    for fact in perpetrators:
-        start, end = fact.evidence.start, fact.evidence.end
-        by = _BY_AGENT.search(text[max(0, start - 40):start])
-        done = [v for v in violations
-                if (by and 0 <= start - v.end <= _AGENT_WINDOW)
-                or (0 <= v.start - end <= _AGENT_WINDOW
-                    and not re.search(r"[.!?]\s", text[end:v.start]))]
-        if done:
-            # doing violence to a person says more about who the perpetrator is than
-            # arresting or sentencing, which police and courts also do lawfully
-            weight = max(_GRAVE.get(v.term.id, 1) for v in done)
-            counts[fact.value] = counts.get(fact.value, 0) + weight
-    return counts
-
-
-_GRAVE = {"killing": 3, "kidnapping": 3, "torture": 3, "enforced_disappearance": 3,
-          "sexual_violence": 3}
-
-
 def find_punishments(report: Report, hits: list[vocab.Hit] | None = None) -> list[Fact]:
     if hits is None:
         hits = vocab.load("punishments").find(report.text)
@@ -308,7 +281,9 @@ def extract(report: Report) -> list[Incident]:
     places = [replace(f, attrs={**f.attrs, "headline": True})
               if f.attrs.get("country") in headline else f for f in find_places(report, found)]
     perpetrators = _in_context(perpetrators, main_country(places))
-    agency = _agency(perpetrators, found["violations"], report.text)
+    accusations = find_accusations(report.text, perpetrators)
+    perpetrators += private_individuals(report, accusations)
+    agency = find_agency(perpetrators, found["violations"], report.text, accusations)
     facts: list[Fact] = [
         *_first_mentions(violations),
         *[replace(f, attrs={**f.attrs, "agent": agency.get(f.value, 0)})

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from corroborate.extract import extract
+from corroborate.incidents import main_values
+from corroborate.model import Report
+
+
+def _incident(text: str):
+    report = Report(id="r-p", capture_sha256="0" * 64, locator="", origin="t.txt",
+                    media_type="text/plain", text=text, published="2022-03-01")
+    [incident] = extract(report)
+    return incident
+
+
+def _main(text: str):
+    return main_values(_incident(text))["perpetrator"]
+
+
+def test_a_private_person_charged_with_a_killing_is_the_perpetrator_not_the_police():
+    text = ("Police in Ohio arrested a 34-year-old man on Tuesday over the killing of a "
+            "shop owner. He was later charged with murder, police said.")
+    main = _main(text)
+    assert main.value == "private_individuals"
+    assert main.attrs["actor_type"] == "other non-state actors"
+    # the evidence is the accusation itself, and never the person's name
+    assert "killing" in main.evidence.quote or "murder" in main.evidence.quote
+
+
+def test_officers_charged_with_a_kidnapping_keep_their_organisation():
+    text = ("Two police officers were charged with kidnapping a trader in Lagos, Nigeria, "
+            "the court heard on Monday.")
+    main = _main(text)
+    assert main.value == "police_generic"
+    assert main.attrs["actor_type"] == "state actor"
+
+
+def test_the_object_of_an_active_accusation_is_the_accused():
+    text = ("The rights group accused soldiers of abducting four students in Mandalay, "
+            "Myanmar, last week. Police have made no arrests.")
+    assert _main(text).value == "military_generic"
+
+
+def test_a_prosecution_of_a_journalist_for_speech_leaves_the_state_as_perpetrator():
+    text = ("Police in Minsk, Belarus, detained the journalist and a court sentenced her "
+            "to two years in prison for spreading false news.")
+    main = _main(text)
+    assert main.attrs["actor_type"] == "state actor"
+    assert main.value != "private_individuals"
+
+
+def test_armed_groups_act_without_the_states_permission():
+    main = _main("Boko Haram fighters abducted 30 girls in Borno State, Nigeria.")
+    assert main.value == "boko_haram"
+    assert main.attrs["actor_type"] == "other actors without permissions"
+
+
+def test_generic_party_words_name_the_workers_party_only_in_north_korea():
+    kp = _incident("The provincial party committee in Hyesan, North Korea, ordered the "
+                   "arrest of three smugglers.")
+    india = _incident("The ruling party in Kolkata, India, ordered the arrest of three "
+                      "protesters. Members of the Kurdistan Workers' Party were also held.")
+    assert "kp_wpk" in [f.value for f in kp.facts if f.field == "perpetrator"]
+    assert "kp_wpk" not in [f.value for f in india.facts if f.field == "perpetrator"]
