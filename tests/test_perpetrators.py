@@ -61,3 +61,20 @@ def test_generic_party_words_name_the_workers_party_only_in_north_korea():
                       "protesters. Members of the Kurdistan Workers' Party were also held.")
     assert "kp_wpk" in [f.value for f in kp.facts if f.field == "perpetrator"]
     assert "kp_wpk" not in [f.value for f in india.facts if f.field == "perpetrator"]
+
+
+def test_arrests_of_non_state_perpetrators_are_not_the_incidents_detention():
+    incident = _incident("Gunmen abducted a trader in Kaduna, Nigeria, on Friday. Police "
+                         "later arrested two of the kidnappers and detained a third man.")
+    values = main_values(incident)
+    assert values["perpetrator"].attrs["actor_type"] == "other actors without permissions"
+    main = [f.value for f in values["violations"]]
+    assert "kidnapping" in main and "arbitrary_detention" not in main
+    # the report does state the arrests: the fact is kept, only not listed for the incident
+    assert "arbitrary_detention" in [f.value for f in incident.facts if f.field == "violation"]
+
+
+def test_a_state_detention_stays_the_incidents_violation():
+    values = main_values(_incident("Police in Harare, Zimbabwe, detained two journalists "
+                                   "covering a protest on Monday."))
+    assert "arbitrary_detention" in [f.value for f in values["violations"]]

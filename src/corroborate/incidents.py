@@ -78,8 +78,9 @@ _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", 
 def main_values(incident: Incident) -> dict[str, Any]:
     """The values an annotator would give the incident, each a sourced fact.
 
-    Violations and perpetrators as stated; the main perpetrator is the one most often named
-    as doing a violation ("shot by police"), then the one named most, then first; the
+    Violations and perpetrators as stated (but not the arrests of a non-state perpetrator);
+    the main perpetrator is the one most often named as doing a violation ("shot by
+    police", "charged with kidnapping"), then the one named most, then first; the
     country is the one most places named belong to; region and city are the first named in
     that country; the date is the incident's ``when`` (docs/main-incident.md).
     """
@@ -98,16 +99,31 @@ def main_values(incident: Incident) -> dict[str, Any]:
         if term is not None:
             region = replace(city, value=term.id, label=term.label)
     when = next((f for f in facts if f.field == "date" and f.attrs.get("role") == "when"), None)
+    perpetrator = max(perpetrators, key=lambda f: (int(f.attrs.get("agent", 0)),
+                                                   int(f.attrs.get("mentions", 1)),
+                                                   -f.evidence.start), default=None)
     return {
-        "violations": [f for f in facts if f.field == "violation"],
+        "violations": _violations(facts, perpetrator),
         "perpetrators": perpetrators,
-        "perpetrator": max(perpetrators, key=lambda f: (int(f.attrs.get("agent", 0)),
-                                                        int(f.attrs.get("mentions", 1)),
-                                                        -f.evidence.start), default=None),
+        "perpetrator": perpetrator,
         "victims": [f for f in facts if f.field == "victim"],
         "country": country, "region": region, "city": city,
         "when": _date_parts(when) if when else None,
     }
+
+
+# Arbitrary detention is done by a state. When the main perpetrator is not one (a gang, an
+# armed group, a private person), the arrests a report states are those of the
+# perpetrators: law enforcement, not the incident's violation. The facts stay; the incident
+# just does not list them.
+_NOT_STATE = frozenset({"other non-state actors", "other actors without permissions"})
+
+
+def _violations(facts: tuple[Fact, ...], perpetrator: Fact | None) -> list[Fact]:
+    violations = [f for f in facts if f.field == "violation"]
+    if perpetrator is not None and perpetrator.attrs.get("actor_type") in _NOT_STATE:
+        violations = [f for f in violations if f.value != "arbitrary_detention"]
+    return violations
 
 
 def _date_parts(fact: Fact) -> dict[str, str | None]:
