@@ -6,6 +6,8 @@ import pytest
 import yaml
 
 from corroborate import vocab
+from corroborate.extract import find_places
+from corroborate.model import Report
 from corroborate.spans import without_overlaps
 from corroborate.vocab import find_all, load
 
@@ -119,3 +121,22 @@ def test_aliases_with_commas_were_not_split_by_yaml():
         for entry in data[section]:
             for alias in entry.get("aliases") or []:
                 assert str(alias).lower() not in countries, (entry["name"], alias)
+
+
+def test_a_possessive_names_the_country_and_apostrophes_are_optional_between_words():
+    text = ("Egypt’s courts and North Korea's Ministry of State Security; the Workers Party "
+            "of Korea, the Workers’ Party; the Korean Peoples Army; Ch'ongjin")
+    found = vocab.find_all(text, ("countries", "organisations", "places"))
+    assert [(h.term.id, h.quote) for h in found["countries"]] == [
+        ("EG", "Egypt"), ("KP", "North Korea")]
+    organisations = [h.term.id for h in found["organisations"]]
+    assert organisations.count("kp_wpk") == 2 and "kp_kpa" in organisations
+    assert [h.quote for h in found["places"]] == ["Ch'ongjin"]
+
+
+def test_a_possessive_country_counts_like_a_demonym():
+    report = Report(id="r-pos", capture_sha256="0" * 64, locator="", origin="t.txt",
+                    media_type="text/plain", text="Nigeria's police detained him in Lagos.",
+                    published=None)
+    kinds = {f.evidence.quote: f.attrs["kind"] for f in find_places(report)}
+    assert kinds["Nigeria"] == "demonym"

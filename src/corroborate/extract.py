@@ -28,6 +28,7 @@ from .victims import find_named_victims
 
 __all__ = ["extract", "find_places", "find_punishments", "main_country"]
 
+_POSSESSIVE = re.compile(r"['’‘]s\b")
 _BASED = re.compile(r"^[\s,]*(?:[A-Z][\w.]*,?\s+)*?[\w.]*-based\b|^-based\b")
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -119,6 +120,8 @@ def find_places(report: Report, found: dict[str, list[vocab.Hit]] | None = None)
         value = region or country or hit.term.id
         if kind == "places":
             value = f"{region or country}:{hit.term.label}"
+        if kind == "countries" and _POSSESSIVE.match(report.text, end):
+            kind = "demonyms"  # "Egypt's president" says what "Egyptian president" says
         facts.append(_fact("place", value, hit.term.label, report, hit.start, end,
                            kind={"countries": "country", "regions": "region",
                                  "demonyms": "demonym"}.get(

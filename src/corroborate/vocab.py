@@ -54,8 +54,10 @@ def normalise(phrase: str) -> str:
     return re.sub(r"[\s\-‐–]+", " ", bare).strip(" .")
 
 
-_TOKEN = re.compile(r"\w+(?:['’‘]\w+)*")
-_GAP_IGNORED = re.compile(r"[\s\-‐–]+")
+# a possessive "'s" is a word of its own, so that "Egypt's" and "North Korea's" name
+# Egypt and North Korea; other apostrophes stay inside the word ("don't", "Ch'ongjin")
+_TOKEN = re.compile(r"\w+(?:['’‘](?!s\b)\w+)*")
+_GAP_IGNORED = re.compile(r"[\s\-‐–'’‘`]+")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -64,7 +66,8 @@ def _norm_word(word: str) -> str:
 
 
 def _gap(text: str) -> str:
-    """What separates two words, less white space and hyphens ("N. Korea" keeps ".")."""
+    """What separates two words, less white space, hyphens and apostrophes ("Workers'
+    Party" is "Workers Party"; "N. Korea" keeps ".")."""
     return _GAP_IGNORED.sub("", text)
 
 
@@ -98,14 +101,16 @@ class Vocabulary:
         for term in terms:
             named = [(a, False) for a in [term.label, *aliases.get(term.id, [])]]
             for alias, in_context in named + [(a, True) for a in contextual.get(term.id, [])]:
-                key = phrase_key(alias)
-                if not key or key in self._by_key:
-                    continue
-                self._by_key[key] = term
-                if in_context:
-                    self._contextual.add(key)
-                words = (len(key) + 1) // 2
-                self._longest[key[0]] = max(self._longest.get(key[0], 0), words)
+                # "People's Army" is also found written "Peoples Army"
+                for key in dict.fromkeys([phrase_key(alias),
+                                          phrase_key(alias.translate(_FOLD_QUOTES))]):
+                    if not key or key in self._by_key:
+                        continue
+                    self._by_key[key] = term
+                    if in_context:
+                        self._contextual.add(key)
+                    words = (len(key) + 1) // 2
+                    self._longest[key[0]] = max(self._longest.get(key[0], 0), words)
         self._patterns = _PatternIndex(
             [(self.terms[tid], p) for tid, plist in patterns.items() for p in plist])
 
