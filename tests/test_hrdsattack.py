@@ -99,3 +99,17 @@ def test_every_predicted_value_is_a_fact_with_its_evidence(tmp_path):
         assert report.text[fact.evidence.start:fact.evidence.end] == fact.evidence.quote
     result = CliRunner().invoke(main, ["show", "-c", str(tmp_path / "kept"), incident.id])
     assert result.exit_code == 0 and "“Lagos”" in result.output
+
+
+def test_a_repost_without_a_date_is_dated_by_its_story(tmp_path):
+    text = ["Security agents in Hyesan, Ryanggang Province, North Korea, detained four women "
+            "in May for selling Chinese mobile phones at the market, a source said.",
+            "The women were taken to the provincial holding centre and questioned for weeks "
+            "about calls they had made to relatives across the river in China."]
+    items = [_item("1", text, "2019-06-20 08:00:00", {}), _item("2", text, "", {})]
+    path = tmp_path / "split.json"
+    path.write_text(json.dumps(items))
+    dated, repost = hrdsattack.predict(hrdsattack.read_split(path))[0]
+    assert (dated["year"], dated["month"]) == ("2019", "May")
+    assert (repost["year"], repost["month"]) == ("2019", "May")
+    assert repost["region_code"] == "KP-10"

@@ -281,3 +281,10 @@ def test_a_camp_sentence_with_years_keeps_the_term_and_the_camp():
         if f.field == "punishment"]
     assert ("reeducation_camp", None) in found
     assert ("prison_term", 10) in found
+
+
+def test_plain_authorities_are_the_north_korean_state_only_in_north_korea_reports():
+    kp = _perpetrators("In Musan, North Korea, the authorities confiscated phones last week.")
+    kenya = _perpetrators("In Nairobi, Kenya, the authorities confiscated phones last week.")
+    assert "kp_state_authorities" in kp and "authorities_generic" not in kp
+    assert "authorities_generic" in kenya and "kp_state_authorities" not in kenya

@@ -20,7 +20,7 @@ from typing import Any
 from .capture import capture_bytes
 from .crosswalk import label
 from .errors import CorroborateError
-from .incidents import main_values
+from .incidents import anchored, main_values, story_date
 from .pipeline import ingest, process
 from .store import Store
 
@@ -128,12 +128,18 @@ def predict(articles: list[Article], collection: str | Path | None = None) -> tu
             if result.failures:  # a benchmark that silently drops articles would flatter us
                 raise CorroborateError("articles failed to ingest: " + "; ".join(
                     str(f) for f in result.failures[:5]))
-            by_line = {r.locator: r for r in store.reports()}
+            reports = {r.id: r for r in store.reports()}
+            by_line = {r.locator: r for r in reports.values()}
+            # a version without a date of its own (a repost) is dated by its story
+            anchors = {m.report_id: story_date(story, reports) for story in store.stories()
+                       for m in story.members}
             predictions = []
             for number, article in enumerate(articles, start=1):
                 report = by_line.get(f"line:{number}")
                 incidents = store.incidents(report.id) if report else []
-                predictions.append(prediction(article.id, incidents[0] if incidents else None))
+                incident = (anchored(incidents[0], anchors.get(incidents[0].report_id))
+                            if incidents else None)
+                predictions.append(prediction(article.id, incident))
         finally:
             store.close()
         _, docs, _ = capture_bytes(str(source), source.read_bytes())

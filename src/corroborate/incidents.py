@@ -16,7 +16,7 @@ from .dates import DateMention, resolve
 from .extract import main_country
 from .model import Fact, Incident, Report, Story
 
-__all__ = ["StoryIncident", "assemble", "main_values", "story_date"]
+__all__ = ["StoryIncident", "anchored", "assemble", "main_values", "story_date"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,12 @@ def _reanchor(fact: Fact, anchor: str | None) -> Fact:
     return replace(fact, value=value, attrs=attrs)
 
 
+def anchored(incident: Incident, anchor: str | None) -> Incident:
+    """The incident with the dates its own report could not resolve (no publication date)
+    resolved against ``anchor``, its story's date."""
+    return replace(incident, facts=tuple(_reanchor(f, anchor) for f in incident.facts))
+
+
 def assemble(story: Story, reports: Mapping[str, Report],
              incidents: Iterable[Incident]) -> list[StoryIncident]:
     """The story's incidents: the canonical version's, dates anchored, support counted."""
@@ -64,7 +70,7 @@ def assemble(story: Story, reports: Mapping[str, Report],
     for incident in incidents:
         if incident.report_id != story.canonical_report_id:
             continue
-        facts = tuple(_reanchor(f, anchor) for f in incident.facts)
+        facts = anchored(incident, anchor).facts
         support = tuple(
             tuple(m.report_id for m in story.members
                   if m.report_id in reports and f.evidence.quote in reports[m.report_id].text)
