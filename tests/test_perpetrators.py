@@ -78,3 +78,9 @@ def test_a_state_detention_stays_the_incidents_violation():
     values = main_values(_incident("Police in Harare, Zimbabwe, detained two journalists "
                                    "covering a protest on Monday."))
     assert "arbitrary_detention" in [f.value for f in values["violations"]]
+
+
+def test_a_denunciation_is_not_an_accusation_of_private_persons():
+    text = ("Police in Harare, Zimbabwe, detained two reporters on Tuesday. Rights groups "
+            "accused the force of torture.")
+    assert _main(text).value == "police_generic"

@@ -288,7 +288,9 @@ def extract(report: Report) -> list[Incident]:
     perpetrators += private_individuals(report, accusations)
     agency = find_agency(perpetrators, found["violations"], report.text, accusations)
     facts: list[Fact] = [
-        *_first_mentions(violations),
+        # where in the report a violation is first stated: the lead states the main event
+        *[replace(f, attrs={**f.attrs, "position": round(f.evidence.start / len(report.text), 2)})
+          for f in _first_mentions(violations)],
         *[replace(f, attrs={**f.attrs, "agent": agency.get(f.value, 0)})
           for f in _first_mentions(perpetrators)],
         *_first_mentions(_vocabulary_facts("victim", report, found["groups"])),

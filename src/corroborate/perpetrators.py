@@ -85,6 +85,8 @@ def find_accusations(text: str, organisations: list[Fact]) -> list[Accusation]:
                  and not (passive and _BY_AGENT.search(text[max(0, f.evidence.start - 40):
                                                                f.evidence.start]))]
         accused = named[-1] if named else None
+        if accused is None and not passive and m.group("verb").lower() == "accused":
+            continue  # "rights groups accused the force of torture": a denunciation
         out.append(Accusation(m.start(), m.end(), m.group("crime"), accused))
     return out
 
