@@ -44,3 +44,9 @@ def test_without_a_dated_act_the_first_date_is_kept():
 def test_no_violations_given_keeps_the_first_dated_expression():
     facts = find_dates_facts(_report("In recent years and in May 2018 little changed."))
     assert [f.evidence.quote for f in facts if f.attrs.get("role") == "when"] == ["May 2018"]
+
+
+def test_the_year_of_a_law_is_not_the_incidents_date():
+    text = ("Under the Cybercrimes Act of 2016, police in Abuja arrested the blogger, "
+            "who was charged in May 2021.")
+    assert _when(text) == ("2021-05", "May 2021")

@@ -180,7 +180,15 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s|\n")
 
 
 def _dated(fact: Fact) -> bool:
-    return fact.attrs["precision"] != "unknown" or bool(fact.attrs["month"])
+    return (fact.attrs["precision"] != "unknown" or bool(fact.attrs["month"])) and not (
+        fact.attrs.get("names_instrument"))
+
+
+# "the Prevention of Electronic Crimes Act of 2016", "the Constitution of 1994": the year
+# names a law, not when anything happened to anyone
+_INSTRUMENT = re.compile(r"\b(?:Act|Law|Constitution|Treaty|Convention|Decree|Code|Accord|"
+                         r"Agreement|Declaration|Charter|Ordinance|Proclamation|Bill|"
+                         r"Amendment|Regulations?|Resolution)(?:\s+of)?\s*$")
 
 
 def _when(facts: list[Fact], text: str = "",
@@ -225,7 +233,9 @@ def find_dates_facts(report: Report, acts: Iterable[vocab.Hit] = ()) -> list[Fac
             mention.end, precision=precision, year=mention.year, month=mention.month,
             day=mention.day, decade=mention.decade, relative=mention.relative,
             vague=mention.vague, anchored=not needs_anchor or anchor is not None,
-            anchor=report.published if needs_anchor and anchor else None))
+            anchor=report.published if needs_anchor and anchor else None,
+            names_instrument=bool(_INSTRUMENT.search(
+                report.text, max(0, mention.start - 40), mention.start)) or None))
     when = _when(facts, report.text, acts)
     if when is not None:
         facts[when] = replace(facts[when], attrs={**facts[when].attrs, "role": "when"})
