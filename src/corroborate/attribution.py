@@ -95,13 +95,15 @@ def _anonymous_sources(report: Report) -> list[Fact]:
     return described or facts[:1]
 
 
-def find_sources(report: Report) -> list[Fact]:
-    """The attribution chain as stated: sources, intermediaries, the outlet."""
+def find_sources(report: Report, words: vocab.Words | None = None) -> list[Fact]:
+    """The attribution chain as stated: sources, intermediaries, the outlet.
+
+    ``words`` are the report's :func:`vocab.tokens`, if the caller has them already."""
     facts = _anonymous_sources(report)
     outlets = vocab.load("outlets")
     own = outlets.lookup(report.outlet) if report.outlet else None
     seen: set[str] = set()
-    for hit in outlets.find(report.text):
+    for hit in outlets.find(report.text, words):
         term = hit.term
         if term.id in seen:
             continue

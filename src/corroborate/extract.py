@@ -308,7 +308,7 @@ def extract(report: Report) -> list[Incident]:
         *_first_mentions(places),
         *_first_mentions(find_dates_facts(report, found["violations"])),
         *_first_mentions_by_label(find_punishments(report, found["punishments"])),
-        *find_sources(report),
+        *find_sources(report, words),
     ]
     key = json.dumps([(f.field, f.value, f.evidence.start, f.evidence.end) for f in facts])
     return [Incident(make_id("i", report.id, key), report.id, tuple(facts))]
