@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
+
+from corroborate.model import Report
 
 PLACES = ["Hyesan", "Musan", "Hoeryong", "Sinuiju", "Chongjin", "Onsong", "Kanggye", "Wonsan"]
 ACTS = ["detained", "questioned", "fined", "sent to a labour training camp",
         "banished to a mountain village"]
 GROUPS = ["traders", "smugglers", "students", "farmers", "mobile phone users"]
+
+
+def text_report(text: str, published: str | None = None, **fields: Any) -> Report:
+    """A cleaned plain-text report, as extraction receives one."""
+    return Report(**{"id": "r-test", "capture_sha256": "0" * 64, "locator": "",
+                     "origin": "t.txt", "media_type": "text/plain", "text": text,
+                     "published": published, **fields})
 
 
 def report_text(i: int) -> str:

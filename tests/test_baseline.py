@@ -16,3 +16,11 @@ def test_only_figures_below_their_pin_are_reported(tmp_path):
     assert baseline.dropped(path, "a", {"f1": 0.95, "p": 0.8}) == []
     assert baseline.dropped(path, "a", {"f1": 0.85, "p": 0.8}) == ["f1 0.85 < baseline 0.9"]
     assert baseline.dropped(path, "missing", {"f1": 1.0}) == ["no figures pinned under 'missing'"]
+
+
+def test_pin_and_gate_does_what_the_benchmark_options_ask(tmp_path):
+    path = tmp_path / "baseline.json"
+    assert baseline.pin_and_gate(None, None, "a", {"f1": 0.9}) is None
+    assert not path.exists()
+    assert baseline.pin_and_gate(path, path, "a", {"f1": 0.9}) == []
+    assert baseline.pin_and_gate(None, path, "a", {"f1": 0.8}) == ["f1 0.8 < baseline 0.9"]

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from corroborate.extract import extract
-from corroborate.model import Report
+
+from .helpers import text_report
 
 
 def _facts(text: str, published: str | None = "2021-06-01"):
-    report = Report(id="r-test", capture_sha256="0" * 64, locator="", origin="t.txt",
-                    media_type="text/plain", text=text, published=published)
+    report = text_report(text, published=published, id="r-test")
     [incident] = extract(report)
     for fact in incident.facts:
         assert text[fact.evidence.start:fact.evidence.end] == fact.evidence.quote
@@ -47,8 +47,7 @@ def test_prison_terms_carry_their_years():
 
 
 def test_a_report_without_violations_or_perpetrators_states_no_incident():
-    report = Report(id="r-x", capture_sha256="0" * 64, locator="", origin="t.txt",
-                    media_type="text/plain", text="The harvest in the north was good this year.")
+    report = text_report("The harvest in the north was good this year.", id="r-x")
     assert extract(report) == []
 
 
@@ -67,9 +66,7 @@ def test_the_headline_tips_the_country_when_the_text_names_two_alike():
             "States said. The gang took them near the capital of Haiti.")
 
     def country(title):
-        report = Report(id="r-h", capture_sha256="0" * 64, locator="", origin="t.txt",
-                        media_type="text/plain", text=text, published="2021-10-18",
-                        title=title)
+        report = text_report(text, published="2021-10-18", title=title, id="r-h")
         from corroborate.incidents import main_values
 
         [incident] = extract(report)

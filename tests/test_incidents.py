@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from corroborate.extract import extract
 from corroborate.incidents import main_values
-from corroborate.model import Report
+
+from .helpers import text_report
 
 _LEAD = ("Police in Harare, Zimbabwe, detained the reporter Tendai Moyo on Tuesday after she "
          "filmed a protest outside the courts. Her lawyer said she was held overnight at a "
@@ -12,8 +13,7 @@ _FILLER = ("The station has a long record of complaints from residents. Local ed
 
 
 def _violations(text: str) -> list[str]:
-    report = Report(id="r-i", capture_sha256="0" * 64, locator="", origin="t.txt",
-                    media_type="text/plain", text=text, published="2022-03-01")
+    report = text_report(text, published="2022-03-01", id="r-i")
     [incident] = extract(report)
     return [f.value for f in main_values(incident)["violations"]]
 

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from corroborate.extract import extract
 from corroborate.incidents import main_values
-from corroborate.model import Report
+
+from .helpers import text_report
 
 
 def _incident(text: str):
-    report = Report(id="r-p", capture_sha256="0" * 64, locator="", origin="t.txt",
-                    media_type="text/plain", text=text, published="2022-03-01")
+    report = text_report(text, published="2022-03-01", id="r-p")
     [incident] = extract(report)
     return incident
 

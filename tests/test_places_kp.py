@@ -10,6 +10,8 @@ from corroborate import vocab
 from corroborate.extract import find_places
 from corroborate.model import Report
 
+from .helpers import text_report
+
 
 def _kp_places() -> list[dict[str, object]]:
     return [e for e in vocab.read_data("places")["places"] if e.get("country") == "KP"]
@@ -21,8 +23,7 @@ def _kp_region_codes() -> set[str]:
 
 
 def _report(text: str) -> Report:
-    return Report(id="r-kp", capture_sha256="0" * 64, locator="", origin="kp.txt",
-                  media_type="text/plain", text=text, published="2022-03-01")
+    return text_report(text, published="2022-03-01", id="r-kp")
 
 
 def _kp_facts(text: str) -> list[tuple[str, str | None]]:

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from corroborate.model import Byline, Evidence, Fact, Report
+from corroborate.model import Byline, Evidence, Fact
 from corroborate.victims import find_named_victims
+
+from .helpers import text_report
 
 # the function only looks at whether the report states a violation at all
 _VIOLATION = [Fact("violation", "arbitrary_detention", "arbitrary arrest or detention",
@@ -11,8 +13,7 @@ _VIOLATION = [Fact("violation", "arbitrary_detention", "arbitrary arrest or dete
 
 
 def _victims(text: str, bylines: tuple[Byline, ...] = ()) -> dict[str, Fact]:
-    report = Report(id="r-test", capture_sha256="0" * 64, locator="", origin="t.txt",
-                    media_type="text/plain", text=text, bylines=bylines)
+    report = text_report(text, bylines=bylines, id="r-test")
     facts = find_named_victims(report, _VIOLATION)
     for fact in facts:
         assert fact.field == "victim" and fact.attrs["kind"] == "person"
@@ -106,6 +107,5 @@ def test_a_pseudonym_given_for_a_source_is_never_returned():
 
 
 def test_nothing_without_a_violation():
-    report = Report(id="r-test", capture_sha256="0" * 64, locator="", origin="t.txt",
-                    media_type="text/plain", text="Journalist Ade Bello was arrested.")
+    report = text_report("Journalist Ade Bello was arrested.", id="r-test")
     assert find_named_victims(report, []) == []

@@ -7,11 +7,11 @@ import yaml
 
 from corroborate import vocab
 from corroborate.extract import find_places
-from corroborate.model import Report
 from corroborate.spans import without_overlaps
 from corroborate.vocab import find_all, load
 
 from .conftest import sample_files
+from .helpers import text_report
 
 REQUIRED_VIOLATIONS = [
     "arbitrary_detention", "enforced_disappearance", "killing", "torture", "surveillance",
@@ -135,8 +135,6 @@ def test_a_possessive_names_the_country_and_apostrophes_are_optional_between_wor
 
 
 def test_a_possessive_country_counts_like_a_demonym():
-    report = Report(id="r-pos", capture_sha256="0" * 64, locator="", origin="t.txt",
-                    media_type="text/plain", text="Nigeria's police detained him in Lagos.",
-                    published=None)
+    report = text_report("Nigeria's police detained him in Lagos.", published=None, id="r-pos")
     kinds = {f.evidence.quote: f.attrs["kind"] for f in find_places(report)}
     assert kinds["Nigeria"] == "demonym"

@@ -11,12 +11,13 @@ import yaml
 
 from corroborate import vocab
 from corroborate.extract import extract
-from corroborate.model import Fact, Report
+from corroborate.model import Fact
+
+from .helpers import text_report
 
 
 def _facts(text: str) -> list[Fact]:
-    report = Report(id="r-nk", capture_sha256="0" * 64, locator="", origin="t.txt",
-                    media_type="text/plain", text=text, published="2023-05-10")
+    report = text_report(text, published="2023-05-10", id="r-nk")
     [incident] = extract(report)
     return list(incident.facts)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from corroborate.extract import extract, find_dates_facts
 from corroborate.model import Report
 
+from .helpers import text_report
+
 
 def _report(text: str, published: str | None = "2021-06-01") -> Report:
-    return Report(id="r-when", capture_sha256="0" * 64, locator="", origin="t.txt",
-                  media_type="text/plain", text=text, published=published)
+    return text_report(text, published=published, id="r-when")
 
 
 def _when(text: str, published: str | None = "2021-06-01") -> tuple[str, str]:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["dropped", "pin"]
+__all__ = ["dropped", "pin", "pin_and_gate"]
 
 
 def pin(path: str | Path, section: str, figures: Mapping[str, float]) -> None:
@@ -29,3 +29,12 @@ def dropped(path: str | Path, section: str, figures: Mapping[str, float],
         return [f"no figures pinned under {section!r}"]
     return [f"{name} {figures.get(name, 0.0)} < baseline {was}"
             for name, was in pinned.items() if figures.get(name, 0.0) < was - tolerance]
+
+
+def pin_and_gate(write: str | Path | None, gate: str | Path | None, section: str,
+                 figures: Mapping[str, float]) -> list[str] | None:
+    """What a benchmark's ``--write-baseline`` and ``--gate`` options do: pin ``figures``
+    if asked, then return the dropped figures (``None`` when no gate was asked for)."""
+    if write:
+        pin(write, section, figures)
+    return dropped(gate, section, figures) if gate else None

@@ -367,12 +367,10 @@ def bench_hrdsattack(split: str, predictions: Any, gate: str | None,
             predictions.write(json.dumps(line, ensure_ascii=False) + "\n")
     key = f"hrdsattack_{Path(split).stem}"
     pinned = {k: round(ours[k], 2) for k in hrdsattack.GATED}
-    if write_baseline:
-        baseline.pin(write_baseline, key, pinned)
-    if gate:
-        failed = baseline.dropped(gate, key, pinned)
-        if failed:
-            raise click.ClickException("gate failed: " + "; ".join(failed))
+    failed = baseline.pin_and_gate(write_baseline, gate, key, pinned)
+    if failed:
+        raise click.ClickException("gate failed: " + "; ".join(failed))
+    if failed is not None:
         click.echo(f"gate: no pinned {key} figure dropped")
 
 

@@ -131,8 +131,10 @@ def predict(articles: list[Article], collection: str | Path | None = None) -> tu
             reports = {r.id: r for r in store.reports()}
             by_line = {r.locator: r for r in reports.values()}
             # a version without a date of its own (a repost) is dated by its story
-            anchors = {m.report_id: story_date(story, reports) for story in store.stories()
-                       for m in story.members}
+            anchors: dict[str, str | None] = {}
+            for story in store.stories():
+                anchor = story_date(story, reports)
+                anchors.update((m.report_id, anchor) for m in story.members)
             predictions = []
             for number, article in enumerate(articles, start=1):
                 report = by_line.get(f"line:{number}")

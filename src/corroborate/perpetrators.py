@@ -41,7 +41,7 @@ _ACCUSATION = re.compile(
     r"in\s+connection\s+with|on\s+suspicion\s+of)\s+(?:(?:the|a|an|his|her|their|"
     r"allegedly|alleged|plotting\s+to|attempted|attempting\s+to|involvement\s+in|"
     r"taking\s+part\s+in|participat\w+\s+in)\s+)*(?:[\w-]+\s+){0,2}?"
-    r"(?P<crime>" + _CRIMES + r")\b", re.I)
+    r"(?:" + _CRIMES + r")\b", re.I)
 # words that open an adverbial, not an object: "arrested on Monday for", "held in Lagos over"
 _ADVERBIAL = frozenset("""on in at last this yesterday today earlier after before by
     allegedly recently later again also and then over following during since""".split())
@@ -55,7 +55,6 @@ class Accusation:
 
     start: int
     end: int
-    crime: str
     accused: Fact | None  # an organisation fact, or None for private persons
 
 
@@ -87,7 +86,7 @@ def find_accusations(text: str, organisations: list[Fact]) -> list[Accusation]:
         accused = named[-1] if named else None
         if accused is None and not passive and m.group("verb").lower() == "accused":
             continue  # "rights groups accused the force of torture": a denunciation
-        out.append(Accusation(m.start(), m.end(), m.group("crime"), accused))
+        out.append(Accusation(m.start(), m.end(), accused))
     return out
 
 
