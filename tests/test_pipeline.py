@@ -6,11 +6,13 @@ import subprocess
 import sys
 import time
 
+import pytest
 from click.testing import CliRunner
 
 from corroborate.cli import main
 from corroborate.pipeline import ingest
-from corroborate.store import Store
+from corroborate.store import LogDamaged, Store
+from corroborate.store.verify import read_log
 
 from .helpers import write_broken_files, write_good_reports
 
@@ -59,56 +61,40 @@ def test_a_process_killed_mid_ingest_leaves_the_collection_consistent(tmp_path):
     proc = _ingest_process(collection, inbox)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if log.exists() and log.read_bytes().count(b"\n") >= 20:
+        if log.exists() and log.read_bytes().count(b'"captured"') >= 20:
             break
         time.sleep(0.005)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     with Store.open(collection) as store:
-        logged = log.read_bytes().count(b"\n")
-        assert 20 <= logged < 150, "the kill must land in the middle of the batch"
+        logged = set(read_log(store).captured)
+        assert 20 <= len(logged) < 150, "the kill must land in the middle of the batch"
         assert [str(p) for p in store.verify() if p.fatal] == []
         # every report in the database belongs to a logged, archived capture
         shas = {r["capture_sha256"] for r in store.db.execute("SELECT capture_sha256 FROM reports")}
-        assert shas <= set(store.log.entries) and shas <= set(store.archive)
+        assert shas <= logged and shas <= set(store.archive)
         result = ingest(store, [str(inbox)])
         assert result.ok
         counts = store.counts()
         assert counts["captures"] == counts["reports"] == 150
-        assert log.read_bytes().count(b"\n") == 150
+        assert len(read_log(store).captured) == 150
         assert [p for p in store.verify()] == []
         ids = [r["id"] for r in store.db.execute("SELECT id FROM reports")]
         assert len(ids) == len(set(ids))
 
 
-def test_a_capture_logged_before_its_row_was_written_is_finished_next_time(store, tmp_path):
-    """The crash window between the custody log append and the database transaction."""
-    from corroborate.capture import capture_bytes
-
-    path = write_good_reports(tmp_path / "in", 1)[0]
-    data = path.read_bytes()
-    capture, _, _ = capture_bytes(str(path), data)
-    store.archive.put(capture.sha256, data)
-    store.log.append(capture)
-    problems = store.verify()
-    assert [p.fatal for p in problems] == [False] and "not yet indexed" in str(problems[0])
-    assert store.counts()["captures"] == 0
-    result = ingest(store, [])
-    assert (result.resumed, result.reports) == (1, 1)
-    assert store.capture_status(capture.sha256) == "indexed"
-    # the resumed capture keeps its first origin and capture time
-    row = store.db.execute("SELECT origin, captured_at FROM captures").fetchone()
-    assert (row["origin"], row["captured_at"]) == (capture.origin, capture.captured_at)
-
-
-def test_a_torn_last_log_line_is_named_then_dropped_by_the_next_writer(store, tmp_path):
+def test_a_torn_last_log_line_stops_writers_until_repaired(store, tmp_path):
     path = write_good_reports(tmp_path / "in", 2)[0]
     assert ingest(store, [str(path)]).ok
     log = store.root / "custody.log"
     whole = log.read_bytes()
-    log.write_bytes(whole + b'{"seq": 2, "event": "capt')
-    assert any("incomplete entry" in str(p) for p in store.verify())
-    with Store.open(store.root) as again:
-        assert again.log.count == 1
-        assert log.read_bytes() == whole
-        assert [p for p in again.verify() if p.fatal] == []
+    log.write_bytes(whole + b'{"seq": 3, "event": "capt')
+    assert any("incomplete" in str(p) for p in store.verify() if p.fatal)
+    with pytest.raises(LogDamaged, match=r"line 3 .*corroborate repair"):
+        ingest(store, [str(tmp_path / "in")])
+    assert log.read_bytes() == whole + b'{"seq": 3, "event": "capt'  # never a silent cut
+    entry = store.repair()
+    assert entry is not None and entry["removed_bytes"] == len(b'{"seq": 3, "event": "capt')
+    assert (store.root / entry["kept_at"]).read_bytes() == b'{"seq": 3, "event": "capt'
+    assert [p for p in store.verify() if p.fatal] == []
+    assert ingest(store, [str(tmp_path / "in")]).ok

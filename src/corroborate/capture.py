@@ -68,9 +68,10 @@ class Input:
 
     origin: str
     path: Path | None
+    refused: str | None = None
 
 
-def iter_inputs(names: Iterable[str]) -> Iterator[Input]:
+def iter_inputs(names: Iterable[str], follow_symlinks: bool = False) -> Iterator[Input]:
     """Expand the names given on the command line: folders recursively, in sorted order."""
     for name in names:
         if name == "-":

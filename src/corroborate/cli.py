@@ -22,6 +22,8 @@ from .incidents import StoryIncident
 from .model import Incident
 from .pipeline import IngestResult, ingest, refresh_stories
 from .store import Store
+from .store.reading import MAX_LIMIT
+from .text import safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,7 +46,9 @@ def opened(path: str) -> Iterator[Store]:
         raise click.ClickException(str(exc)) from exc
     try:
         if store.stories_stale():
-            refresh_stories(store)
+            with store.locked(wait=False) as mine:
+                if mine:  # else a writer is at work and refreshes them when it is done
+                    refresh_stories(store)
         yield store
     except CorroborateError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -92,15 +96,18 @@ def init(path: str) -> None:
 @click.option("--date-field", default="date", show_default=True)
 @click.option("--url-field", default="url", show_default=True)
 @click.option("--outlet-field", default="outlet", show_default=True)
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symbolic links in folders to files outside them.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def ingest_command(collection: str, inputs: tuple[str, ...], max_bytes: int, text_field: str,
                    title_field: str, date_field: str, url_field: str, outlet_field: str,
-                   quiet: bool) -> None:
+                   follow_symlinks: bool, quiet: bool) -> None:
     """Capture, clean and extract reports: files, folders (recursive) or - for stdin.
 
     Formats: HTML (.html, .htm, gzipped too), plain text, JSON Lines, CSV, WARC. A broken
     input is reported with its path and reason, the rest goes in, and the exit code is 1.
-    With no inputs, finishes what an interrupted ingest left.
+    With no inputs, finishes what an interrupted ingest left. Every input, taken or
+    refused, gets a custody log entry; one ingest writes at a time (the others wait).
 
     \b
     Example:
@@ -110,26 +117,30 @@ def ingest_command(collection: str, inputs: tuple[str, ...], max_bytes: int, tex
     options = CaptureOptions(max_bytes, text_field, title_field, date_field, url_field,
                              outlet_field)
     with opened(collection) as store:
-        result = _run_ingest(store, list(inputs), options, quiet)
+        result = _run_ingest(store, list(inputs), options, quiet, follow_symlinks)
     _summarise(result, quiet)
     if not result.ok:
         sys.exit(1)
 
 
 def _run_ingest(store: Store, inputs: list[str], options: CaptureOptions,
-                quiet: bool) -> IngestResult:
-    items = list(iter_inputs(inputs))
-    if quiet or not items:
-        return ingest(store, inputs, options)
-    with click.progressbar(length=len(items), label="ingesting", file=sys.stderr) as bar:
-        return ingest(store, inputs, options, progress=lambda _origin: bar.update(1))
+                quiet: bool, follow_symlinks: bool = False) -> IngestResult:
+    try:
+        if quiet:
+            return ingest(store, inputs, options, follow_symlinks=follow_symlinks)
+        count = sum(1 for _ in iter_inputs(inputs, follow_symlinks=follow_symlinks))
+        with click.progressbar(length=count, label="ingesting", file=sys.stderr) as bar:
+            return ingest(store, inputs, options, progress=lambda _origin: bar.update(1),
+                          follow_symlinks=follow_symlinks)
+    except CorroborateError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _summarise(result: IngestResult, quiet: bool) -> None:
     for origin in result.unchanged:
-        click.echo(f"unchanged: {origin} (already archived)", err=True)
+        click.echo(f"unchanged: {safe(origin)} (already archived)", err=True)
     for failure in result.failures:
-        click.echo(f"failed: {failure.origin}: {failure.reason}", err=True)
+        click.echo(f"failed: {safe(failure.origin)}: {safe(failure.reason)}", err=True)
     click.echo(f"{len(result.captures)} new captures, {result.reports} new reports, "
                f"{len(result.unchanged)} unchanged, {len(result.failures)} failed"
                + (f", {result.resumed} resumed" if result.resumed else ""))
@@ -260,7 +271,8 @@ def show(collection: str, item_id: str) -> None:
 @main.command()
 @collection_option
 @click.argument("query")
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, MAX_LIMIT),
+              help="At most this many hits.")
 def search(collection: str, query: str, limit: int) -> None:
     """Full-text search over reports (SQLite FTS5 syntax: words, "phrases", OR, NEAR).
 
@@ -271,8 +283,8 @@ def search(collection: str, query: str, limit: int) -> None:
     with opened(collection) as store:
         for hit in store.search(query, limit):
             click.echo(f"{hit['id']}  {hit['published'] or '----------'}  "
-                       f"{hit['outlet'] or '-'}  {hit['title'] or hit['origin']}\n"
-                       f"    {hit['snippet']}")
+                       f"{safe(hit['outlet'] or '-')}  {safe(hit['title'] or hit['origin'])}"
+                       f"\n    {safe(hit['snippet'])}")
 
 
 @main.command()
@@ -294,30 +306,6 @@ def export(collection: str, fmt: str, output: Any, schemes: tuple[str, ...]) -> 
     with opened(collection) as store:
         count = (write_jsonl if fmt == "jsonl" else write_csv)(store, output, schemes)
     click.echo(f"exported {count} incident(s)", err=True)
-
-
-@main.command()
-@collection_option
-def verify(collection: str) -> None:
-    """Check every archived file against the custody log and the database.
-
-    Exits 1 and names each problem: a changed, missing or extra archive file, a changed,
-    removed or reordered log entry.
-
-    \b
-    Example:
-        corroborate verify -c ~/cases/phones
-    """
-    with opened(collection) as store:
-        problems = store.verify()
-        counts = store.counts()
-    fatal = [p for p in problems if p.fatal]
-    for problem in problems:
-        click.echo(("FAIL " if problem.fatal else "note ") + str(problem),
-                   err=bool(problem.fatal))
-    if fatal:
-        raise click.ClickException(f"verification failed: {len(fatal)} problem(s)")
-    click.echo(f"verified {counts['captures']} capture(s): archive and custody log agree")
 
 
 @main.group()
@@ -400,3 +388,8 @@ def demo(collection: str, quiet: bool) -> None:
     ctx.invoke(incidents, collection=collection)
     if not result.ok:
         sys.exit(1)
+
+
+from . import cli_custody  # noqa: E402  (registers verify, anchor, keygen, repair, reprocess)
+
+cli_custody.register(main)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
-from .capture import CaptureOptions, capture_bytes, iter_inputs, read_input
+from .capture import CaptureOptions, Input, capture_bytes, iter_inputs, read_input
 from .clean import clean
 from .errors import InputError
 from .extract import extract
@@ -20,7 +22,7 @@ from .model import Document, Incident, Report
 from .store import Store
 from .stories import Fingerprint, cluster, compare_versions, fingerprint
 
-__all__ = ["IngestResult", "ingest", "process", "refresh_stories"]
+__all__ = ["IngestResult", "ingest", "process", "refresh_stories", "reprocess"]
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +65,27 @@ def _process_all(docs: list[Document]) -> tuple[list[Processed], list[InputError
     return done, errors
 
 
-def _index(store: Store, sha: str, processed: list[Processed]) -> int:
-    added = 0
+def _index(store: Store, sha: str, processed: list[Processed], options: CaptureOptions,
+           ) -> tuple[int, list[InputError]]:
+    added, errors = 0, []
     for report, fp, incidents in processed:
-        if not store.has_report(report.id):
+        if store.has_report(report.id):
+            continue
+        try:
             store.add_report(report, fp, incidents)
-            added += 1
-    store.mark_indexed(sha)
-    return added
+        except sqlite3.Error as exc:  # never leave a capture that every ingest retries
+            errors.append(InputError(report.origin, f"cannot be stored ({exc})"))
+            continue
+        added += 1
+    store.mark_indexed(sha, _recorded(options))
+    return added, errors
+
+
+def _recorded(options: CaptureOptions) -> dict[str, Any]:
+    """The capture options that differ from the defaults: what re-deriving needs."""
+    default = CaptureOptions()
+    return {k: v for k, v in asdict(options).items()
+            if k != "max_bytes" and v != getattr(default, k)}
 
 
 def _take(store: Store, origin: str, data: bytes, options: CaptureOptions,
@@ -86,14 +101,33 @@ def _take(store: Store, origin: str, data: bytes, options: CaptureOptions,
     if not done:
         return None, 0, errors
     store.archive_capture(capture, data)
-    return capture.sha256, _index(store, capture.sha256, done), errors
+    added, failed = _index(store, capture.sha256, done, options)
+    return capture.sha256, added, errors + failed
 
 
 def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = None,
-           progress: Callable[[str], None] | None = None) -> IngestResult:
-    """Ingest every input named; finish captures an interrupted ingest left pending."""
+           progress: Callable[[str], None] | None = None,
+           follow_symlinks: bool = False) -> IngestResult:
+    """Ingest every input named; finish captures an interrupted ingest left pending.
+
+    Holds the collection's write lock throughout. Every input gets a custody entry:
+    ``captured`` or ``received`` when taken, ``refused`` (with the reason) when not, and
+    each record refused inside a container gets one too.
+    """
     options = options or CaptureOptions()
     result = IngestResult()
+    with store.writing():
+        _resume(store, options, result)
+        for item in iter_inputs(names, follow_symlinks=follow_symlinks):
+            if progress:
+                progress(item.origin)
+            _ingest_one(store, item, options, result)
+        if result.reports or store.stories_stale():
+            refresh_stories(store)
+    return result
+
+
+def _resume(store: Store, options: CaptureOptions, result: IngestResult) -> None:
     for pending in store.pending():
         data = store.archive.read(pending.sha256)
         sha, added, errors = _take(store, pending.origin, data, options, pending.captured_at)
@@ -103,24 +137,57 @@ def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = 
         # record-level errors were reported by the run that was interrupted
         result.reports += added
         result.resumed += 1
-    for item in iter_inputs(names):
-        if progress:
-            progress(item.origin)
-        try:
-            data = read_input(item, options.max_bytes)
-        except InputError as exc:
-            result.failures.append(exc)
-            continue
-        sha = hashlib.sha256(data).hexdigest()
-        if store.capture_status(sha) == "indexed":
-            result.unchanged.append(item.origin)
-            continue
-        archived, added, errors = _take(store, item.origin, data, options)
-        if archived is not None:
-            result.captures.append(archived)
+
+
+def _ingest_one(store: Store, item: Input, options: CaptureOptions,
+                result: IngestResult) -> None:
+    if item.refused:
+        _refuse(store, result, InputError(item.origin, item.refused))
+        return
+    try:
+        data = read_input(item, options.max_bytes)
+    except InputError as exc:
+        _refuse(store, result, exc)
+        return
+    sha = hashlib.sha256(data).hexdigest()
+    if store.capture_status(sha) == "indexed":
+        store.received(sha, item.origin)
+        result.unchanged.append(item.origin)
+        return
+    archived, added, errors = _take(store, item.origin, data, options)
+    if archived is not None:
+        result.captures.append(archived)
+        result.reports += added
+    for error in errors:
+        _refuse(store, result, error, sha, None if archived else len(data))
+
+
+def _refuse(store: Store, result: IngestResult, error: InputError, sha: str | None = None,
+            size: int | None = None) -> None:
+    store.refused(error.origin, error.reason, sha, size)
+    result.failures.append(error)
+
+
+def reprocess(store: Store, progress: Callable[[str], None] | None = None) -> IngestResult:
+    """Derive every capture's reports again from its archived bytes (after an upgrade or a
+    vocabulary change), recording the new digests in the custody log."""
+    result = IngestResult()
+    with store.writing() as custody:
+        for sha, entry in list(custody.entries.items()):
+            if not store.archive.has(sha):
+                result.failures.append(InputError(entry["origin"], "archived file is missing"))
+                continue
+            if progress:
+                progress(entry["origin"])
+            recorded = (custody.indexed_entry(sha) or {}).get("options") or {}
+            store.remove_reports(sha)
+            done, added, errors = _take(store, entry["origin"], store.archive.read(sha),
+                                        CaptureOptions(**recorded), entry["captured_at"])
+            if done is None:
+                result.failures.extend(errors)
+                continue
+            result.captures.append(sha)
             result.reports += added
-        result.failures.extend(errors)
-    if result.reports or store.stories_stale():
         refresh_stories(store)
     return result
 

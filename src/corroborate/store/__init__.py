@@ -1,49 +1,75 @@
 """The store: every write corroborate makes goes through here.
 
-A collection is a folder::
+A collection is a folder (0700; its files 0600, archived files 0400, whatever the umask)::
 
     collection/
-      corroborate.sqlite   derived: reports, incidents, stories, full-text index
+      corroborate.sqlite   derived: reports, incidents, stories, full-text index, receipts
       archive/             primary: captured bytes, content-addressed (see archive.py)
-      custody.log          primary: hash-chained record of every capture
+      custody.log          primary: hash-chained record of every input (see custody.py)
+      .lock                held by the one process writing
 
-A capture is written in this order: archive file, custody entry, then one database
-transaction for the capture row and one per report. A process killed at any point leaves
-either nothing, or a capture that is archived and logged but not (fully) indexed: such a
-capture stays ``pending`` and the next ingest finishes it from the archive.
+One writer at a time: :meth:`Store.writing` takes the lock, loads the custody log and
+checks its chain, and finishes what a killed writer left. Every step of a capture is
+written before the next begins, and each is resumable:
+
+    1. stage the bytes, then their metadata        (archive/.staging)
+    2. database: the capture row (pending) and its receipt
+    3. custody log: the ``captured`` entry           (fsynced; the capture now counts)
+    4. archive: staged bytes renamed into place, read-only
+    5. database: one transaction per report, each with its digest
+    6. custody log: the ``indexed`` entry (report ids and digests)
+    7. database: the capture marked indexed
+
+A kill after 1 leaves a staged capture that the next writer logs and archives; after 2, a
+receipt the log does not have yet (rewritten when the capture is logged); after 3 to 6, a
+pending capture that the next ingest indexes from the archive.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..errors import CollectionError
-from ..model import Capture, Incident, Report, Story, StoryMember
+from ..faults import checkpoint
+from ..model import Capture, Incident, Report, Story
+from ..provenance import tool_version, vocabulary_digest
 from ..stories import Fingerprint
-from .archive import Archive, CustodyLog, Problem, check_log
-from .schema import migrate
+from .archive import Archive
+from .custody import CustodyLog, LogDamaged, Problem, now
+from .reading import Reading
+from .rows import insert_report
+from .schema import check, migrate
 
-__all__ = ["DB_NAME", "Problem", "Store"]
+__all__ = ["DB_NAME", "LOG_NAME", "LogDamaged", "Problem", "Store"]
+
+log = logging.getLogger(__name__)
 
 DB_NAME = "corroborate.sqlite"
 LOG_NAME = "custody.log"
+LOCK_NAME = ".lock"
 
 
-class Store:
+class Store(Reading):
     """One collection: its database, archive and custody log."""
 
-    def __init__(self, root: Path, db: sqlite3.Connection) -> None:
+    lock_timeout: float = 600.0
+
+    def __init__(self, root: Path, db: sqlite3.Connection, read_only: bool = False) -> None:
         self.root = root
         self.db = db
+        self.read_only = read_only
         self.archive = Archive(root / "archive")
         self._log: CustodyLog | None = None
+        self._lock: Any = None
+        self._depth = 0
 
     # -- opening -------------------------------------------------------------------------
 
@@ -53,28 +79,53 @@ class Store:
         root = Path(path)
         if (root / DB_NAME).exists():
             raise CollectionError(f"{root} already holds a collection")
-        root.mkdir(parents=True, exist_ok=True)
-        (root / "archive").mkdir(exist_ok=True)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(root, 0o700)
+        (root / "archive").mkdir(mode=0o700, exist_ok=True)
+        # created by us with 0600 so SQLite's -wal and -shm files inherit it
+        os.close(os.open(root / DB_NAME, os.O_WRONLY | os.O_CREAT, 0o600))
         return cls._connect(root)
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
-        root = Path(path)
-        if not (root / DB_NAME).exists():
-            raise CollectionError(
-                f"no collection at {root}: create one with `corroborate init {root}`")
-        return cls._connect(root)
+        return cls._connect(_existing(Path(path)))
+
+    @classmethod
+    def open_read_only(cls, path: str | Path) -> Store:
+        """Open without writing anything, so a read-only copy can be verified."""
+        root = _existing(Path(path))
+        uri = (root / DB_NAME).resolve().as_uri()
+        try:
+            db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            # a read-only folder cannot hold WAL's shared-memory file: read it as immutable
+            db = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+        db.row_factory = sqlite3.Row
+        version = check(db)
+        from .schema import MIGRATIONS
+
+        if version != len(MIGRATIONS):
+            raise CollectionError(f"the database has schema version {version}; open it "
+                                  f"once with `corroborate ingest` to upgrade it first")
+        return cls(root, db, read_only=True)
 
     @classmethod
     def _connect(cls, root: Path) -> Store:
         db = sqlite3.connect(root / DB_NAME, isolation_level=None, timeout=30)
         db.row_factory = sqlite3.Row
+        try:
+            check(db)
+        except CollectionError:
+            db.close()
+            raise
         db.execute("PRAGMA journal_mode = WAL")
         # WAL with NORMAL survives a killed process; the archive and custody log, from which
         # the database can be rebuilt, are fsynced on every write.
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         migrate(db)
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('collection_id', ?)", (uuid.uuid4().hex,))
         return cls(root, db)
 
     def close(self) -> None:
@@ -86,11 +137,69 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- one writer ----------------------------------------------------------------------
+
+    @contextmanager
+    def locked(self, wait: bool = True) -> Iterator[bool]:
+        """Hold the collection's write lock; yields False if ``wait`` is off and it is busy."""
+        from filelock import FileLock, Timeout
+
+        if self.read_only:
+            raise CollectionError("the collection was opened read-only")
+        if self._lock is None:
+            self._lock = FileLock(str(self.root / LOCK_NAME), mode=0o600)
+        try:
+            self._lock.acquire(timeout=self.lock_timeout if wait else 0)
+        except Timeout:
+            if not wait:
+                yield False
+                return
+            raise CollectionError(
+                f"another corroborate process has been writing to {self.root} for over "
+                f"{self.lock_timeout:.0f} s (lock {LOCK_NAME}); try again when it is done"
+            ) from None
+        try:
+            yield True
+        finally:
+            self._lock.release()
+
+    @contextmanager
+    def writing(self) -> Iterator[CustodyLog]:
+        """The lock, the custody log checked to its end, and a killed writer's work done."""
+        with self.locked():
+            self._depth += 1
+            try:
+                if self._depth == 1:
+                    _tighten(self.root)
+                    self._log = CustodyLog(self.root / LOG_NAME)
+                    self._recover(self._log)
+                assert self._log is not None
+                yield self._log
+            finally:
+                self._depth -= 1
+
     @property
     def log(self) -> CustodyLog:
-        if self._log is None:
-            self._log = CustodyLog(self.root / LOG_NAME)
+        if self._log is None or self._depth == 0:
+            raise CollectionError("the custody log is written only inside Store.writing()")
         return self._log
+
+    def _recover(self, custody: CustodyLog) -> None:
+        with self.transaction() as db:
+            # receipts written before a log append that a kill prevented
+            db.execute("DELETE FROM receipts WHERE seq > ?", (custody.count,))
+        for sha, meta in self.archive.staged():
+            if sha not in custody.entries:
+                self._log_capture(_capture(meta), custody)
+            self.archive.commit(sha)
+        with self.transaction() as db:
+            # pending rows of captures never logged, whose bytes were never staged whole
+            stale = [r[0] for r in db.execute("SELECT sha256 FROM captures WHERE status = "
+                                              "'pending'") if r[0] not in custody.entries]
+            for sha in stale:
+                if not db.execute("SELECT 1 FROM reports WHERE capture_sha256 = ?",
+                                  (sha,)).fetchone():
+                    db.execute("DELETE FROM captures WHERE sha256 = ?", (sha,))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -102,83 +211,130 @@ class Store:
             raise
         self.db.execute("COMMIT")
 
-    # -- writing -------------------------------------------------------------------------
+    # -- custody -------------------------------------------------------------------------
+
+    def archive_capture(self, capture: Capture, data: bytes) -> Capture:
+        """Stage, log and archive bytes (steps 1-4); returns the capture as first logged.
+
+        Bytes already logged are not logged again: a new origin gets a ``received`` entry,
+        and an archive file gone missing is put back (its hash proves it is the same).
+        """
+        custody = self.log
+        first = custody.entries.get(capture.sha256)
+        if first is not None:
+            self.received(capture.sha256, capture.origin, capture.captured_at)
+            if not self.archive.has(capture.sha256):
+                self.archive.stage(capture.sha256, data, _meta(capture))
+                self.archive.commit(capture.sha256)
+            return _capture(first)
+        self.archive.stage(capture.sha256, data, _meta(capture))
+        self._log_capture(capture, custody)
+        self.archive.commit(capture.sha256)
+        return capture
+
+    def _log_capture(self, capture: Capture, custody: CustodyLog) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO captures VALUES (?, ?, ?, ?, ?, ?, 'pending')",
+                (capture.sha256, capture.origin, capture.size, capture.media_type,
+                 capture.captured_at, capture.tool_version))
+            db.execute("INSERT OR REPLACE INTO receipts VALUES (?, 'captured', ?, ?, ?, ?, NULL)",
+                       (custody.count + 1, capture.sha256, capture.origin,
+                        capture.captured_at, capture.size))
+        checkpoint("db-pending")
+        custody.append("captured", **_meta(capture))
+
+    def received(self, sha256: str, origin: str, at: str | None = None) -> None:
+        """Record bytes already held, received again from an origin not yet recorded."""
+        custody = self.log
+        if custody.has_seen(sha256, origin):
+            return
+        at = at or now()
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO receipts VALUES (?, 'received', ?, ?, ?, NULL, "
+                       "NULL)", (custody.count + 1, sha256, origin, at))
+        custody.append("received", sha256=sha256, origin=origin, received_at=at)
+
+    def refused(self, origin: str, reason: str, sha256: str | None = None,
+                size: int | None = None) -> None:
+        """Record an input (or a record inside one) that was not taken, and why."""
+        custody = self.log
+        if custody.has_seen(sha256, origin, reason):
+            return
+        at = now()
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO receipts VALUES (?, 'refused', ?, ?, ?, ?, ?)",
+                       (custody.count + 1, sha256, origin, at, size, reason))
+        custody.append("refused", sha256=sha256, origin=origin, size=size, reason=reason,
+                       received_at=at, tool_version=tool_version())
 
     def capture_status(self, sha256: str) -> str | None:
         row = self.db.execute("SELECT status FROM captures WHERE sha256 = ?",
                               (sha256,)).fetchone()
         return row["status"] if row else None
 
-    def archive_capture(self, capture: Capture, data: bytes) -> Capture:
-        """Archive bytes, log custody, record the capture as pending.
+    def pending(self) -> list[Capture]:
+        """Captures logged and archived but not fully indexed (an interrupted ingest)."""
+        indexed = {r["sha256"] for r in self.db.execute(
+            "SELECT sha256 FROM captures WHERE status = 'indexed'")}
+        return [_capture(entry) for sha, entry in self.log.entries.items()
+                if sha not in indexed and self.archive.has(sha)]
 
-        Returns the capture as first logged (a re-archived capture keeps its first
-        origin and time).
-        """
-        self.archive.put(capture.sha256, data)
-        entry = self.log.append(capture)
-        logged = Capture(entry["sha256"], entry["origin"], entry["size"], entry["media_type"],
-                         entry["captured_at"], entry["tool_version"])
-        with self.transaction() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO captures VALUES (?, ?, ?, ?, ?, ?, 'pending')",
-                (logged.sha256, logged.origin, logged.size, logged.media_type,
-                 logged.captured_at, logged.tool_version))
-        return logged
+    # -- derived rows --------------------------------------------------------------------
 
     def has_report(self, report_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM reports WHERE id = ?",
                                (report_id,)).fetchone() is not None
 
     def add_report(self, report: Report, fp: Fingerprint, incidents: list[Incident]) -> None:
-        """Store one report with its fingerprint and incidents, in one transaction."""
-        detail = json.dumps({"bylines": [b.__dict__ for b in report.bylines],
-                             "segments": [s.__dict__ for s in report.segments],
-                             "removed": list(report.removed)}, ensure_ascii=False)
+        """Store one report with its fingerprint, incidents and digest, in one transaction."""
         with self.transaction() as db:
-            if db.execute("SELECT 1 FROM reports WHERE id = ?", (report.id,)).fetchone():
-                return
-            cur = db.execute(
-                "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (report.id, report.capture_sha256, report.locator, report.origin,
-                 report.media_type, report.url, report.title, report.published, report.outlet,
-                 report.language, report.text, detail, fp.shingles.astype("<u4").tobytes(),
-                 fp.minhash.astype("<u4").tobytes()))
-            db.execute("INSERT INTO reports_fts(rowid, title, text) VALUES (?, ?, ?)",
-                       (cur.lastrowid, report.title or "", report.text))
-            for incident in incidents:
-                db.execute("INSERT OR IGNORE INTO incidents VALUES (?, ?)",
-                           (incident.id, incident.report_id))
-                db.executemany(
-                    "INSERT OR IGNORE INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(incident.id, i, f.field, f.value, f.label, f.evidence.report_id,
-                      f.evidence.start, f.evidence.end, f.evidence.quote,
-                      json.dumps(f.attrs, ensure_ascii=False, sort_keys=True))
-                     for i, f in enumerate(incident.facts)])
+            insert_report(db, report, fp, incidents, (tool_version(), vocabulary_digest()))
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '1')")
+        checkpoint("report")
+
+    def remove_reports(self, sha256: str) -> None:
+        """Drop the reports derived from a capture (to derive them again)."""
+        with self.transaction() as db:
+            rows = db.execute("SELECT rowid, id, title, text FROM reports WHERE "
+                              "capture_sha256 = ?", (sha256,)).fetchall()
+            if rows:  # stories are derived from every report: made anew afterwards
+                db.execute("DELETE FROM story_members")
+                db.execute("DELETE FROM stories")
+            for row in rows:
+                db.execute("INSERT INTO reports_fts(reports_fts, rowid, title, text) "
+                           "VALUES ('delete', ?, ?, ?)", (row[0], row[2] or "", row[3]))
+                db.execute("DELETE FROM incidents WHERE report_id = ?", (row[1],))
+                db.execute("DELETE FROM reports WHERE id = ?", (row[1],))
+            db.execute("UPDATE captures SET status = 'pending' WHERE sha256 = ?", (sha256,))
             db.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '1')")
 
-    def mark_indexed(self, sha256: str) -> None:
+    def mark_indexed(self, sha256: str, options: dict[str, Any] | None = None) -> None:
+        """Steps 6 and 7: log the capture's reports and digests, then mark it indexed.
+
+        ``options`` are the capture options (field names) that re-deriving it needs.
+        """
+        digests = {r["id"]: r["digest"] for r in self.db.execute(
+            "SELECT id, digest FROM reports WHERE capture_sha256 = ? ORDER BY id", (sha256,))}
+        made: dict[str, Any] = {"tool_version": tool_version(),
+                                "vocab_digest": vocabulary_digest()}
+        if options:
+            made["options"] = options
+        last = self.log.indexed_entry(sha256)
+        if last is None or last.get("reports") != digests:
+            self.log.append("indexed", sha256=sha256, reports=digests, indexed_at=now(), **made)
         with self.transaction() as db:
             db.execute("UPDATE captures SET status = 'indexed' WHERE sha256 = ?", (sha256,))
-
-    def pending(self) -> list[Capture]:
-        """Captures archived and logged but not fully indexed (an interrupted ingest)."""
-        rows = {r["sha256"]: r for r in self.db.execute(
-            "SELECT * FROM captures WHERE status = 'indexed'")}
-        out = []
-        for sha, entry in self.log.entries.items():
-            if sha not in rows and self.archive.has(sha):
-                out.append(Capture(sha, entry["origin"], entry["size"], entry["media_type"],
-                                   entry["captured_at"], entry["tool_version"]))
-        return out
+        checkpoint("db-indexed")
 
     def replace_stories(self, stories: list[Story]) -> None:
+        made = (tool_version(), vocabulary_digest())
         with self.transaction() as db:
             db.execute("DELETE FROM story_members")
             db.execute("DELETE FROM stories")
             for story in stories:
-                db.execute("INSERT INTO stories VALUES (?, ?)",
-                           (story.id, story.canonical_report_id))
+                db.execute("INSERT INTO stories VALUES (?, ?, ?, ?)",
+                           (story.id, story.canonical_report_id, *made))
                 db.executemany(
                     "INSERT INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [(m.report_id, story.id, int(m.canonical), m.containment, m.jaccard,
@@ -186,117 +342,72 @@ class Store:
                       json.dumps(m.lacks, ensure_ascii=False)) for m in story.members])
             db.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '0')")
 
-    # -- reading -------------------------------------------------------------------------
+    # -- proving ------------------------------------------------------------------------
 
-    def stories_stale(self) -> bool:
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'stories_stale'").fetchone()
-        return bool(row and row["value"] == "1")
+    @property
+    def collection_id(self) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'collection_id'").fetchone()
+        return str(row["value"]) if row else ""
 
-    def fingerprints(self) -> Iterator[Fingerprint]:
-        for row in self.db.execute("SELECT id, published, shingles, minhash FROM reports"):
-            yield Fingerprint(row["id"], np.frombuffer(row["shingles"], dtype="<u4"),
-                              np.frombuffer(row["minhash"], dtype="<u4"), row["published"])
+    def verify(self, deep: bool = False, anchor: Any = None,
+               trusted_key: str | None = None) -> list[Problem]:
+        """Check the log, the archive and the database against each other (see verify.py);
+        with ``anchor`` (a parsed anchor file), that the log still holds what it pinned."""
+        from .anchor import check_anchor
+        from .verify import read_log, verify
 
-    def report(self, report_id: str) -> Report | None:
-        row = self.db.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
-        return _report(row) if row else None
-
-    def reports(self) -> Iterator[Report]:
-        for row in self.db.execute("SELECT * FROM reports ORDER BY id"):
-            yield _report(row)
-
-    def incidents(self, report_id: str | None = None) -> list[Incident]:
-        where, args = ("WHERE i.report_id = ?", (report_id,)) if report_id else ("", ())
-        rows = self.db.execute(
-            f"SELECT f.*, i.report_id AS incident_report FROM incidents i "
-            f"JOIN facts f ON f.incident_id = i.id {where} "
-            f"ORDER BY i.report_id, i.id, f.position", args)
-        return _incidents(rows)
-
-    def incident(self, incident_id: str) -> Incident | None:
-        rows = self.db.execute(
-            "SELECT f.*, i.report_id AS incident_report FROM incidents i "
-            "JOIN facts f ON f.incident_id = i.id WHERE i.id = ? ORDER BY f.position",
-            (incident_id,))
-        found = _incidents(rows)
-        return found[0] if found else None
-
-    def stories(self) -> list[Story]:
-        members: dict[str, list[StoryMember]] = {}
-        for row in self.db.execute(
-                "SELECT * FROM story_members ORDER BY story_id, canonical DESC, report_id"):
-            members.setdefault(row["story_id"], []).append(StoryMember(
-                row["report_id"], bool(row["canonical"]), row["containment"], row["jaccard"],
-                tuple(json.loads(row["adds"])), tuple(json.loads(row["lacks"]))))
-        return [Story(row["id"], row["canonical_report_id"], tuple(members.get(row["id"], ())))
-                for row in self.db.execute("SELECT * FROM stories ORDER BY id")]
-
-    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over report titles and text (FTS5 query syntax)."""
-        try:
-            rows = self.db.execute(
-                "SELECT r.id, r.title, r.published, r.outlet, r.origin, "
-                "snippet(reports_fts, 1, '[', ']', ' … ', 12) AS snippet "
-                "FROM reports_fts JOIN reports r ON r.rowid = reports_fts.rowid "
-                "WHERE reports_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit)).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise CollectionError(f"bad search query {query!r}: {exc}") from exc
-        return [dict(r) for r in rows]
-
-    def counts(self) -> dict[str, int]:
-        return {table: int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                for table in ("captures", "reports", "incidents", "stories")}
-
-    # -- custody -------------------------------------------------------------------------
-
-    def verify(self) -> list[Problem]:
-        """Check the archive against the custody log and the database; name every problem.
-
-        Non-fatal problems (``fatal=False``) are captures an interrupted ingest left
-        pending: consistent, and finished by the next ingest.
-        """
-        problems, logged = check_log(self.root / LOG_NAME)
-        archived = set(self.archive)
-        for sha, line in logged.items():
-            where = f"archive/{sha[:2]}/{sha[2:4]}/{sha}"
-            if sha not in archived:
-                problems.append(Problem(where, f"is missing (logged at {LOG_NAME} line {line})"))
-                continue
-            actual = self.archive.digest(sha)
-            if actual != sha:
-                problems.append(Problem(where, f"was altered: its SHA-256 is now {actual}"))
-        for sha in sorted(archived - set(logged)):
-            problems.append(Problem(f"archive/{sha[:2]}/{sha[2:4]}/{sha}",
-                                    "has no custody log entry"))
-        indexed = set()
-        for row in self.db.execute("SELECT sha256, status FROM captures"):
-            if row["sha256"] not in logged:
-                problems.append(Problem(f"capture {row['sha256']}",
-                                        "is in the database but not in the custody log"))
-            elif row["status"] == "indexed":
-                indexed.add(row["sha256"])
-        for sha in logged:
-            if sha not in indexed and sha in archived:
-                problems.append(Problem(f"capture {sha}", "is archived and logged but not yet "
-                                        "indexed (an interrupted ingest; the next ingest "
-                                        "finishes it)", fatal=False))
+        problems = verify(self, deep=deep)
+        if anchor is not None:
+            problems += check_anchor(anchor, self.collection_id, read_log(self).by_seq,
+                                     trusted_key)
         return problems
 
+    def anchor(self, key_path: Path) -> dict[str, Any]:
+        """Sign the log's head with a key kept outside the collection (see anchor.py)."""
+        from .anchor import sign_anchor
+        from .verify import read_log
 
-def _report(row: sqlite3.Row) -> Report:
-    detail = json.loads(row["detail"])
-    data = {k: row[k] for k in ("id", "capture_sha256", "locator", "origin", "media_type",
-                                "text", "url", "title", "published", "outlet", "language")}
-    return Report.from_dict({**data, **detail})
+        found = read_log(self)
+        broken = [p for p in found.problems if p.fatal]
+        if broken:
+            raise CollectionError(f"the custody log is damaged ({broken[0]}): an anchor "
+                                  f"would vouch for it; run `corroborate verify`")
+        if found.count == 0:
+            raise CollectionError("the custody log is empty: nothing to anchor yet")
+        return sign_anchor(key_path, self.root, self.collection_id, found.count, found.head)
+
+    def repair(self) -> dict[str, Any] | None:
+        """Move a damaged end of the custody log aside, logging it (see custody.repair)."""
+        from .custody import repair
+
+        with self.locked():
+            return repair(self.root / LOG_NAME, self.root / "custody.damaged")
 
 
-def _incidents(rows: Iterator[sqlite3.Row] | sqlite3.Cursor) -> list[Incident]:
-    from ..model import Evidence, Fact
+def _existing(root: Path) -> Path:
+    if not (root / DB_NAME).exists():
+        raise CollectionError(
+            f"no collection at {root}: create one with `corroborate init {root}`")
+    return root
 
-    grouped: dict[str, tuple[str, list[Fact]]] = {}
-    for row in rows:
-        fact = Fact(row["field"], row["value"], row["label"],
-                    Evidence(row["report_id"], row["start"], row["end"], row["quote"]),
-                    json.loads(row["attrs"]))
-        grouped.setdefault(row["incident_id"], (row["incident_report"], []))[1].append(fact)
-    return [Incident(iid, rid, tuple(facts)) for iid, (rid, facts) in grouped.items()]
+
+def _tighten(root: Path) -> None:
+    """Owner-only folders and files, whatever the umask of whoever made them."""
+    for path, mode in ((root, 0o700), (root / "archive", 0o700)):
+        if path.exists() and path.stat().st_mode & 0o077:
+            os.chmod(path, mode)
+    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", LOG_NAME):
+        path = root / name
+        if path.exists() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+
+
+def _meta(capture: Capture) -> dict[str, Any]:
+    return {"sha256": capture.sha256, "origin": capture.origin, "size": capture.size,
+            "media_type": capture.media_type, "captured_at": capture.captured_at,
+            "tool_version": capture.tool_version}
+
+
+def _capture(entry: dict[str, Any]) -> Capture:
+    return Capture(entry["sha256"], entry["origin"], entry["size"], entry["media_type"],
+                   entry["captured_at"], entry["tool_version"])

@@ -6,7 +6,7 @@ import sqlite3
 
 from ..errors import CollectionError
 
-__all__ = ["MIGRATIONS", "migrate"]
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "check", "migrate"]
 
 MIGRATIONS: list[str] = [
     # 1: captures, reports with full-text search, incidents and their facts, stories
@@ -76,18 +76,64 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX story_members_story ON story_members(story_id);
     """,
+    # 2: custody in the database (every log entry mirrored as a receipt), provenance and a
+    # digest of each derived row, so verify can compare the database with the log
+    """
+    CREATE TABLE receipts (
+        seq INTEGER PRIMARY KEY,
+        event TEXT NOT NULL CHECK (event IN ('captured', 'received', 'refused')),
+        sha256 TEXT,
+        origin TEXT NOT NULL,
+        at TEXT NOT NULL,
+        size INTEGER,
+        reason TEXT
+    );
+    CREATE INDEX receipts_sha256 ON receipts(sha256);
+    ALTER TABLE reports ADD COLUMN tool_version TEXT NOT NULL DEFAULT '';
+    ALTER TABLE reports ADD COLUMN vocab_digest TEXT NOT NULL DEFAULT '';
+    ALTER TABLE reports ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+    ALTER TABLE incidents ADD COLUMN tool_version TEXT NOT NULL DEFAULT '';
+    ALTER TABLE incidents ADD COLUMN vocab_digest TEXT NOT NULL DEFAULT '';
+    ALTER TABLE stories ADD COLUMN tool_version TEXT NOT NULL DEFAULT '';
+    ALTER TABLE stories ADD COLUMN vocab_digest TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
+# "CROB": marks a database as a corroborate collection's, so a foreign one is refused
+APPLICATION_ID = 0x43524F42
 
-def migrate(db: sqlite3.Connection) -> int:
-    """Bring the schema up to date; returns the version. Refuses a newer database."""
+
+def check(db: sqlite3.Connection) -> int:
+    """The schema version of a corroborate database; refuses a foreign or newer one."""
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    app = int(db.execute("PRAGMA application_id").fetchone()[0])
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    foreign = (app not in (0, APPLICATION_ID) or (version == 0 and tables)
+               or (version > 0 and not {"meta", "captures", "reports"} <= tables))
+    if foreign:
+        raise CollectionError(
+            "the database is not a corroborate collection's (another program's SQLite "
+            "file?): it was left untouched")
     if version > len(MIGRATIONS):
         raise CollectionError(
             f"the database has schema version {version}, newer than this corroborate "
             f"knows ({len(MIGRATIONS)}): upgrade corroborate")
+    return version
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring the schema up to date; returns the version. Refuses a foreign or newer one."""
+    version = check(db)
     for number in range(version, len(MIGRATIONS)):
-        with db:
-            db.executescript("BEGIN;" + MIGRATIONS[number]
+        try:
+            db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number]
                              + f"; PRAGMA user_version = {number + 1}; COMMIT;")
+        except sqlite3.OperationalError:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            # two processes opening one old collection at once: the other one migrated it
+            if int(db.execute("PRAGMA user_version").fetchone()[0]) <= number:
+                raise
+    if int(db.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     return len(MIGRATIONS)

@@ -1,0 +1,37 @@
+"""What made a derived row: the tool's version and a digest of the vocabularies it used.
+
+Every report, incident and story row carries both, so a team can tell which rows an
+upgrade or a vocabulary change would re-derive (``corroborate reprocess``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import metadata, resources
+
+from . import __version__
+
+__all__ = ["tool_version", "vocabulary_digest"]
+
+
+@cache
+def tool_version() -> str:
+    """The installed package's version (package metadata), else the source's."""
+    try:
+        return metadata.version("corroborate")
+    except metadata.PackageNotFoundError:
+        return __version__
+
+
+@cache
+def vocabulary_digest() -> str:
+    """SHA-256 over the shipped vocabulary files, by name, in name order (16 hex digits)."""
+    h = hashlib.sha256()
+    files = sorted((p for p in resources.files("corroborate.data").iterdir()
+                    if p.name.endswith(".yaml")), key=lambda p: p.name)
+    for path in files:
+        data = path.read_bytes()
+        h.update(f"{path.name}\x1f{len(data)}\x1f".encode())
+        h.update(data)
+    return h.hexdigest()[:16]

@@ -1,0 +1,280 @@
+"""The custody log: every input received, hash-chained, appended and never rewritten.
+
+``custody.log`` holds one JSON object per line. Each entry carries ``seq`` (its number,
+counting entries from 1), ``prev`` (the hash of the entry before, or 64 zeros) and ``hash``
+(SHA-256 of its own canonical JSON without ``hash``). Events::
+
+    captured   first receipt of some bytes: sha256, origin, size, media_type, captured_at
+    received   the same bytes again from another origin: sha256, origin, received_at
+    refused    an input or record not taken: origin, reason, sha256 and size when read
+    indexed    the reports derived from a capture: {report id: digest}, tool version,
+               vocabulary digest (a later ``indexed`` entry supersedes an earlier one)
+    repaired   a damaged tail moved aside by ``corroborate repair``: where, how much, why
+
+A writer loads the whole log and checks its chain before it appends (:class:`CustodyLog`);
+a damaged log stops it with :class:`LogDamaged`. Only :func:`repair` moves a damaged tail
+aside, keeping the bytes it removed and logging what it did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import CollectionError
+from ..faults import checkpoint
+
+__all__ = [
+    "GENESIS",
+    "CustodyLog",
+    "LogDamaged",
+    "LogLine",
+    "Problem",
+    "chain_problems",
+    "entry_hash",
+    "now",
+    "read_lines",
+    "repair",
+]
+
+GENESIS = "0" * 64
+EVENTS = ("captured", "received", "refused", "indexed", "repaired")
+
+
+class LogDamaged(CollectionError):
+    """The custody log does not end in a whole, chained entry: no writer may append."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing ``verify`` found wrong (or, when not fatal, worth knowing), naming where."""
+
+    where: str
+    what: str
+    fatal: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.what}"
+
+
+@dataclass
+class LogLine:
+    """One line of the log as read: its number, byte offset, entry (None if not JSON)."""
+
+    number: int
+    offset: int
+    raw: bytes
+    entry: dict[str, Any] | None
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    body = {k: v for k, v in entry.items() if k != "hash"}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def read_lines(path: Path) -> Iterator[LogLine]:
+    """Every line of the log (a last line without its newline included), streamed."""
+    offset = 0
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            entry: dict[str, Any] | None = None
+            try:
+                value = json.loads(raw)
+                entry = value if isinstance(value, dict) else None
+            except ValueError:
+                pass
+            yield LogLine(number, offset, raw, entry)
+            offset += len(raw)
+
+
+def chain_problems(line: LogLine, seq: int, prev: str) -> list[str]:
+    """What is wrong with one entry as the ``seq``-th link after ``prev``."""
+    entry = line.entry
+    if entry is None or not isinstance(entry.get("hash"), str):
+        return ["is not a valid entry (not a JSON object with a hash)"]
+    found = []
+    if entry_hash(entry) != entry["hash"]:
+        found.append("was altered: its hash does not match its content")
+    if entry.get("seq") != seq:
+        found.append(f"is out of order: it says seq {entry.get('seq')}, expected {seq}")
+    if entry.get("prev") != prev:
+        found.append("breaks the chain: an entry before it was removed, changed or moved")
+    if entry.get("event", "captured") not in EVENTS:
+        found.append(f"has an unknown event {entry.get('event')!r}")
+    return found
+
+
+@dataclass
+class _State:
+    count: int = 0
+    last_hash: str = GENESIS
+    end: int = 0
+    captured: dict[str, dict[str, Any]] = field(default_factory=dict)
+    indexed: dict[str, dict[str, Any]] = field(default_factory=dict)
+    seen: set[tuple[str | None, str, str]] = field(default_factory=set)
+
+
+class CustodyLog:
+    """The log as a writer sees it: loaded, its chain checked, ready to append.
+
+    Raises :class:`LogDamaged` when any line is not a valid link of the chain, naming the
+    line and the command that repairs a damaged tail.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._state = _State()
+        if path.exists():
+            self._load()
+
+    def _load(self) -> None:
+        state = self._state
+        for line in read_lines(self.path):
+            if not line.raw.strip():
+                state.end = line.offset + len(line.raw)
+                continue  # a blank line links nothing; verify names it
+            wrong = chain_problems(line, state.count + 1, state.last_hash)
+            if not line.raw.endswith(b"\n"):
+                wrong.append("is incomplete (no end of line: a write was cut short)")
+            if wrong:
+                raise LogDamaged(
+                    f"{self.path.name} line {line.number} {wrong[0]}; nothing more is "
+                    f"written until it is dealt with: `corroborate verify` shows every "
+                    f"problem, and `corroborate repair` moves a damaged end of the log "
+                    f"aside (keeping its bytes and logging what it did)")
+            assert line.entry is not None
+            self._remember(line.entry)
+            state.end = line.offset + len(line.raw)
+
+    def _remember(self, entry: dict[str, Any]) -> None:
+        state = self._state
+        state.count += 1
+        state.last_hash = entry["hash"]
+        event = entry.get("event", "captured")
+        sha = str(entry.get("sha256"))
+        if event == "captured":
+            state.captured.setdefault(sha, entry)
+        elif event == "indexed":
+            state.indexed[sha] = entry
+        if event in ("captured", "received"):
+            state.seen.add((sha, entry.get("origin", ""), ""))
+        elif event == "refused":
+            state.seen.add((entry.get("sha256"), entry.get("origin", ""),
+                            entry.get("reason", "")))
+
+    @property
+    def count(self) -> int:
+        return self._state.count
+
+    @property
+    def last_hash(self) -> str:
+        return self._state.last_hash
+
+    @property
+    def entries(self) -> dict[str, dict[str, Any]]:
+        """The ``captured`` entry of each capture, by SHA-256."""
+        return self._state.captured
+
+    def indexed_entry(self, sha256: str) -> dict[str, Any] | None:
+        return self._state.indexed.get(sha256)
+
+    def has_seen(self, sha256: str | None, origin: str, reason: str = "") -> bool:
+        return (sha256, origin, reason) in self._state.seen
+
+    def append(self, event: str, **fields: Any) -> dict[str, Any]:
+        """Append one entry, fsynced; a write that fails leaves the log as it was."""
+        entry: dict[str, Any] = {"seq": self.count + 1, "event": event, **fields,
+                                 "prev": self.last_hash}
+        entry["hash"] = entry_hash(entry)
+        line = (json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+        _append_checked(self.path, line, self._state.end)
+        self._state.end += len(line)
+        self._remember(entry)
+        checkpoint(f"log-{event}")
+        return entry
+
+
+def _append_checked(path: Path, line: bytes, expected_end: int) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        end = os.fstat(fd).st_size
+        if end != expected_end:
+            raise LogDamaged(f"{path.name} changed under this writer ({end} bytes, expected "
+                             f"{expected_end}): another process wrote to it without the lock")
+        try:
+            written = os.write(fd, line)  # one write call: a line is whole or absent
+            if written != len(line):
+                raise OSError(f"only {written} of {len(line)} bytes written")
+            os.fsync(fd)
+        except OSError as exc:
+            # our own unfinished line, at an offset we know: take it back, then stop
+            os.ftruncate(fd, end)
+            os.fsync(fd)
+            raise CollectionError(f"could not write to {path.name} ({exc}); the log is "
+                                  f"unchanged and nothing was recorded") from exc
+    finally:
+        os.close(fd)
+
+
+def repair(path: Path, keep_dir: Path) -> dict[str, Any] | None:
+    """Move a damaged end of the log aside and log the repair; None if nothing to repair.
+
+    The damaged tail starts at the first line that is not a valid link of the chain (or
+    an incomplete last line). Its bytes are kept in ``keep_dir`` under their SHA-256; the
+    log is cut at that offset and a ``repaired`` entry records what was cut. Damage in the
+    middle of the log, with valid entries after it, is refused: that is history, and it is
+    left for ``verify`` to show, not for a repair to rewrite.
+    """
+    count, prev, cut = 0, GENESIS, None
+    for line in read_lines(path) if path.exists() else iter(()):
+        if cut is not None:
+            if chain_problems(line, count + 1, prev) == [] and line.raw.endswith(b"\n"):
+                raise LogDamaged(
+                    f"{path.name} line {line.number} is a valid entry after damage at byte "
+                    f"{cut}: the damage is inside the log's history, not at its end; "
+                    f"repair does not rewrite history (see `corroborate verify`)")
+            continue
+        if not line.raw.strip() and line.raw.endswith(b"\n"):
+            continue
+        if chain_problems(line, count + 1, prev) or not line.raw.endswith(b"\n"):
+            cut = line.offset
+            continue
+        assert line.entry is not None
+        count, prev = count + 1, line.entry["hash"]
+    if cut is None:
+        return None
+    with open(path, "rb") as fh:
+        fh.seek(cut)
+        removed = fh.read()
+    digest = hashlib.sha256(removed).hexdigest()
+    keep_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    kept = keep_dir / f"{digest}.bin"
+    _write_new(kept, removed)
+    with open(path, "r+b") as fh:
+        fh.truncate(cut)
+        os.fsync(fh.fileno())
+    log = CustodyLog(path)
+    return log.append("repaired", removed_offset=cut, removed_bytes=len(removed),
+                      removed_sha256=digest, kept_at=str(kept.relative_to(path.parent)),
+                      reason="the end of the log was not a whole, chained entry",
+                      repaired_at=now())
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)

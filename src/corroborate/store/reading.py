@@ -1,0 +1,118 @@
+"""Reading a collection's database: reports, incidents, stories, search, receipts."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from ..errors import CollectionError
+from ..model import Evidence, Fact, Incident, Report, Story, StoryMember
+from ..stories import Fingerprint
+
+__all__ = ["MAX_LIMIT", "MAX_QUERY_TERMS", "Reading"]
+
+MAX_LIMIT = 1000
+# FTS5 expands every prefix term over the index; thousands of them run unbounded
+MAX_QUERY_TERMS = 64
+_TERM = re.compile(r'"[^"]*"|[^\s()"]+')
+
+
+class Reading:
+    """Read-only queries, shared by a writable and a read-only store."""
+
+    db: sqlite3.Connection
+
+    def stories_stale(self) -> bool:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'stories_stale'").fetchone()
+        return bool(row and row["value"] == "1")
+
+    def fingerprints(self) -> Iterator[Fingerprint]:
+        for row in self.db.execute("SELECT id, published, shingles, minhash FROM reports"):
+            yield Fingerprint(row["id"], np.frombuffer(row["shingles"], dtype="<u4"),
+                              np.frombuffer(row["minhash"], dtype="<u4"), row["published"])
+
+    def report(self, report_id: str) -> Report | None:
+        row = self.db.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+        return _report(row) if row else None
+
+    def reports(self) -> Iterator[Report]:
+        for row in self.db.execute("SELECT * FROM reports ORDER BY id"):
+            yield _report(row)
+
+    def incidents(self, report_id: str | None = None) -> list[Incident]:
+        where, args = ("WHERE i.report_id = ?", (report_id,)) if report_id else ("", ())
+        rows = self.db.execute(
+            f"SELECT f.*, i.report_id AS incident_report FROM incidents i "
+            f"JOIN facts f ON f.incident_id = i.id {where} "
+            f"ORDER BY i.report_id, i.id, f.position", args)
+        return _incidents(rows)
+
+    def incident(self, incident_id: str) -> Incident | None:
+        rows = self.db.execute(
+            "SELECT f.*, i.report_id AS incident_report FROM incidents i "
+            "JOIN facts f ON f.incident_id = i.id WHERE i.id = ? ORDER BY f.position",
+            (incident_id,))
+        found = _incidents(rows)
+        return found[0] if found else None
+
+    def stories(self) -> list[Story]:
+        members: dict[str, list[StoryMember]] = {}
+        for row in self.db.execute(
+                "SELECT * FROM story_members ORDER BY story_id, canonical DESC, report_id"):
+            members.setdefault(row["story_id"], []).append(StoryMember(
+                row["report_id"], bool(row["canonical"]), row["containment"], row["jaccard"],
+                tuple(json.loads(row["adds"])), tuple(json.loads(row["lacks"]))))
+        return [Story(row["id"], row["canonical_report_id"], tuple(members.get(row["id"], ())))
+                for row in self.db.execute("SELECT * FROM stories ORDER BY id")]
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Full-text search over report titles and text (FTS5 query syntax).
+
+        At most :data:`MAX_LIMIT` hits and :data:`MAX_QUERY_TERMS` terms: a query past
+        either is refused rather than left to run unbounded.
+        """
+        if not 1 <= limit <= MAX_LIMIT:
+            raise CollectionError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+        if len(_TERM.findall(query)) > MAX_QUERY_TERMS:
+            raise CollectionError(f"a search may hold at most {MAX_QUERY_TERMS} terms")
+        try:
+            rows = self.db.execute(
+                "SELECT r.id, r.title, r.published, r.outlet, r.origin, "
+                "snippet(reports_fts, 1, '[', ']', ' … ', 12) AS snippet "
+                "FROM reports_fts JOIN reports r ON r.rowid = reports_fts.rowid "
+                "WHERE reports_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit)).fetchall()
+        except sqlite3.Error as exc:
+            raise CollectionError(f"bad search query {query!r}: {exc}") from exc
+        return [dict(r) for r in rows]
+
+    def receipts(self, event: str | None = None) -> list[dict[str, Any]]:
+        """What the custody log records receiving, as mirrored in the database."""
+        where, args = ("WHERE event = ?", (event,)) if event else ("", ())
+        return [dict(r) for r in self.db.execute(
+            f"SELECT * FROM receipts {where} ORDER BY seq", args)]
+
+    def counts(self) -> dict[str, int]:
+        return {table: int(self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                for table in ("captures", "reports", "incidents", "stories")}
+
+
+def _report(row: sqlite3.Row) -> Report:
+    detail = json.loads(row["detail"])
+    data = {k: row[k] for k in ("id", "capture_sha256", "locator", "origin", "media_type",
+                                "text", "url", "title", "published", "outlet", "language")}
+    return Report.from_dict({**data, **detail})
+
+
+def _incidents(rows: Iterator[sqlite3.Row] | sqlite3.Cursor) -> list[Incident]:
+    grouped: dict[str, tuple[str, list[Fact]]] = {}
+    for row in rows:
+        fact = Fact(row["field"], row["value"], row["label"],
+                    Evidence(row["report_id"], row["start"], row["end"], row["quote"]),
+                    json.loads(row["attrs"]))
+        grouped.setdefault(row["incident_id"], (row["incident_report"], []))[1].append(fact)
+    return [Incident(iid, rid, tuple(facts)) for iid, (rid, facts) in grouped.items()]

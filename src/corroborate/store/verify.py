@@ -1,0 +1,196 @@
+"""``verify``: the custody log, the archive and the database, checked against each other.
+
+What it proves is written out in docs/custody.md. In short, without an anchor: the log is
+one unbroken chain; every archived file has the hash it was logged with and nothing is
+archived unlogged; the database's captures and receipts say what the log says; every
+indexed report, with its incidents and facts, is byte for byte what was recorded when it
+was indexed (its digest is in the log); with ``deep``, re-deriving each capture from its
+archived bytes gives those same reports. It reads only, so it runs on a read-only copy.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from .custody import GENESIS, Problem, chain_problems, read_lines
+from .digest import report_digest
+
+if TYPE_CHECKING:
+    from . import Store
+
+__all__ = ["LogSummary", "read_log", "verify"]
+
+LOG = "custody.log"
+
+
+class LogSummary:
+    """What a walk of the log found: its entries by kind, the head, the problems."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.by_seq: dict[int, dict[str, Any]] = {}
+        self.captured: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.indexed: dict[str, dict[str, Any]] = {}
+        self.count = 0
+        self.head = GENESIS
+
+
+def read_log(store: Store) -> LogSummary:
+    """Walk the chain from the first line, without changing anything."""
+    found = LogSummary()
+    path = store.root / LOG
+    if not path.exists():
+        return found
+    prev = GENESIS
+    for line in read_lines(path):
+        where = f"{LOG} line {line.number}"
+        if not line.raw.endswith(b"\n"):
+            found.problems.append(Problem(where, "is incomplete (the log ends mid-entry); "
+                                                 "`corroborate repair` moves it aside"))
+        if not line.raw.strip():
+            found.problems.append(Problem(where, "is blank: the file was edited outside "
+                                                 "corroborate (no entry is missing for it)",
+                                          fatal=False))
+            continue
+        wrong = chain_problems(line, found.count + 1, prev)
+        found.problems.extend(Problem(where, what) for what in wrong)
+        entry = line.entry
+        if entry is None or not isinstance(entry.get("hash"), str):
+            prev = ""  # whatever follows cannot link to a line that is not an entry
+            continue
+        found.count += 1
+        prev = found.head = entry["hash"]
+        found.by_seq.setdefault(int(entry.get("seq") or 0), entry)
+        event, sha = entry.get("event", "captured"), entry.get("sha256")
+        if event == "captured":
+            found.captured.setdefault(str(sha), (line.number, entry))
+        elif event == "indexed":
+            found.indexed[str(sha)] = entry
+    return found
+
+
+def verify(store: Store, deep: bool = False) -> list[Problem]:
+    """Every problem found, fatal or not (see the module docstring)."""
+    found = read_log(store)
+    problems = found.problems
+    problems += _archive(store, found)
+    problems += _captures(store, found)
+    problems += _receipts(store, found)
+    problems += _reports(store, found)
+    if deep:
+        from .deep import rederive
+
+        problems += rederive(store, found.indexed)
+    return problems
+
+
+def _archive(store: Store, found: LogSummary) -> Iterator[Problem]:
+    archived = set(store.archive)
+    staged = set(store.archive.in_flight())
+    for sha, (line, _entry) in found.captured.items():
+        where = f"archive/{sha[:2]}/{sha[2:4]}/{sha}"
+        if sha not in archived and sha in staged:
+            yield Problem(where, f"is logged (line {line}) and its bytes are staged: an "
+                          f"ingest was killed before moving them in; the next one does",
+                          fatal=False)
+        elif sha not in archived:
+            yield Problem(where, f"is missing (logged at {LOG} line {line})")
+        elif (actual := store.archive.digest(sha)) != sha:
+            yield Problem(where, f"was altered: its SHA-256 is now {actual}")
+    for sha in sorted(archived - set(found.captured)):
+        yield Problem(f"archive/{sha[:2]}/{sha[2:4]}/{sha}", "has no custody log entry")
+    for sha in sorted(staged - set(found.captured)):
+        yield Problem(f"archive/.staging/{sha}", "was received but not yet logged (an "
+                      "ingest in progress, or one that was killed: the next one finishes it)",
+                      fatal=False)
+
+
+_CAPTURE_FIELDS = ("origin", "size", "media_type", "captured_at", "tool_version")
+
+
+def _captures(store: Store, found: LogSummary) -> Iterator[Problem]:
+    rows = {r["sha256"]: r for r in store.db.execute("SELECT * FROM captures")}
+    staged = set(store.archive.in_flight())
+    for sha, row in rows.items():
+        where = f"database capture {sha}"
+        if sha not in found.captured:
+            if row["status"] == "pending" and sha in staged:
+                continue
+            yield Problem(where, "is not in the custody log")
+            continue
+        line, entry = found.captured[sha]
+        for name in _CAPTURE_FIELDS:
+            if row[name] != entry.get(name):
+                yield Problem(where, f"says {name} {row[name]!r} where {LOG} line {line} "
+                                     f"says {entry.get(name)!r}")
+    for sha, (line, _entry) in found.captured.items():
+        if sha not in rows:
+            yield Problem(f"{LOG} line {line}", f"logs capture {sha}, which the database "
+                          f"does not hold (a row deleted, or a forged entry)")
+
+
+_RECEIPT_FIELDS = {"captured": ("sha256", "origin", "captured_at", "size"),
+                   "received": ("sha256", "origin", "received_at", None),
+                   "refused": ("sha256", "origin", "received_at", "size")}
+
+
+def _receipts(store: Store, found: LogSummary) -> Iterator[Problem]:
+    rows = {r["seq"]: r for r in store.db.execute("SELECT * FROM receipts")}
+    for seq, entry in found.by_seq.items():
+        event = entry.get("event", "captured")
+        if event not in _RECEIPT_FIELDS:
+            continue
+        row = rows.pop(seq, None)
+        where = f"{LOG} entry {seq} ({event})"
+        if row is None:
+            yield Problem(where, "has no receipt in the database")
+            continue
+        sha, origin, at, size = _RECEIPT_FIELDS[event]
+        logged = (event, entry.get(sha), entry.get(origin), entry.get(at),
+                  entry.get(size) if size else None, entry.get("reason"))
+        held = (row["event"], row["sha256"], row["origin"], row["at"], row["size"],
+                row["reason"])
+        if logged != held:
+            yield Problem(where, f"differs from its receipt in the database: {held!r}")
+    for seq in sorted(rows):
+        yield Problem(f"database receipt {seq}", "is not in the custody log")
+
+
+def _reports(store: Store, found: LogSummary) -> Iterator[Problem]:
+    db = store.db
+    status = {r["sha256"]: r["status"] for r in db.execute("SELECT sha256, status FROM captures")}
+    held: dict[str, dict[str, str]] = {}
+    for row in db.execute("SELECT id, capture_sha256, digest FROM reports"):
+        held.setdefault(row["capture_sha256"], {})[row["id"]] = row["digest"]
+    for sha, reports in held.items():
+        if sha not in status:
+            yield Problem(f"reports of {sha}", f"{len(reports)} report(s) from a capture the "
+                                               f"database does not hold")
+    for sha, state in status.items():
+        if state != "indexed":
+            yield Problem(f"capture {sha}", "is archived and logged but not yet indexed (an "
+                          "interrupted ingest; the next ingest finishes it)", fatal=False)
+            continue
+        entry = found.indexed.get(sha)
+        if entry is None:
+            yield Problem(f"capture {sha}", "is indexed in the database, but the log has no "
+                          "record of its reports (`corroborate reprocess` records them)")
+            continue
+        yield from _compare(db, sha, held.get(sha, {}), entry.get("reports") or {})
+
+
+def _compare(db: sqlite3.Connection, sha: str, held: dict[str, str],
+             logged: dict[str, str]) -> Iterator[Problem]:
+    for rid in sorted(set(logged) - set(held)):
+        yield Problem(f"report {rid}", f"was indexed from capture {sha} but is gone from the "
+                                       f"database")
+    for rid in sorted(set(held) - set(logged)):
+        yield Problem(f"report {rid}", f"is in the database but was never indexed from "
+                                       f"capture {sha}")
+    for rid in sorted(set(held) & set(logged)):
+        if report_digest(db, rid) != logged[rid]:
+            yield Problem(f"report {rid}", "was changed in the database after it was indexed "
+                          "(its text, metadata, incidents or facts differ from the digest "
+                          "in the custody log)")
