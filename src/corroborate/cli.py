@@ -27,6 +27,8 @@ from .text import safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+PASSPHRASE_ENV = "CORROBORATE_PASSPHRASE"
+
 FIELD_ORDER = ("violation", "perpetrator", "victim", "place", "date", "punishment", "source")
 
 
@@ -38,10 +40,19 @@ def collection_option(func: F) -> F:
         help="The collection folder.")(func)
 
 
+def passphrase_for(path: str) -> str | None:
+    """An encrypted collection's passphrase: $CORROBORATE_PASSPHRASE, else asked (hidden)."""
+    if not Store.is_encrypted(path):
+        return None
+    secret: str = os.environ.get(PASSPHRASE_ENV) or click.prompt(
+        "Passphrase", hide_input=True, err=True)
+    return secret
+
+
 @contextmanager
 def opened(path: str) -> Iterator[Store]:
     try:
-        store = Store.open(path)
+        store = Store.open(path, passphrase_for(path))
     except CorroborateError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
@@ -71,18 +82,29 @@ def main() -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(file_okay=False))
-def init(path: str) -> None:
+@click.option("--encrypt", is_flag=True,
+              help="Encrypt it at rest with a passphrase ($CORROBORATE_PASSPHRASE, else "
+                   "asked twice). Losing the passphrase or encryption.json loses the data.")
+def init(path: str, encrypt: bool) -> None:
     """Create a collection: a folder holding the database, the archive and the custody log.
 
     \b
     Example:
         corroborate init ~/cases/phones-2017
+        corroborate init --encrypt ~/cases/phones-2017
     """
+    passphrase = None
+    if encrypt:
+        passphrase = os.environ.get(PASSPHRASE_ENV) or click.prompt(
+            "Passphrase", hide_input=True, confirmation_prompt=True, err=True)
     try:
-        Store.init(path).close()
+        Store.init(path, passphrase).close()
     except CorroborateError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created collection {path}")
+    if encrypt:
+        click.echo(f"encrypted: back up {Path(path) / 'encryption.json'} and keep the "
+                   f"passphrase; without both the collection cannot be opened", err=True)
 
 
 @main.command(name="ingest")

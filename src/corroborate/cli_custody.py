@@ -24,6 +24,12 @@ def _collection(func: Any) -> Any:
     return collection_option(func)
 
 
+def _passphrase(collection: str) -> str | None:
+    from .cli import passphrase_for
+
+    return passphrase_for(collection)
+
+
 def _fail(exc: CorroborateError) -> click.ClickException:
     return click.ClickException(safe(str(exc)))
 
@@ -53,7 +59,7 @@ def verify(collection: str, deep: bool, anchor_file: str | None,
     anchor = _read_json(anchor_file) if anchor_file else None
     key = Path(trusted_key).read_text(encoding="ascii") if trusted_key else None
     try:
-        with Store.open_read_only(collection) as store:
+        with Store.open_read_only(collection, _passphrase(collection)) as store:
             problems = store.verify(deep=deep, anchor=anchor, trusted_key=key)
             counts = store.counts()
     except CorroborateError as exc:
@@ -109,7 +115,7 @@ def anchor(collection: str, key_file: str, output: str | None) -> None:
         corroborate anchor -c ~/cases/phones --key ~/keys/team.key -o anchor-2026-11-29.json
     """
     try:
-        with Store.open_read_only(collection) as store:
+        with Store.open_read_only(collection, _passphrase(collection)) as store:
             signed = store.anchor(Path(key_file))
     except CorroborateError as exc:
         raise _fail(exc) from exc
@@ -135,7 +141,7 @@ def repair(collection: str) -> None:
         corroborate repair -c ~/cases/phones
     """
     try:
-        with Store.open(collection) as store:
+        with Store.open(collection, _passphrase(collection)) as store:
             entry = store.repair()
     except CorroborateError as exc:
         raise _fail(exc) from exc
@@ -158,7 +164,7 @@ def reprocess_command(collection: str) -> None:
         corroborate reprocess -c ~/cases/phones
     """
     try:
-        with Store.open(collection) as store:
+        with Store.open(collection, _passphrase(collection)) as store:
             result = reprocess(store)
     except CorroborateError as exc:
         raise _fail(exc) from exc
@@ -181,7 +187,7 @@ def receipts(collection: str, refused: bool) -> None:
         corroborate receipts --refused
     """
     try:
-        with Store.open_read_only(collection) as store:
+        with Store.open_read_only(collection, _passphrase(collection)) as store:
             rows = store.receipts("refused" if refused else None)
     except CorroborateError as exc:
         raise _fail(exc) from exc

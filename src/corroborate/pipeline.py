@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -20,6 +19,7 @@ from .errors import InputError
 from .extract import extract
 from .model import Document, Incident, Report
 from .store import Store
+from .store.driver import ERRORS
 from .stories import Fingerprint, cluster, compare_versions, fingerprint
 
 __all__ = ["IngestResult", "ingest", "process", "refresh_stories", "reprocess"]
@@ -73,7 +73,7 @@ def _index(store: Store, sha: str, processed: list[Processed], options: CaptureO
             continue
         try:
             store.add_report(report, fp, incidents)
-        except sqlite3.Error as exc:  # never leave a capture that every ingest retries
+        except ERRORS as exc:  # never leave a capture that every ingest retries
             errors.append(InputError(report.origin, f"cannot be stored ({exc})"))
             continue
         added += 1

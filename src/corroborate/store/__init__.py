@@ -6,7 +6,13 @@ A collection is a folder (0700; its files 0600, archived files 0400, whatever th
       corroborate.sqlite   derived: reports, incidents, stories, full-text index, receipts
       archive/             primary: captured bytes, content-addressed (see archive.py)
       custody.log          primary: hash-chained record of every input (see custody.py)
+      encryption.json      only when encrypted: the key file (no secret; see crypto.py)
       .lock                held by the one process writing
+
+An encrypted collection (``Store.init(path, passphrase)``) holds the same files, sealed with
+keys derived from the passphrase: the database through SQLCipher, archived and staged
+files blind-named and sealed (archive.py), each custody-log line sealed (custody.py).
+Opening it needs the passphrase; a wrong one is refused before anything is read.
 
 One writer at a time: :meth:`Store.writing` takes the lock, loads the custody log and
 checks its chain, and finishes what a killed writer left. Every step of a capture is
@@ -32,7 +38,7 @@ import logging
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -42,8 +48,10 @@ from ..faults import checkpoint
 from ..model import Capture, Incident, Report, Story
 from ..provenance import tool_version, vocabulary_digest
 from ..stories import Fingerprint
+from . import crypto
 from .archive import Archive
 from .custody import CustodyLog, LogDamaged, Problem, now
+from .driver import ERRORS, OPERATIONAL_ERRORS, use_rows
 from .reading import Reading
 from .rows import insert_report
 from .schema import check, migrate
@@ -55,6 +63,7 @@ log = logging.getLogger(__name__)
 DB_NAME = "corroborate.sqlite"
 LOG_NAME = "custody.log"
 LOCK_NAME = ".lock"
+KEYFILE_NAME = crypto.KEYFILE_NAME
 
 
 class Store(Reading):
@@ -62,11 +71,13 @@ class Store(Reading):
 
     lock_timeout: float = 600.0
 
-    def __init__(self, root: Path, db: sqlite3.Connection, read_only: bool = False) -> None:
+    def __init__(self, root: Path, db: sqlite3.Connection, read_only: bool = False,
+                 keys: crypto.Keys | None = None) -> None:
         self.root = root
         self.db = db
         self.read_only = read_only
-        self.archive = Archive(root / "archive")
+        self.keys = keys
+        self.archive = Archive(root / "archive", keys, known=self._logged)
         self._log: CustodyLog | None = None
         self._lock: Any = None
         self._depth = 0
@@ -74,51 +85,81 @@ class Store(Reading):
     # -- opening -------------------------------------------------------------------------
 
     @classmethod
-    def init(cls, path: str | Path) -> Store:
-        """Create a collection at ``path`` (an existing empty folder is fine)."""
+    def init(cls, path: str | Path, passphrase: str | None = None, *,
+             scrypt: crypto.ScryptParams = crypto.DEFAULT_SCRYPT) -> Store:
+        """Create a collection at ``path`` (an existing empty folder is fine); with a
+        ``passphrase``, an encrypted one (``scrypt``: the key derivation's costs)."""
         root = Path(path)
         if (root / DB_NAME).exists():
             raise CollectionError(f"{root} already holds a collection")
+        if passphrase is not None and (root / KEYFILE_NAME).exists():
+            raise CollectionError(f"{root} already holds a key file ({KEYFILE_NAME}) but no "
+                                  f"database: refusing to replace it")
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(root, 0o700)
         (root / "archive").mkdir(mode=0o700, exist_ok=True)
-        # created by us with 0600 so SQLite's -wal and -shm files inherit it
-        os.close(os.open(root / DB_NAME, os.O_WRONLY | os.O_CREAT, 0o600))
-        return cls._connect(root)
+        if passphrase is None:
+            # created by us with 0600 so SQLite's -wal and -shm files inherit it
+            os.close(os.open(root / DB_NAME, os.O_WRONLY | os.O_CREAT, 0o600))
+            return cls._connect(root)
+        keys = crypto.create_keyfile(root / KEYFILE_NAME, passphrase, scrypt)
+        try:
+            os.close(os.open(root / DB_NAME, os.O_WRONLY | os.O_CREAT, 0o600))
+            return cls._connect(root, keys)
+        except BaseException:  # e.g. no SQLCipher: leave no half-made collection behind
+            for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", KEYFILE_NAME):
+                (root / name).unlink(missing_ok=True)
+            raise
+
+    @staticmethod
+    def is_encrypted(path: str | Path) -> bool:
+        """Whether the collection at ``path`` is encrypted (opening it needs a passphrase)."""
+        return (Path(path) / KEYFILE_NAME).exists()
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
-        return cls._connect(_existing(Path(path)))
+    def open(cls, path: str | Path, passphrase: str | None = None) -> Store:
+        """Open a collection to read and write (an encrypted one with its passphrase)."""
+        root = _existing(Path(path))
+        return cls._connect(root, _unlock(root, passphrase))
 
     @classmethod
-    def open_read_only(cls, path: str | Path) -> Store:
+    def open_read_only(cls, path: str | Path, passphrase: str | None = None) -> Store:
         """Open without writing anything, so a read-only copy can be verified."""
         root = _existing(Path(path))
+        keys = _unlock(root, passphrase)
         uri = (root / DB_NAME).resolve().as_uri()
+        wal = root / f"{DB_NAME}-wal"
+        # with no write-ahead log to read, open it immutable: SQLite then creates no
+        # shared-memory file and takes no lock, so not one byte of the copy changes
+        mode = "mode=ro" if wal.exists() and wal.stat().st_size else "immutable=1"
         try:
-            db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+            db = _connect_db(f"{uri}?{mode}", keys, uri=True)
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError:
-            # a read-only folder cannot hold WAL's shared-memory file: read it as immutable
-            db = sqlite3.connect(f"{uri}?immutable=1", uri=True)
-        db.row_factory = sqlite3.Row
+        except OPERATIONAL_ERRORS as exc:
+            raise CollectionError(
+                f"cannot read {root / DB_NAME} read-only ({exc}): a read-only copy must be "
+                f"taken after the last writer closed it, or with its -wal and -shm files"
+            ) from exc
+        use_rows(db)
         version = check(db)
         from .schema import MIGRATIONS
 
         if version != len(MIGRATIONS):
             raise CollectionError(f"the database has schema version {version}; open it "
                                   f"once with `corroborate ingest` to upgrade it first")
-        return cls(root, db, read_only=True)
+        return cls(root, db, read_only=True, keys=keys)
 
     @classmethod
-    def _connect(cls, root: Path) -> Store:
-        db = sqlite3.connect(root / DB_NAME, isolation_level=None, timeout=30)
-        db.row_factory = sqlite3.Row
+    def _connect(cls, root: Path, keys: crypto.Keys | None = None) -> Store:
+        db = use_rows(_connect_db(root / DB_NAME, keys, isolation_level=None, timeout=30))
         try:
             check(db)
         except CollectionError:
             db.close()
             raise
+        except ERRORS as exc:  # not a database at all (or one encrypted, its key file lost)
+            db.close()
+            raise _unreadable(root, exc) from exc
         db.execute("PRAGMA journal_mode = WAL")
         # WAL with NORMAL survives a killed process; the archive and custody log, from which
         # the database can be rebuilt, are fsynced on every write.
@@ -126,7 +167,7 @@ class Store(Reading):
         db.execute("PRAGMA foreign_keys = ON")
         migrate(db)
         db.execute("INSERT OR IGNORE INTO meta VALUES ('collection_id', ?)", (uuid.uuid4().hex,))
-        return cls(root, db)
+        return cls(root, db, keys=keys)
 
     def close(self) -> None:
         self.db.close()
@@ -171,12 +212,20 @@ class Store(Reading):
             try:
                 if self._depth == 1:
                     _tighten(self.root)
-                    self._log = CustodyLog(self.root / LOG_NAME)
+                    self._log = CustodyLog(self.root / LOG_NAME, self.keys)
                     self._recover(self._log)
                 assert self._log is not None
                 yield self._log
             finally:
                 self._depth -= 1
+
+    def _logged(self) -> Iterable[str]:
+        """The hashes of every logged capture (to map blind archive names back)."""
+        if self._log is not None and self._depth > 0:  # the writer's log is the whole log
+            return list(self._log.entries)
+        from .verify import read_log
+
+        return list(read_log(self).captured)
 
     @property
     def log(self) -> CustodyLog:
@@ -242,7 +291,7 @@ class Store(Reading):
                        (custody.count + 1, capture.sha256, capture.origin,
                         capture.captured_at, capture.size))
         checkpoint("db-pending")
-        custody.append("captured", **_meta(capture))
+        self._append(custody, "captured", **_meta(capture))
 
     def received(self, sha256: str, origin: str, at: str | None = None) -> None:
         """Record bytes already held, received again from an origin not yet recorded."""
@@ -253,7 +302,7 @@ class Store(Reading):
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO receipts VALUES (?, 'received', ?, ?, ?, NULL, "
                        "NULL)", (custody.count + 1, sha256, origin, at))
-        custody.append("received", sha256=sha256, origin=origin, received_at=at)
+        self._append(custody, "received", sha256=sha256, origin=origin, received_at=at)
 
     def refused(self, origin: str, reason: str, sha256: str | None = None,
                 size: int | None = None) -> None:
@@ -265,8 +314,17 @@ class Store(Reading):
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO receipts VALUES (?, 'refused', ?, ?, ?, ?, ?)",
                        (custody.count + 1, sha256, origin, at, size, reason))
-        custody.append("refused", sha256=sha256, origin=origin, size=size, reason=reason,
-                       received_at=at, tool_version=tool_version())
+        self._append(custody, "refused", sha256=sha256, origin=origin, size=size,
+                     reason=reason, received_at=at, tool_version=tool_version())
+
+    def _append(self, custody: CustodyLog, event: str, **fields: Any) -> None:
+        """Log an event whose receipt is already in the database; drop it if logging fails."""
+        try:
+            custody.append(event, **fields)
+        except CollectionError:
+            with self.transaction() as db:
+                db.execute("DELETE FROM receipts WHERE seq > ?", (custody.count,))
+            raise
 
     def capture_status(self, sha256: str) -> str | None:
         row = self.db.execute("SELECT status FROM captures WHERE sha256 = ?",
@@ -381,7 +439,7 @@ class Store(Reading):
         from .custody import repair
 
         with self.locked():
-            return repair(self.root / LOG_NAME, self.root / "custody.damaged")
+            return repair(self.root / LOG_NAME, self.root / "custody.damaged", self.keys)
 
 
 def _existing(root: Path) -> Path:
@@ -389,6 +447,36 @@ def _existing(root: Path) -> Path:
         raise CollectionError(
             f"no collection at {root}: create one with `corroborate init {root}`")
     return root
+
+
+def _unlock(root: Path, passphrase: str | None) -> crypto.Keys | None:
+    """The keys of an encrypted collection (checked before anything else is read)."""
+    if not (root / KEYFILE_NAME).exists():
+        if passphrase is not None:
+            raise CollectionError(f"{root} is not encrypted: it takes no passphrase")
+        return None
+    if passphrase is None:
+        raise CollectionError("this collection is encrypted: give its passphrase "
+                              "(CORROBORATE_PASSPHRASE or the prompt)")
+    return crypto.unlock(root / KEYFILE_NAME, passphrase)
+
+
+def _connect_db(target: str | Path, keys: crypto.Keys | None,
+                **options: Any) -> sqlite3.Connection:
+    """sqlite3, or SQLCipher keyed with the database key for an encrypted collection."""
+    if keys is None:
+        plain: sqlite3.Connection = sqlite3.connect(target, **options)
+        return plain
+    db = crypto.connect_encrypted(target, keys.database, **options)
+    # sorts and temporary tables in memory, never in clear in a temporary file
+    db.execute("PRAGMA temp_store = MEMORY")
+    return db
+
+
+def _unreadable(root: Path, exc: Exception) -> CollectionError:
+    lost = "" if (root / KEYFILE_NAME).exists() else (
+        f" (if the collection was encrypted, its key file {KEYFILE_NAME} is missing)")
+    return CollectionError(f"{root / DB_NAME} cannot be read as a database: {exc}{lost}")
 
 
 def _tighten(root: Path) -> None:

@@ -5,18 +5,27 @@
   logged. The bytes are written first, then the metadata (origin, time of receipt), so a
   staged capture with its metadata can always be finished after a kill, and one without
   was never acknowledged and is dropped.
+
+In an encrypted collection (``keys`` given), every file is named by
+``crypto.blind_name(keys.names, sha256)`` instead of its hash, so the folder does not show
+which known documents it holds, and holds sealed bytes: the capture as a sealed stream
+(``aad`` = its SHA-256 in ASCII, so a file swapped for another fails to open), its staged
+metadata as a sealed blob. :meth:`Archive.read` and :meth:`Archive.digest` give the
+plaintext and its hash; :meth:`Archive.hashes` maps names back through the logged hashes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from ..faults import checkpoint
+from .crypto import Keys, SealError, blind_name, seal, seal_stream, unseal, unseal_stream
 
 __all__ = ["Archive"]
 
@@ -47,15 +56,38 @@ def write_file(path: Path, data: bytes, mode: int = 0o600) -> None:
     fsync_dir(path.parent)
 
 
-class Archive:
-    """Content-addressed storage of captured bytes, with a staging area."""
+class _Hashing:
+    """A file-like sink that only hashes what is written to it."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self) -> None:
+        self.hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return len(data)
+
+
+class Archive:
+    """Content-addressed storage of captured bytes, with a staging area.
+
+    With ``keys``, files are blind-named and sealed (see the module docstring); ``known``
+    then gives the logged hashes that :meth:`__iter__` maps file names back through.
+    """
+
+    def __init__(self, root: Path, keys: Keys | None = None,
+                 known: Callable[[], Iterable[str]] | None = None) -> None:
         self.root = root
         self.staging = root / ".staging"
+        self.keys = keys
+        self._known = known
+
+    def name(self, sha256: str) -> str:
+        """The name of a capture's files: its hash, or a keyed hash of it when encrypted."""
+        return blind_name(self.keys.names, sha256) if self.keys else sha256
 
     def path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+        name = self.name(sha256)
+        return self.root / name[:2] / name[2:4] / name
 
     def has(self, sha256: str) -> bool:
         return self.path(sha256).exists()
@@ -63,10 +95,23 @@ class Archive:
     def stage(self, sha256: str, data: bytes, meta: dict[str, Any]) -> None:
         """Keep received bytes and their metadata until they are logged."""
         self.staging.mkdir(mode=0o700, parents=True, exist_ok=True)
-        write_file(self.staging / sha256, data)
-        write_file(self.staging / f"{sha256}.json",
-                   json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        name = self.name(sha256)
+        text = json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        if self.keys:
+            sealed = io.BytesIO()
+            seal_stream(self.keys.archive, io.BytesIO(data), sealed, sha256.encode("ascii"))
+            data = sealed.getvalue()
+            text = seal(self.keys.archive, text, _meta_aad(name))
+        write_file(self.staging / name, data)
+        write_file(self.staging / f"{name}.json", text)
         checkpoint("staged")
+
+    def _staged_meta(self, name: str) -> dict[str, Any]:
+        raw = (self.staging / f"{name}.json").read_bytes()
+        if self.keys:
+            raw = unseal(self.keys.archive, raw, _meta_aad(name))
+        meta: dict[str, Any] = json.loads(raw)
+        return meta
 
     def staged(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Staged captures with their metadata; bytes never acknowledged are dropped."""
@@ -81,45 +126,88 @@ class Archive:
             if not meta_path.exists():
                 path.unlink()  # received but never acknowledged: nothing refers to it
                 continue
-            yield path.name, json.loads(meta_path.read_bytes())
+            meta = self._staged_meta(path.name)
+            yield (str(meta["sha256"]) if self.keys else path.name), meta
 
     def commit(self, sha256: str) -> None:
         """Move staged bytes into the archive, read-only; drop the staging copy."""
-        staged = self.staging / sha256
+        staged = self.staging / self.name(sha256)
         target = self.path(sha256)
         if not target.exists() and staged.exists():
-            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            target.parent.parent.mkdir(mode=0o700, exist_ok=True)
+            target.parent.mkdir(mode=0o700, exist_ok=True)
             os.chmod(staged, 0o400)
             os.replace(staged, target)
             fsync_dir(target.parent)
         staged.unlink(missing_ok=True)
-        (self.staging / f"{sha256}.json").unlink(missing_ok=True)
+        (self.staging / f"{self.name(sha256)}.json").unlink(missing_ok=True)
         checkpoint("archived")
 
     def discard(self, sha256: str) -> None:
-        (self.staging / sha256).unlink(missing_ok=True)
-        (self.staging / f"{sha256}.json").unlink(missing_ok=True)
+        (self.staging / self.name(sha256)).unlink(missing_ok=True)
+        (self.staging / f"{self.name(sha256)}.json").unlink(missing_ok=True)
 
     def read(self, sha256: str) -> bytes:
-        return self.path(sha256).read_bytes()
+        """The captured bytes (opened, when sealed: ``crypto.SealError`` if they were
+        altered)."""
+        if not self.keys:
+            return self.path(sha256).read_bytes()
+        out = io.BytesIO()
+        with open(self.path(sha256), "rb") as fh:
+            unseal_stream(self.keys.archive, fh, out, sha256.encode("ascii"))
+        return out.getvalue()
 
     def digest(self, sha256: str) -> str:
+        """SHA-256 of the captured bytes (of the plaintext, when sealed: a sealed file that
+        does not open raises ``crypto.SealError``)."""
         h = hashlib.sha256()
         with open(self.path(sha256), "rb") as fh:
+            if self.keys:
+                sink = _Hashing()
+                unseal_stream(self.keys.archive, fh, cast(BinaryIO, sink),
+                              sha256.encode("ascii"))
+                return sink.hash.hexdigest()
             while chunk := fh.read(_CHUNK):
                 h.update(chunk)
         return h.hexdigest()
 
-    def __iter__(self) -> Iterator[str]:
-        """Hashes of every file in the archive (staging and temporary files excluded)."""
+    def _names(self) -> Iterator[str]:
         if not self.root.exists():
             return
         for path in sorted(self.root.glob("??/??/*")):
             if path.is_file() and not path.name.startswith("."):
                 yield path.name
 
+    def hashes(self, known: Iterable[str] = ()) -> Iterator[str]:
+        """The SHA-256 of every file in the archive (staging and temporary files excluded).
+
+        Blind names are mapped back through ``known`` (the logged hashes); a file whose
+        name is none of theirs is yielded under its own name, so it shows as unlogged.
+        """
+        if not self.keys:
+            yield from self._names()
+            return
+        by_name = {self.name(sha): sha for sha in known}
+        for name in self._names():
+            yield by_name.get(name, name)
+
+    def __iter__(self) -> Iterator[str]:
+        """:meth:`hashes`, through the logged hashes the store gave as ``known``."""
+        return self.hashes(self._known() if self._known and self.keys else ())
+
     def in_flight(self) -> list[str]:
         """Staged captures (an ingest in progress, or one a kill interrupted)."""
         if not self.staging.exists():
             return []
-        return sorted(p.stem for p in self.staging.glob("*.json"))
+        names = sorted(p.stem for p in self.staging.glob("*.json"))
+        return sorted(self._in_flight_hash(n) for n in names) if self.keys else names
+
+    def _in_flight_hash(self, name: str) -> str:
+        try:
+            return str(self._staged_meta(name)["sha256"])
+        except (OSError, ValueError, KeyError, SealError):  # damaged: named by its file name
+            return name
+
+
+def _meta_aad(name: str) -> bytes:
+    return b"corroborate staged " + name.encode("ascii")

@@ -14,6 +14,11 @@ counting entries from 1), ``prev`` (the hash of the entry before, or 64 zeros) a
 A writer loads the whole log and checks its chain before it appends (:class:`CustodyLog`);
 a damaged log stops it with :class:`LogDamaged`. Only :func:`repair` moves a damaged tail
 aside, keeping the bytes it removed and logging what it did.
+
+In an encrypted collection (``keys`` given) each line is the entry's JSON sealed with
+``crypto.seal_line(keys.log, json, aad=LINE_AAD)``; hashes and the chain are computed over
+the plaintext entry as before, so the chain proves the same thing. A line that does not
+open is damage like a line that is not JSON.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import Any
 
 from ..errors import CollectionError
 from ..faults import checkpoint
+from .crypto import Keys, SealError, seal_line, unseal_line
 
 __all__ = [
     "GENESIS",
@@ -44,6 +50,7 @@ __all__ = [
 ]
 
 GENESIS = "0" * 64
+LINE_AAD = b"custody.log"
 EVENTS = ("captured", "received", "refused", "indexed", "repaired")
 
 
@@ -65,12 +72,14 @@ class Problem:
 
 @dataclass
 class LogLine:
-    """One line of the log as read: its number, byte offset, entry (None if not JSON)."""
+    """One line of the log as read: its number, byte offset, entry (None if not JSON, or
+    if sealed and it does not open: then ``damage`` says why)."""
 
     number: int
     offset: int
     raw: bytes
     entry: dict[str, Any] | None
+    damage: str | None = None
 
 
 def now() -> str:
@@ -83,24 +92,34 @@ def entry_hash(entry: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def read_lines(path: Path) -> Iterator[LogLine]:
-    """Every line of the log (a last line without its newline included), streamed."""
+def read_lines(path: Path, keys: Keys | None = None) -> Iterator[LogLine]:
+    """Every line of the log (a last line without its newline included), streamed; with
+    ``keys``, each line opened (a blank one is left as it is)."""
     offset = 0
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, start=1):
             entry: dict[str, Any] | None = None
+            damage = None
             try:
-                value = json.loads(raw)
+                text: str | bytes = raw
+                if keys is not None and raw.strip():
+                    text = unseal_line(keys.log, raw.decode("ascii"), LINE_AAD)
+                value = json.loads(text)
                 entry = value if isinstance(value, dict) else None
-            except ValueError:
-                pass
-            yield LogLine(number, offset, raw, entry)
+            except SealError as exc:
+                damage = f"cannot be opened ({exc})"
+            except ValueError:  # not JSON, or not ASCII where a sealed line is
+                if keys is not None:
+                    damage = "cannot be opened (not a sealed line)"
+            yield LogLine(number, offset, raw, entry, damage)
             offset += len(raw)
 
 
 def chain_problems(line: LogLine, seq: int, prev: str) -> list[str]:
     """What is wrong with one entry as the ``seq``-th link after ``prev``."""
     entry = line.entry
+    if line.damage is not None:
+        return [line.damage]
     if entry is None or not isinstance(entry.get("hash"), str):
         return ["is not a valid entry (not a JSON object with a hash)"]
     found = []
@@ -132,15 +151,16 @@ class CustodyLog:
     line and the command that repairs a damaged tail.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, keys: Keys | None = None) -> None:
         self.path = path
+        self.keys = keys
         self._state = _State()
         if path.exists():
             self._load()
 
     def _load(self) -> None:
         state = self._state
-        for line in read_lines(self.path):
+        for line in read_lines(self.path, self.keys):
             if not line.raw.strip():
                 state.end = line.offset + len(line.raw)
                 continue  # a blank line links nothing; verify names it
@@ -197,7 +217,10 @@ class CustodyLog:
         entry: dict[str, Any] = {"seq": self.count + 1, "event": event, **fields,
                                  "prev": self.last_hash}
         entry["hash"] = entry_hash(entry)
-        line = (json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+        text = json.dumps(entry, sort_keys=True, ensure_ascii=False)
+        if self.keys is not None:
+            text = seal_line(self.keys.log, text, LINE_AAD)
+        line = (text + "\n").encode("utf-8")
         _append_checked(self.path, line, self._state.end)
         self._state.end += len(line)
         self._remember(entry)
@@ -227,19 +250,21 @@ def _append_checked(path: Path, line: bytes, expected_end: int) -> None:
         os.close(fd)
 
 
-def repair(path: Path, keep_dir: Path) -> dict[str, Any] | None:
+def repair(path: Path, keep_dir: Path, keys: Keys | None = None) -> dict[str, Any] | None:
     """Move a damaged end of the log aside and log the repair; None if nothing to repair.
 
     The damaged tail starts at the first line that is not a valid link of the chain (or
     an incomplete last line). Its bytes are kept in ``keep_dir`` under their SHA-256; the
     log is cut at that offset and a ``repaired`` entry records what was cut. Damage in the
     middle of the log, with valid entries after it, is refused: that is history, and it is
-    left for ``verify`` to show, not for a repair to rewrite.
+    left for ``verify`` to show, not for a repair to rewrite. With ``keys`` (an
+    encrypted log), a line that does not open is damage too.
     """
     count, prev, cut = 0, GENESIS, None
-    for line in read_lines(path) if path.exists() else iter(()):
+    for line in read_lines(path, keys) if path.exists() else iter(()):
         if cut is not None:
-            if chain_problems(line, count + 1, prev) == [] and line.raw.endswith(b"\n"):
+            entry = line.entry
+            if entry is not None and entry.get("hash") == entry_hash(entry):
                 raise LogDamaged(
                     f"{path.name} line {line.number} is a valid entry after damage at byte "
                     f"{cut}: the damage is inside the log's history, not at its end; "
@@ -264,7 +289,7 @@ def repair(path: Path, keep_dir: Path) -> dict[str, Any] | None:
     with open(path, "r+b") as fh:
         fh.truncate(cut)
         os.fsync(fh.fileno())
-    log = CustodyLog(path)
+    log = CustodyLog(path, keys)
     return log.append("repaired", removed_offset=cut, removed_bytes=len(removed),
                       removed_sha256=digest, kept_at=str(kept.relative_to(path.parent)),
                       reason="the end of the log was not a whole, chained entry",

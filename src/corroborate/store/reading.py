@@ -13,6 +13,7 @@ import numpy as np
 from ..errors import CollectionError
 from ..model import Evidence, Fact, Incident, Report, Story, StoryMember
 from ..stories import Fingerprint
+from .driver import ERRORS
 
 __all__ = ["MAX_LIMIT", "MAX_QUERY_TERMS", "Reading"]
 
@@ -86,7 +87,7 @@ class Reading:
                 "snippet(reports_fts, 1, '[', ']', ' … ', 12) AS snippet "
                 "FROM reports_fts JOIN reports r ON r.rowid = reports_fts.rowid "
                 "WHERE reports_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit)).fetchall()
-        except sqlite3.Error as exc:
+        except ERRORS as exc:
             raise CollectionError(f"bad search query {query!r}: {exc}") from exc
         return [dict(r) for r in rows]
 

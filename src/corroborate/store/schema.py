@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from ..errors import CollectionError
+from .driver import OPERATIONAL_ERRORS
 
 __all__ = ["APPLICATION_ID", "MIGRATIONS", "check", "migrate"]
 
@@ -128,7 +129,7 @@ def migrate(db: sqlite3.Connection) -> int:
         try:
             db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number]
                              + f"; PRAGMA user_version = {number + 1}; COMMIT;")
-        except sqlite3.OperationalError:
+        except OPERATIONAL_ERRORS:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             # two processes opening one old collection at once: the other one migrated it

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from .crypto import SealError
 from .custody import GENESIS, Problem, chain_problems, read_lines
 from .digest import report_digest
 
@@ -44,7 +45,7 @@ def read_log(store: Store) -> LogSummary:
     if not path.exists():
         return found
     prev = GENESIS
-    for line in read_lines(path):
+    for line in read_lines(path, store.keys):
         where = f"{LOG} line {line.number}"
         if not line.raw.endswith(b"\n"):
             found.problems.append(Problem(where, "is incomplete (the log ends mid-entry); "
@@ -87,24 +88,38 @@ def verify(store: Store, deep: bool = False) -> list[Problem]:
 
 
 def _archive(store: Store, found: LogSummary) -> Iterator[Problem]:
-    archived = set(store.archive)
+    # blind-named (encrypted) files map back through the logged hashes; others are extra
+    archived = set(store.archive.hashes(found.captured))
     staged = set(store.archive.in_flight())
     for sha, (line, _entry) in found.captured.items():
-        where = f"archive/{sha[:2]}/{sha[2:4]}/{sha}"
+        where = _where(store, sha)
         if sha not in archived and sha in staged:
             yield Problem(where, f"is logged (line {line}) and its bytes are staged: an "
                           f"ingest was killed before moving them in; the next one does",
                           fatal=False)
         elif sha not in archived:
             yield Problem(where, f"is missing (logged at {LOG} line {line})")
-        elif (actual := store.archive.digest(sha)) != sha:
-            yield Problem(where, f"was altered: its SHA-256 is now {actual}")
+        else:
+            try:
+                actual = store.archive.digest(sha)
+            except SealError as exc:
+                yield Problem(where, f"was altered: it no longer opens ({exc})")
+                continue
+            if actual != sha:
+                yield Problem(where, f"was altered: its SHA-256 is now {actual}")
     for sha in sorted(archived - set(found.captured)):
         yield Problem(f"archive/{sha[:2]}/{sha[2:4]}/{sha}", "has no custody log entry")
     for sha in sorted(staged - set(found.captured)):
         yield Problem(f"archive/.staging/{sha}", "was received but not yet logged (an "
                       "ingest in progress, or one that was killed: the next one finishes it)",
                       fatal=False)
+
+
+def _where(store: Store, sha: str) -> str:
+    """A capture's archive file, named by its hash (and its blind name when encrypted)."""
+    name = store.archive.name(sha)
+    where = f"archive/{name[:2]}/{name[2:4]}/{name}"
+    return where if name == sha else f"{where} (capture {sha})"
 
 
 _CAPTURE_FIELDS = ("origin", "size", "media_type", "captured_at", "tool_version")
@@ -155,7 +170,12 @@ def _receipts(store: Store, found: LogSummary) -> Iterator[Problem]:
         if logged != held:
             yield Problem(where, f"differs from its receipt in the database: {held!r}")
     for seq in sorted(rows):
-        yield Problem(f"database receipt {seq}", "is not in the custody log")
+        if seq > found.count:
+            yield Problem(f"database receipt {seq}", "was written just before a log entry "
+                          "that a kill or a failed write prevented; the next writer drops it",
+                          fatal=False)
+        else:
+            yield Problem(f"database receipt {seq}", "is not in the custody log")
 
 
 def _reports(store: Store, found: LogSummary) -> Iterator[Problem]:

@@ -1,0 +1,39 @@
+"""The two database drivers: ``sqlite3``, and ``sqlcipher3`` for an encrypted collection.
+
+sqlcipher3 has the ``sqlite3`` API but its own exception and ``Row`` classes, so code that
+catches a database error catches :data:`ERRORS` (or :data:`OPERATIONAL_ERRORS`), never
+``sqlite3.Error`` alone, and a connection gets its row class from :func:`use_rows`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+from types import ModuleType
+
+__all__ = ["ERRORS", "OPERATIONAL_ERRORS", "use_rows"]
+
+
+def _sqlcipher() -> ModuleType | None:
+    try:
+        return importlib.import_module("sqlcipher3.dbapi2")
+    except ImportError:
+        return None
+
+
+_CIPHER = _sqlcipher()
+
+ERRORS: tuple[type[Exception], ...] = (
+    (sqlite3.Error,) if _CIPHER is None else (sqlite3.Error, _CIPHER.Error))
+OPERATIONAL_ERRORS: tuple[type[Exception], ...] = (
+    (sqlite3.OperationalError,) if _CIPHER is None
+    else (sqlite3.OperationalError, _CIPHER.OperationalError))
+
+
+def use_rows(db: sqlite3.Connection) -> sqlite3.Connection:
+    """Rows that read by column name, from whichever driver ``db`` belongs to."""
+    if _CIPHER is not None and isinstance(db, _CIPHER.Connection):
+        db.row_factory = _CIPHER.Row
+    else:
+        db.row_factory = sqlite3.Row
+    return db

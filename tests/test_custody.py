@@ -1,0 +1,464 @@
+"""Custody under faults, concurrency, forgers and tampering (issue 7).
+
+Each test is named after a defect a hostile tester found; each failed before its fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from corroborate.cli import main
+from corroborate.errors import CollectionError
+from corroborate.pipeline import ingest, reprocess
+from corroborate.provenance import tool_version, vocabulary_digest
+from corroborate.store import LogDamaged, Store
+from corroborate.store.custody import GENESIS, entry_hash
+from corroborate.store.verify import read_log
+
+from .conftest import sample_files
+from .helpers import write_good_reports
+
+
+@pytest.fixture
+def filled(store):
+    result = ingest(store, [str(p) for p in sample_files()])
+    assert result.ok, result.failures
+    return store
+
+
+def fatal(store, **kwargs):
+    return [str(p) for p in store.verify(**kwargs) if p.fatal]
+
+
+def entries(store):
+    return [json.loads(line) for line in (store.root / "custody.log").read_text().splitlines()]
+
+
+def rewrite_log(store, edited):
+    """What a forger with write access does: edit entries, then recompute the whole chain."""
+    prev, lines = GENESIS, []
+    for seq, entry in enumerate(edited, start=1):
+        entry = {**entry, "seq": seq, "prev": prev}
+        entry["hash"] = entry_hash(entry)
+        prev = entry["hash"]
+        lines.append(json.dumps(entry, sort_keys=True, ensure_ascii=False))
+    (store.root / "custody.log").write_text("\n".join(lines) + "\n")
+
+
+# -- one writer at a time ------------------------------------------------------------------
+
+
+def _cli(*args, env=None):
+    code = "import sys; from corroborate.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.Popen([sys.executable, "-c", code, *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_four_ingests_at_once_keep_every_report_and_the_chain(tmp_path):
+    paths = write_good_reports(tmp_path / "in", 24)
+    folders = []
+    for n in range(4):
+        folder = tmp_path / f"batch{n}"
+        folder.mkdir()
+        for path in paths[n * 5:n * 5 + 9]:  # overlapping batches: the same bytes twice
+            shutil.copy(path, folder / path.name)
+        folders.append(folder)
+    Store.init(tmp_path / "c").close()
+    procs = [_cli("ingest", "-q", "-c", str(tmp_path / "c"), str(f)) for f in folders]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], outs
+    with Store.open(tmp_path / "c") as store:
+        assert fatal(store) == []
+        assert store.counts()["reports"] == len({p.name for f in folders for p in f.iterdir()})
+        found = read_log(store)
+        assert len(found.captured) == store.counts()["captures"]
+        # every batch's origin of a shared file is recorded, none twice
+        origins = [(e.get("sha256"), e["origin"]) for e in found.by_seq.values()
+                   if e["event"] in ("captured", "received")]
+        assert len(origins) == len(set(origins)) == 4 * 9
+
+
+def test_a_second_writer_waits_for_the_lock_and_gives_up_with_a_clear_error(store):
+    other = Store.open(store.root)
+    other.lock_timeout = 0.2
+    with store.writing(), pytest.raises(CollectionError, match="another corroborate process"):
+        ingest(other, [])
+    other.close()
+
+
+# -- kill at every write step --------------------------------------------------------------
+
+STEPS = ["staged", "db-pending", "log-captured", "archived", "report", "log-indexed",
+         "db-indexed"]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_kill_at_every_write_step_leaves_a_resumable_verifiable_collection(tmp_path, step):
+    inbox = tmp_path / "in"
+    write_good_reports(inbox, 3)
+    shutil.copy(sample_files()[-2], inbox)  # a JSON Lines file: several reports in one capture
+    Store.init(tmp_path / "c").close()
+    env = {**os.environ, "CORROBORATE_KILL_AT": f"{step}:2"}
+    proc = _cli("ingest", "-q", "-c", str(tmp_path / "c"), str(inbox), env=env)
+    proc.communicate(timeout=120)
+    assert proc.returncode == -9, f"the process must die at {step}"
+    with Store.open(tmp_path / "c") as store:
+        assert fatal(store) == [], step
+        assert ingest(store, [str(inbox)]).ok
+        assert [str(p) for p in store.verify(deep=True)] == []
+        counts = store.counts()
+    Store.init(tmp_path / "clean").close()
+    with Store.open(tmp_path / "clean") as clean:
+        ingest(clean, [str(inbox)])
+        assert clean.counts() == counts
+
+
+# -- verify checks what it should ----------------------------------------------------------
+
+
+def test_a_forged_line_appended_with_a_recomputed_hash_is_named(filled):
+    forged = {"event": "captured", "sha256": "ab" * 32, "origin": "planted.html", "size": 9,
+              "media_type": "text/html", "captured_at": "2020-01-01T00:00:00+00:00",
+              "tool_version": "0.1.0"}
+    rewrite_log(filled, [*entries(filled), forged])
+    problems = fatal(filled)
+    assert any("which the database does not hold" in p for p in problems)
+    assert any("has no receipt in the database" in p for p in problems)
+
+
+def test_deleting_an_entry_with_its_file_and_rechaining_is_named(filled):
+    log = entries(filled)
+    victim = next(e for e in log if e["event"] == "captured")
+    rewrite_log(filled, [e for e in log if e.get("sha256") != victim["sha256"]])
+    path = filled.archive.path(victim["sha256"])
+    os.chmod(path, 0o600)
+    path.unlink()
+    problems = fatal(filled)
+    assert f"database capture {victim['sha256']}: is not in the custody log" in problems
+
+
+def test_rewriting_every_origin_consistently_is_named(filled):
+    rewrite_log(filled, [{**e, "origin": "elsewhere"} if "origin" in e else e
+                         for e in entries(filled)])
+    assert any("says origin" in p for p in fatal(filled))
+
+
+@pytest.mark.parametrize("edit", [
+    "UPDATE reports SET text = replace(text, 'Hyesan', 'Hamhung')",
+    "UPDATE facts SET quote = 'something else' WHERE rowid = (SELECT min(rowid) FROM facts)",
+    "UPDATE facts SET value = 'KP-01' WHERE field = 'place'",
+    "DELETE FROM facts WHERE rowid = (SELECT max(rowid) FROM facts)",
+    "UPDATE reports SET published = '1999-01-01' WHERE rowid = 1",
+])
+def test_any_edit_of_the_database_is_named(filled, edit):
+    db = sqlite3.connect(filled.root / "corroborate.sqlite")
+    with db:
+        assert db.execute(edit).rowcount > 0
+    db.close()
+    assert any("was changed in the database after it was indexed" in p for p in fatal(filled))
+
+
+def test_deleted_database_rows_are_named(filled):
+    db = sqlite3.connect(filled.root / "corroborate.sqlite")
+    with db:
+        db.execute("PRAGMA foreign_keys = OFF")
+        db.execute("DELETE FROM reports WHERE rowid = 1")
+        db.execute("DELETE FROM receipts WHERE seq = 1")
+    db.close()
+    problems = fatal(filled)
+    assert any("is gone from the database" in p for p in problems)
+    assert "custody.log entry 1 (captured): has no receipt in the database" in problems
+
+
+def test_verify_deep_rederives_from_the_archive(filled):
+    assert [str(p) for p in filled.verify(deep=True)] == []
+    # a forger who edits a report AND recomputes its digest in the database and the log
+    db = sqlite3.connect(filled.root / "corroborate.sqlite")
+    with db:
+        db.execute("UPDATE reports SET title = 'Nothing happened' WHERE rowid = 1")
+        rid = db.execute("SELECT id FROM reports WHERE rowid = 1").fetchone()[0]
+        from corroborate.store.digest import report_digest
+        digest = report_digest(db, rid)
+        db.execute("UPDATE reports SET digest = ? WHERE id = ?", (digest, rid))
+    db.close()
+    rewrite_log(filled, [{**e, "reports": {**e["reports"], rid: digest}}
+                         if e["event"] == "indexed" and rid in e["reports"] else e
+                         for e in entries(filled)])
+    assert fatal(filled) == []  # consistent everywhere: only the bytes can tell
+    assert any(rid in p for p in fatal(filled, deep=True))
+
+
+def test_verify_runs_on_a_read_only_copy_and_writes_nothing(filled, tmp_path):
+    copy = tmp_path / "copy"
+    filled.close()
+    shutil.copytree(filled.root, copy)
+    before = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()}
+    for path in [copy, *copy.rglob("*")]:
+        os.chmod(path, 0o500 if path.is_dir() else 0o400)
+    try:
+        result = CliRunner().invoke(main, ["verify", "-c", str(copy)])
+        assert result.exit_code == 0, result.output
+        assert {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()} == before
+    finally:
+        for path in [copy, *copy.rglob("*")]:
+            os.chmod(path, 0o700)
+
+
+# -- the anchor ----------------------------------------------------------------------------
+
+
+def test_an_anchor_proves_the_log_up_to_it_and_catches_a_consistent_rewrite(filled, tmp_path):
+    runner = CliRunner()
+    key = tmp_path / "keys" / "team.key"
+    key.parent.mkdir()
+    assert runner.invoke(main, ["keygen", str(key)]).exit_code == 0
+    anchor = tmp_path / "anchor.json"
+    made = runner.invoke(main, ["anchor", "-c", str(filled.root), "--key", str(key),
+                                "-o", str(anchor)])
+    assert made.exit_code == 0, made.output
+    args = ["verify", "-c", str(filled.root), "--anchor", str(anchor),
+            "--trusted-key", f"{key}.pub"]
+    ok = runner.invoke(main, args)
+    assert ok.exit_code == 0 and "are as signed at" in ok.output
+    # more work after the anchor does not disturb it
+    ingest(filled, [str(p) for p in write_good_reports(tmp_path / "more", 2)])
+    assert runner.invoke(main, args).exit_code == 0
+    # a forger rewrites history before the anchor, database and log alike
+    rewrite_log(filled, [{**e, "captured_at": "2001-01-01T00:00:00+00:00"}
+                         if e["event"] == "captured" else e for e in entries(filled)])
+    db = sqlite3.connect(filled.root / "corroborate.sqlite")
+    with db:
+        db.execute("UPDATE captures SET captured_at = '2001-01-01T00:00:00+00:00'")
+        db.execute("UPDATE receipts SET at = '2001-01-01T00:00:00+00:00' "
+                   "WHERE event = 'captured'")
+    db.close()
+    assert fatal(filled) == []  # consistent: without the anchor this passes
+    bad = runner.invoke(main, args)
+    assert bad.exit_code == 1 and "were rewritten since" in bad.output
+
+
+def test_an_anchor_signed_by_another_key_is_named(filled, tmp_path):
+    runner = CliRunner()
+    for name in ("ours.key", "theirs.key"):
+        assert runner.invoke(main, ["keygen", str(tmp_path / name)]).exit_code == 0
+    runner.invoke(main, ["anchor", "-c", str(filled.root), "--key",
+                         str(tmp_path / "theirs.key"), "-o", str(tmp_path / "a.json")])
+    result = runner.invoke(main, ["verify", "-c", str(filled.root), "--anchor",
+                                  str(tmp_path / "a.json"), "--trusted-key",
+                                  str(tmp_path / "ours.key.pub")])
+    assert result.exit_code == 1 and "not by the trusted key" in result.output
+
+
+def test_the_signing_key_must_live_outside_the_collection(filled):
+    result = CliRunner().invoke(main, ["keygen", str(filled.root / "k.key")])
+    assert result.exit_code == 0  # keygen does not know the collection; anchor does
+    refused = CliRunner().invoke(main, ["anchor", "-c", str(filled.root), "--key",
+                                        str(filled.root / "k.key")])
+    assert refused.exit_code == 1 and "inside the collection" in refused.output
+
+
+# -- ordinary failures leave no gaps -------------------------------------------------------
+
+
+def test_a_failed_log_write_leaves_the_log_unchanged_and_nothing_half_recorded(
+        store, tmp_path, monkeypatch):
+    paths = write_good_reports(tmp_path / "in", 2)
+    assert ingest(store, [str(paths[0])]).ok
+    log = store.root / "custody.log"
+    whole = log.read_bytes()
+    real_write = os.write
+
+    def disk_full(fd, data):
+        if os.fstat(fd).st_ino == log.stat().st_ino:
+            real_write(fd, bytes(data)[:10])
+            raise OSError(28, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", disk_full)
+    with pytest.raises(CollectionError, match="No space left"):
+        ingest(store, [str(paths[1])])
+    monkeypatch.undo()
+    assert log.read_bytes() == whole
+    assert fatal(store) == []
+    assert ingest(store, [str(paths[1])]).ok
+    assert fatal(store) == [] and store.counts()["reports"] == 2
+
+
+def test_a_blank_line_in_the_log_does_not_stop_ingest(filled, tmp_path):
+    log = filled.root / "custody.log"
+    lines = log.read_text().splitlines()
+    log.write_text("\n".join([*lines[:2], "", *lines[2:]]) + "\n")
+    assert ingest(filled, [str(p) for p in write_good_reports(tmp_path / "in", 1)]).ok
+    problems = filled.verify()
+    assert [p for p in problems if p.fatal] == []
+    assert any("is blank" in str(p) for p in problems)
+
+
+def test_garbage_at_the_end_of_the_log_is_kept_not_truncated(filled, tmp_path):
+    log = filled.root / "custody.log"
+    whole = log.read_bytes()
+    log.write_bytes(whole + b"garbage appended by someone\n")
+    result = CliRunner().invoke(main, ["ingest", "-q", "-c", str(filled.root),
+                                       str(write_good_reports(tmp_path / "in", 1)[0])])
+    assert result.exit_code == 1 and "corroborate repair" in result.output
+    assert log.read_bytes() == whole + b"garbage appended by someone\n"
+    repaired = CliRunner().invoke(main, ["repair", "-c", str(filled.root)])
+    assert repaired.exit_code == 0, repaired.output
+    kept = list((filled.root / "custody.damaged").iterdir())
+    assert [k.read_bytes() for k in kept] == [b"garbage appended by someone\n"]
+    assert entries(filled)[-1]["event"] == "repaired"
+    assert fatal(filled) == []
+
+
+def test_damage_inside_the_log_is_never_repaired(filled):
+    log = filled.root / "custody.log"
+    lines = log.read_text().splitlines()
+    lines[1] = lines[1].replace('"event"', '"evnt"')
+    log.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LogDamaged, match="inside the log's history"):
+        filled.repair()
+
+
+def test_a_file_name_with_a_non_utf8_byte_is_archived_and_named(store, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsencode(folder) + b"/caf\xe9-report.txt"
+    with open(name, "wb") as fh:
+        fh.write(b"Police in Hyesan arrested two traders for using Chinese phones.\n")
+    result = ingest(store, [str(folder)])
+    assert result.ok, result.failures
+    origin = store.db.execute("SELECT origin FROM captures").fetchone()[0]
+    assert origin.endswith("caf\\xe9-report.txt")
+    assert fatal(store) == []
+
+
+def test_a_lone_surrogate_in_a_record_does_not_wedge_the_collection(store, tmp_path):
+    path = tmp_path / "records.jsonl"
+    path.write_text('{"text": "bad \\ud800 record"}\n'
+                    '{"text": "Guards beat detainees at a camp in Chagang province."}\n')
+    first = ingest(store, [str(path)])
+    assert first.reports == 1 and [f.origin for f in first.failures] == [f"{path}:line:1"]
+    again = ingest(store, [])
+    assert again.ok and again.resumed == 0
+    assert fatal(store) == []
+
+
+# -- everything received is recorded -------------------------------------------------------
+
+
+def test_refused_inputs_leave_a_custody_entry(store, tmp_path):
+    good = write_good_reports(tmp_path / "in", 1)[0]
+    empty = tmp_path / "in" / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "in" / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    result = ingest(store, [str(tmp_path / "in")])
+    assert len(result.failures) == 2
+    refused = {r["origin"]: r for r in store.receipts("refused")}
+    assert set(refused) == {str(empty), str(binary)}
+    assert refused[str(binary)]["sha256"] == hashlib.sha256(binary.read_bytes()).hexdigest()
+    assert refused[str(binary)]["reason"]
+    assert {e["origin"] for e in entries(store) if e["event"] == "refused"} == set(refused)
+    # refusing the same bytes from the same place again records nothing new
+    before = len(entries(store))
+    ingest(store, [str(tmp_path / "in")])
+    assert len(entries(store)) == before and good.exists()
+
+
+def test_the_same_bytes_from_a_second_origin_are_recorded(store, tmp_path):
+    first = write_good_reports(tmp_path / "a", 1)[0]
+    second = tmp_path / "b" / "copy.txt"
+    second.parent.mkdir()
+    shutil.copy(first, second)
+    ingest(store, [str(first)])
+    result = ingest(store, [str(second)])
+    assert result.unchanged == [str(second)]
+    received = store.receipts("received")
+    assert [(r["origin"], r["sha256"]) for r in received] == [
+        (str(second), hashlib.sha256(first.read_bytes()).hexdigest())]
+    assert fatal(store) == []
+
+
+# -- provenance ----------------------------------------------------------------------------
+
+
+def test_derived_rows_carry_the_tool_version_and_vocabulary_digest(filled):
+    made = (tool_version(), vocabulary_digest())
+    for table in ("reports", "incidents", "stories"):
+        rows = set(filled.db.execute(f"SELECT tool_version, vocab_digest FROM {table}"))
+        assert {tuple(r) for r in rows} == {made}, table
+    indexed = [e for e in entries(filled) if e["event"] == "indexed"]
+    assert indexed and {(e["tool_version"], e["vocab_digest"]) for e in indexed} == {made}
+
+
+def test_reprocess_derives_again_and_records_it(filled):
+    db = sqlite3.connect(filled.root / "corroborate.sqlite")
+    with db:  # rows as an older version would have left them
+        db.execute("UPDATE reports SET tool_version = '0.0.1'")
+    db.close()
+    assert fatal(filled)  # the digests no longer match
+    before = filled.counts()
+    result = reprocess(filled)
+    assert result.ok and filled.counts() == before
+    assert fatal(filled) == []
+    assert {r[0] for r in filled.db.execute("SELECT tool_version FROM reports")} == {
+        tool_version()}
+
+
+# -- private by default, foreign files left alone ------------------------------------------
+
+
+def test_collection_files_are_private_whatever_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        with Store.init(tmp_path / "c") as store:
+            ingest(store, [str(p) for p in sample_files()])
+    finally:
+        os.umask(old)
+    root = tmp_path / "c"
+    assert oct(root.stat().st_mode & 0o777) == oct(0o700)
+    for path in root.rglob("*"):
+        mode = path.stat().st_mode & 0o777
+        assert mode & 0o077 == 0, (path, oct(mode))
+
+
+def test_a_foreign_sqlite_file_is_not_migrated(tmp_path):
+    root = tmp_path / "c"
+    root.mkdir()
+    db = sqlite3.connect(root / "corroborate.sqlite")
+    db.execute("CREATE TABLE contacts (name TEXT)")
+    db.commit()
+    db.close()
+    before = (root / "corroborate.sqlite").read_bytes()
+    with pytest.raises(CollectionError, match="not a corroborate collection"):
+        Store.open(root)
+    assert (root / "corroborate.sqlite").read_bytes() == before
+
+
+# -- bounded queries and safe output -------------------------------------------------------
+
+
+def test_a_huge_limit_and_thousands_of_prefix_terms_are_refused(filled):
+    runner = CliRunner()
+    huge = runner.invoke(main, ["search", "-c", str(filled.root), "--limit", "10" * 20, "a"])
+    assert huge.exit_code == 2 and "Traceback" not in huge.output
+    many = runner.invoke(main, ["search", "-c", str(filled.root),
+                                " OR ".join(f"a{i}*" for i in range(3000))])
+    assert many.exit_code == 1 and "at most 64 terms" in many.output
+
+
+def test_terminal_control_characters_are_escaped_when_printed(store, tmp_path):
+    path = tmp_path / "evil\x1b[2J.txt"
+    path.write_bytes(b"")
+    result = CliRunner().invoke(main, ["ingest", "-q", "-c", str(store.root), str(path)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "evil\\x1b[2J.txt" in result.output
