@@ -402,8 +402,9 @@ def test_derived_rows_carry_the_tool_version_and_vocabulary_digest(filled):
 
 def test_reprocess_derives_again_and_records_it(filled):
     db = sqlite3.connect(filled.root / "corroborate.sqlite")
-    with db:  # rows as an older version would have left them
+    with db:  # rows as an older version would have left them, without receipts
         db.execute("UPDATE reports SET tool_version = '0.0.1'")
+        db.execute("DELETE FROM receipts")
     db.close()
     assert fatal(filled)  # the digests no longer match
     before = filled.counts()

@@ -173,6 +173,7 @@ def reprocess(store: Store, progress: Callable[[str], None] | None = None) -> In
     vocabulary change), recording the new digests in the custody log."""
     result = IngestResult()
     with store.writing() as custody:
+        store.backfill_receipts()
         for sha, entry in list(custody.entries.items()):
             if not store.archive.has(sha):
                 result.failures.append(InputError(entry["origin"], "archived file is missing"))

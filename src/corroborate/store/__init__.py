@@ -326,6 +326,28 @@ class Store(Reading):
                 db.execute("DELETE FROM receipts WHERE seq > ?", (custody.count,))
             raise
 
+    def backfill_receipts(self) -> int:
+        """Receipts for log entries the database lacks (collections made before receipts
+        were kept); returns how many were added. Only inside :meth:`writing`."""
+        from .verify import read_log
+
+        self.log  # noqa: B018  (refuses outside writing())
+        fields = {"captured": ("captured_at", "size"), "received": ("received_at", None),
+                  "refused": ("received_at", "size")}
+        added = 0
+        with self.transaction() as db:
+            for seq, entry in read_log(self).by_seq.items():
+                event = entry.get("event", "captured")
+                if event not in fields:
+                    continue
+                at, size = fields[event]
+                cur = db.execute(
+                    "INSERT OR IGNORE INTO receipts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (seq, event, entry.get("sha256"), entry.get("origin", ""), entry.get(at),
+                     entry.get(size) if size else None, entry.get("reason")))
+                added += cur.rowcount
+        return added
+
     def capture_status(self, sha256: str) -> str | None:
         row = self.db.execute("SELECT status FROM captures WHERE sha256 = ?",
                               (sha256,)).fetchone()
