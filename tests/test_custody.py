@@ -463,3 +463,16 @@ def test_terminal_control_characters_are_escaped_when_printed(store, tmp_path):
     result = CliRunner().invoke(main, ["ingest", "-q", "-c", str(store.root), str(path)])
     assert result.exit_code == 1
     assert "\x1b" not in result.output and "evil\\x1b[2J.txt" in result.output
+
+
+def test_report_text_with_terminal_escapes_is_shown_escaped(store, tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_bytes(b"Police in Hyesan \x1b[2J\x1b]0;owned\x07arrested three traders. "
+                     + b"They were taken to the police station in the city centre. " * 20)
+    assert ingest(store, [str(path)]).ok
+    rid = store.db.execute("SELECT id FROM reports").fetchone()[0]
+    runner = CliRunner()
+    for args in (["show", rid], ["incidents"], ["search", "Hyesan"], ["stories"]):
+        result = runner.invoke(main, [*args, "-c", str(store.root)])
+        assert result.exit_code == 0, (args, result.output)
+        assert "\x1b" not in result.output and "\x07" not in result.output, args

@@ -32,6 +32,11 @@ PASSPHRASE_ENV = "CORROBORATE_PASSPHRASE"
 FIELD_ORDER = ("violation", "perpetrator", "victim", "place", "date", "punishment", "source")
 
 
+def echo(text: str = "") -> None:
+    """Print what came from a report: control characters escaped (text.safe)."""
+    click.echo(safe(text))
+
+
 def collection_option(func: F) -> F:
     return click.option(
         "--collection", "-c", type=click.Path(file_okay=False),
@@ -183,7 +188,7 @@ def stories(collection: str, fmt: str) -> None:
         for story in store.stories():
             reports = [(m, store.report(m.report_id)) for m in story.members]
             if fmt == "jsonl":
-                click.echo(json.dumps({"id": story.id, "reports": [
+                echo(json.dumps({"id": story.id, "reports": [
                     {"id": m.report_id, "origin": r.url or r.origin if r else None,
                      "published": r.published if r else None, "outlet": r.outlet if r else None,
                      "canonical": m.canonical, "containment": m.containment,
@@ -191,20 +196,20 @@ def stories(collection: str, fmt: str) -> None:
                     for m, r in reports]}, ensure_ascii=False))
                 continue
             first = reports[0][1]
-            click.echo(f"{story.id}  {len(reports)} version(s)  "
+            echo(f"{story.id}  {len(reports)} version(s)  "
                        f"{(first.title if first else None) or '(untitled)'}")
             for member, report in reports:
                 if report is None:
                     continue
                 mark = "canonical" if member.canonical else (
                     f"containment {member.containment:.2f}, jaccard {member.jaccard:.2f}")
-                click.echo(f"  {report.id}  {report.published or '----------'}  "
+                echo(f"  {report.id}  {report.published or '----------'}  "
                            f"{report.outlet or '-'}  {report.url or report.origin}  [{mark}]")
                 if member.lacks:
-                    click.echo(f"      lacks {len(member.lacks)} paragraph(s), from: "
+                    echo(f"      lacks {len(member.lacks)} paragraph(s), from: "
                                f"{member.lacks[0][:70]!r}")
                 if member.adds:
-                    click.echo(f"      adds {len(member.adds)} paragraph(s), from: "
+                    echo(f"      adds {len(member.adds)} paragraph(s), from: "
                                f"{member.adds[0][:70]!r}")
 
 
@@ -212,7 +217,7 @@ def _echo_incident(item: StoryIncident | None, incident: Incident) -> None:
     head = f"incident {incident.id}  from report {incident.report_id}"
     if item is not None:
         head += f"  story {item.story_id}  published {item.published or 'unknown'}"
-    click.echo(head)
+    echo(head)
     support = item.support if item else None
     for field in FIELD_ORDER:
         for position, fact in enumerate(incident.facts):
@@ -227,7 +232,7 @@ def _echo_incident(item: StoryIncident | None, incident: Incident) -> None:
             elif field == "source":
                 extra = f" [{fact.attrs.get('role')}]"
             versions = f" ({len(support[position])} version(s))" if support else ""
-            click.echo(f"  {field:<11} {fact.value:<28} “{fact.evidence.quote}” "
+            echo(f"  {field:<11} {fact.value:<28} “{fact.evidence.quote}” "
                        f"@{fact.evidence.start}{extra}{versions}")
 
 
@@ -264,7 +269,7 @@ def show(collection: str, item_id: str) -> None:
             report = store.report(incident.report_id)
             _echo_incident(None, incident)
             if report is not None:
-                click.echo(f"\nreport {report.id}: {report.title or '(untitled)'} "
+                echo(f"\nreport {report.id}: {report.title or '(untitled)'} "
                            f"({report.outlet or '-'}, {report.published or 'undated'})")
             return
         if item_id.startswith("s-"):
@@ -275,16 +280,16 @@ def show(collection: str, item_id: str) -> None:
                 if item.story_id == item_id:
                     _echo_incident(item, item.incident)
             for member in story.members:
-                click.echo(f"  version {member.report_id} canonical={member.canonical} "
+                echo(f"  version {member.report_id} canonical={member.canonical} "
                            f"containment={member.containment} adds={len(member.adds)} "
                            f"lacks={len(member.lacks)}")
             return
         report = store.report(item_id)
         if report is None:
             raise click.ClickException(f"no report, story or incident {item_id}")
-        click.echo(json.dumps({k: v for k, v in report.to_dict().items()
+        echo(json.dumps({k: v for k, v in report.to_dict().items()
                                if k not in ("text", "segments")}, ensure_ascii=False, indent=2))
-        click.echo("\n" + report.text)
+        echo("\n" + report.text)
         for incident in store.incidents(report.id):
             click.echo("")
             _echo_incident(None, incident)
