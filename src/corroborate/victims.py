@@ -125,7 +125,8 @@ _CUE = re.compile(rf"(?:{_ROLE}|{_AGAINST}|{_ACT}|{_NOUN}|his|her|their|said|say
 _BY = re.compile(r"\s*By\s*:?\s*")  # a byline line: "By X"
 _TOKEN = re.compile(r"\w+(?:['’]\w*)?")
 _ADV = r"(?:(?:also|later|then|allegedly|reportedly|still|not|never|since|\w+ly)\s+)*"
-_NAME_WORD = r"(?-i:[A-Z])(?:[\w’'-]+|\.)"
+# possessive: a run of capitals is one word, never split again ("RRRR" had 2^n splits)
+_NAME_WORD = r"(?-i:[A-Z])(?:[\w’'-]++|\.)"
 _LIST = rf"(?:(?:,\s+(?:and\s+)?|\s+and\s+){_NAME_WORD}(?:\s*{_NAME_WORD})*)*"
 # what comes after a mention: an apposition, a verb (past an apposition), a possessive
 _AFTER = re.compile(
