@@ -4,10 +4,10 @@ from corroborate import errors
 PUBLIC = {
     "Byline", "Capture", "CaptureOptions", "CollectionError", "CorroborateError",
     "CorruptInput", "Document", "EmptyInput", "Evidence", "Fact", "Incident", "IngestResult",
-    "InputError", "MalformedInput", "Report", "Segment", "Store", "Story", "StoryIncident",
-    "StoryMember", "TooLarge", "UndecodableInput", "__version__", "assemble", "capture_bytes",
-    "clean", "cluster", "extract", "fingerprint", "ingest", "process", "refresh_stories",
-    "write_csv", "write_jsonl",
+    "InputError", "LogDamaged", "MalformedInput", "Report", "SealError", "Segment", "Store",
+    "Story", "StoryIncident", "StoryMember", "TooLarge", "UndecodableInput", "__version__",
+    "assemble", "capture_bytes", "clean", "cluster", "extract", "fingerprint", "ingest",
+    "process", "refresh_stories", "reprocess", "write_csv", "write_jsonl",
 }
 
 

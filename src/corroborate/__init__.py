@@ -23,7 +23,9 @@ from .errors import (  # noqa: E402
     CorruptInput,
     EmptyInput,
     InputError,
+    LogDamaged,
     MalformedInput,
+    SealError,
     TooLarge,
     UndecodableInput,
 )
@@ -42,7 +44,7 @@ from .model import (  # noqa: E402
     Story,
     StoryMember,
 )
-from .pipeline import IngestResult, ingest, process, refresh_stories  # noqa: E402
+from .pipeline import IngestResult, ingest, process, refresh_stories, reprocess  # noqa: E402
 from .store import Store  # noqa: E402
 from .stories import cluster, fingerprint  # noqa: E402
 
@@ -60,8 +62,10 @@ __all__ = [
     "Incident",
     "IngestResult",
     "InputError",
+    "LogDamaged",
     "MalformedInput",
     "Report",
+    "SealError",
     "Segment",
     "Store",
     "Story",
@@ -79,6 +83,7 @@ __all__ = [
     "ingest",
     "process",
     "refresh_stories",
+    "reprocess",
     "write_csv",
     "write_jsonl",
 ]

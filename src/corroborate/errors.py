@@ -9,7 +9,9 @@ The hierarchy is deliberately small::
     │   ├── UndecodableInput    binary, or not text in any encoding we accept
     │   ├── CorruptInput        a truncated or damaged container (gzip, WARC)
     │   └── MalformedInput      HTML, CSV or JSON that does not parse
-    └── CollectionError         the collection folder is missing, foreign or too new
+    └── CollectionError         the collection cannot be opened or written as asked
+        ├── LogDamaged          the custody log does not end in a whole, chained entry
+        └── SealError           encrypted data that does not open (wrong key, altered, cut)
 
 Library code raises these; only the CLI turns them into ``click.ClickException``.
 """
@@ -22,7 +24,9 @@ __all__ = [
     "CorruptInput",
     "EmptyInput",
     "InputError",
+    "LogDamaged",
     "MalformedInput",
+    "SealError",
     "TooLarge",
     "UndecodableInput",
 ]
@@ -66,4 +70,17 @@ class MalformedInput(InputError):
 
 
 class CollectionError(CorroborateError):
-    """The collection cannot be opened: missing, not a collection, or a newer schema."""
+    """The collection cannot be opened or written: missing, foreign, a newer schema, locked
+    by another writer, a wrong passphrase."""
+
+
+class LogDamaged(CollectionError):
+    """The custody log does not end in a whole, chained entry: no writer may append.
+
+    ``corroborate verify`` names every problem; ``corroborate repair`` moves a damaged end
+    aside, keeping its bytes and logging what it did.
+    """
+
+
+class SealError(CollectionError):
+    """Sealed data that cannot be opened: wrong key, altered, truncated or not sealed."""

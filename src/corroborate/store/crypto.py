@@ -56,7 +56,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from ..errors import CollectionError
+from ..errors import CollectionError, SealError
 
 __all__ = [
     "DEFAULT_SCRYPT", "KEYFILE_NAME", "SEGMENT_SIZE", "Keys", "ScryptParams", "SealError",
@@ -78,10 +78,6 @@ _NONCE = 12
 _TAG = 16
 _HEADER = struct.Struct(">4sI16s")
 _DAMAGED = "wrong key, or the data was altered, truncated, reordered or swapped for other data"
-
-
-class SealError(CollectionError):
-    """Sealed data that cannot be opened: wrong key, altered, truncated or not sealed."""
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import CollectionError
+from ..errors import CollectionError, LogDamaged
 from ..faults import checkpoint
 from .crypto import Keys, SealError, seal_line, unseal_line
 
@@ -52,10 +52,6 @@ __all__ = [
 GENESIS = "0" * 64
 LINE_AAD = b"custody.log"
 EVENTS = ("captured", "received", "refused", "indexed", "repaired")
-
-
-class LogDamaged(CollectionError):
-    """The custody log does not end in a whole, chained entry: no writer may append."""
 
 
 @dataclass(frozen=True)
