@@ -123,10 +123,15 @@ def test_stdin_is_read_and_sniffed():
     assert capture.origin == "-" and docs[0].media_type == "text/html"
 
 
-def test_folders_expand_recursively_in_order_without_hidden_files(tmp_path):
+def test_folders_expand_recursively_in_order_and_report_hidden_files(tmp_path):
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "2.txt").write_text("x")
+    (tmp_path / "b-c.txt").write_text("x")
     (tmp_path / "1.txt").write_text("x")
     (tmp_path / ".hidden").write_text("x")
-    found = [i.origin for i in iter_inputs([str(tmp_path)])]
-    assert found == [str(tmp_path / "1.txt"), str(tmp_path / "b" / "2.txt")]
+    found = [(i.origin, i.refused) for i in iter_inputs([str(tmp_path)])]
+    assert found == [
+        (str(tmp_path / ".hidden"), "hidden file skipped (name starts with a dot)"),
+        (str(tmp_path / "1.txt"), None), (str(tmp_path / "b" / "2.txt"), None),
+        (str(tmp_path / "b-c.txt"), None),
+    ]

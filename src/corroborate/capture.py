@@ -2,18 +2,22 @@
 
 A capture is the exact bytes of one input (a file, or stdin). Container formats (JSON
 Lines, CSV, WARC) hold several reports; each becomes a :class:`Document` with a locator
-inside the capture. Nothing here writes: archiving is the store's job.
+inside the capture (the readers are in :mod:`corroborate.readers`). Nothing here writes:
+archiving is the store's job.
+
+Hostile input gets a clear :class:`InputError` in bounded time and memory: only regular
+files are read, never more than ``max_bytes + 1`` bytes of one, and gzip data (every
+member of it) is inflated to at most ``max_bytes`` in total.
 """
 
 from __future__ import annotations
 
-import csv
-import gzip
+import errno
 import hashlib
 import io
-import json
 import logging
-import re
+import os
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,15 +25,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .errors import (
-    CorruptInput,
-    EmptyInput,
-    InputError,
-    MalformedInput,
-    TooLarge,
-    UndecodableInput,
-)
+from .errors import CorruptInput, EmptyInput, InputError, MalformedInput, TooLarge
 from .model import Capture, Document
+from .readers import (
+    CSV,
+    HTML,
+    JSON,
+    JSONL,
+    TEXT,
+    WARC,
+    read_csv,
+    read_html,
+    read_json,
+    read_jsonl,
+    read_text,
+    read_warc,
+)
+from .readers import (
+    decode as decode,  # importable from here, as it always was
+)
 
 __all__ = ["CaptureOptions", "Input", "capture_bytes", "iter_inputs", "read_input"]
 
@@ -37,16 +51,14 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
-HTML = "text/html"
-TEXT = "text/plain"
-JSONL = "application/x-ndjson"
-JSON = "application/json"
-CSV = "text/csv"
-WARC = "application/warc"
-
 _EXTENSIONS = {
     ".html": HTML, ".htm": HTML, ".xhtml": HTML, ".txt": TEXT, ".text": TEXT, ".md": TEXT,
     ".jsonl": JSONL, ".ndjson": JSONL, ".json": JSON, ".csv": CSV, ".warc": WARC,
+}
+
+_READERS = {
+    HTML: read_html, TEXT: read_text, JSONL: read_jsonl, JSON: read_json,
+    CSV: read_csv, WARC: read_warc,
 }
 
 
@@ -64,7 +76,13 @@ class CaptureOptions:
 
 @dataclass(frozen=True)
 class Input:
-    """One input named by the user: a file path, or ``-`` for stdin."""
+    """One input named by the user: a file path, or ``-`` for stdin.
+
+    ``origin`` names it in valid UTF-8 text (a byte of a file name that is not UTF-8 shows
+    as ``\\xe9``); ``path`` is the real path. ``refused`` says, in plain words, why an
+    entry found in a folder is not read (a named pipe, a dangling link, a hidden file...);
+    :func:`read_input` raises it, and callers count it as a failure.
+    """
 
     origin: str
     path: Path | None
@@ -72,41 +90,180 @@ class Input:
 
 
 def iter_inputs(names: Iterable[str], follow_symlinks: bool = False) -> Iterator[Input]:
-    """Expand the names given on the command line: folders recursively, in sorted order."""
+    """Expand the names given on the command line: folders recursively, in sorted order.
+
+    Every entry of a folder is yielded: those that are not read come with ``refused`` set.
+    Hidden entries (a name starting with a dot) are refused, a hidden folder once, without
+    descending it. A symbolic link is followed only to a target inside the folder, unless
+    ``follow_symlinks``; a link to a folder already listed is refused, so loops end.
+    """
     for name in names:
         if name == "-":
             yield Input("-", None)
-            continue
-        path = Path(name)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield Input(str(child), child)
+        elif os.path.isdir(name):
+            yield from _walk(Path(name), follow_symlinks)
         else:
-            yield Input(name, path)
+            yield Input(_origin(name), Path(name))
+
+
+def _origin(path: str | os.PathLike[str]) -> str:
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _walk(root: Path, follow_symlinks: bool) -> Iterator[Input]:
+    top = os.path.realpath(root)
+    seen: set[tuple[int, int]] = set()
+    listing = _list_folder(root, seen, via_link=False)
+    if isinstance(listing, Input):
+        yield listing
+        return
+    # a stack, not recursion: a hostile tree can be deeper than Python's recursion limit
+    stack = [(root, iter(listing))]
+    while stack:
+        folder, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        path = folder / entry.name  # as rglob named it: "x", not "./x"
+        found = _classify(entry, path, top, follow_symlinks)
+        if isinstance(found, Input):
+            yield found
+            continue
+        listing = _list_folder(path, seen, via_link=found)
+        if isinstance(listing, Input):
+            yield listing
+        else:
+            stack.append((path, iter(listing)))
+
+
+def _list_folder(
+    folder: Path, seen: set[tuple[int, int]], via_link: bool,
+) -> list[os.DirEntry[str]] | Input:
+    """The folder's entries sorted by name, or why it is not listed."""
+    try:
+        info = os.stat(folder)
+        key = (info.st_dev, info.st_ino)
+        if via_link and key in seen:
+            return Input(_origin(folder), folder,
+                         "symbolic link to a folder already listed (a loop, or a second way in)")
+        seen.add(key)
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda entry: entry.name)
+    except OSError as exc:
+        return Input(_origin(folder), folder, f"cannot list folder: {exc.strerror}")
+
+
+def _classify(
+    entry: os.DirEntry[str], path: Path, top: str, follow_symlinks: bool,
+) -> Input | bool:
+    """The input for a folder entry; for a folder to descend, whether a link led to it."""
+    origin = _origin(path)
+    if entry.name.startswith("."):
+        kind = "folder" if _is_dir(entry) else "file"
+        return Input(origin, path, f"hidden {kind} skipped (name starts with a dot)")
+    try:
+        mode = entry.stat(follow_symlinks=False).st_mode
+    except OSError as exc:
+        return Input(origin, path, f"cannot read: {exc.strerror}")
+    linked = stat.S_ISLNK(mode)
+    if linked:
+        followed = _follow_link(entry.path, top, follow_symlinks)
+        if isinstance(followed, str):
+            return Input(origin, path, followed)
+        mode = followed
+    if stat.S_ISDIR(mode):
+        return linked
+    return Input(origin, path, None if stat.S_ISREG(mode) else _kind(mode))
+
+
+def _follow_link(link: str, top: str, follow_symlinks: bool) -> int | str:
+    """The mode of the link's target, or why the link is not followed."""
+    try:
+        mode = os.stat(link).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return "dangling symbolic link"
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        return f"cannot read: {exc.strerror}"
+    if not follow_symlinks and os.path.commonpath([top, os.path.realpath(link)]) != top:
+        what = "folder" if stat.S_ISDIR(mode) else "file"
+        return f"symbolic link to a {what} outside the folder; use --follow-symlinks"
+    return mode
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def _kind(mode: int) -> str:
+    name = next((name for test, name in _KINDS if test(mode)), "a special file")
+    return f"{name}, not a regular file"
 
 
 def read_input(item: Input, max_bytes: int, stdin: io.BufferedIOBase | None = None) -> bytes:
-    """The exact bytes of an input, refusing anything over ``max_bytes``."""
+    """The exact bytes of an input, refusing anything over ``max_bytes``.
+
+    Only a regular file is read (a named pipe would block, a device never end), and at
+    most ``max_bytes + 1`` bytes of it, however its size changes while it is read.
+    """
+    if item.refused is not None:
+        raise InputError(item.origin, item.refused)
     if item.path is None:
         stream = stdin if stdin is not None else _stdin()
         data = stream.read(max_bytes + 1)
     else:
-        try:
-            size = item.path.stat().st_size
-        except OSError as exc:
-            raise InputError(item.origin, f"cannot read: {exc.strerror}") from exc
-        if size > max_bytes:
-            raise TooLarge(item.origin, f"{size} bytes is over the limit of {max_bytes}")
-        try:
-            data = item.path.read_bytes()
-        except OSError as exc:
-            raise InputError(item.origin, f"cannot read: {exc.strerror}") from exc
+        data = _read_file(item.origin, item.path, max_bytes)
     if len(data) > max_bytes:
         raise TooLarge(item.origin, f"more than the limit of {max_bytes} bytes")
     if not data:
         raise EmptyInput(item.origin, "empty file (0 bytes)")
     return data
+
+
+_OPEN_FLAGS: int = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                    | getattr(os, "O_CLOEXEC", 0))
+
+
+def _read_file(origin: str, path: Path, max_bytes: int) -> bytes:
+    try:
+        _check_regular(origin, os.stat(path), max_bytes)  # before open: opening can block
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        raise InputError(origin, f"cannot read: {exc.strerror}") from exc
+    try:
+        _check_regular(origin, os.fstat(fd), max_bytes)  # it may have changed since
+        return _read_at_most(fd, max_bytes + 1)
+    except OSError as exc:
+        raise InputError(origin, f"cannot read: {exc.strerror}") from exc
+    finally:
+        os.close(fd)
+
+
+def _check_regular(origin: str, info: os.stat_result, max_bytes: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(origin, _kind(info.st_mode))
+    if info.st_size > max_bytes:
+        raise TooLarge(origin, f"{info.st_size} bytes is over the limit of {max_bytes}")
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    while limit > 0 and (chunk := os.read(fd, min(_CHUNK, limit))):
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return b"".join(chunks)
 
 
 def _stdin() -> io.BufferedIOBase:
@@ -152,10 +309,10 @@ def _unwrap(origin: str, data: bytes, max_bytes: int) -> tuple[str, bytes, bool]
     if name.endswith(".gz"):
         name = name[:-3]
     media_type = _EXTENSIONS.get(Path(name).suffix) if origin != "-" else None
-    if media_type == WARC:
-        if compressed:
-            _check_gzip_members(origin, data)
-        return WARC, data, False  # warcio reads gzipped WARC record by record
+    if media_type == WARC and compressed:
+        if _count_gzip_members(origin, data) > 1:
+            return WARC, data, False  # warcio reads gzipped WARC record by record
+        return WARC, _gunzip(origin, data, max_bytes), False  # gzipped whole: warcio cannot
     if compressed:
         data = _gunzip(origin, data, max_bytes)
     if media_type is None:
@@ -163,26 +320,45 @@ def _unwrap(origin: str, data: bytes, max_bytes: int) -> tuple[str, bytes, bool]
     return media_type, data, compressed
 
 
-def _gunzip(origin: str, data: bytes, max_bytes: int) -> bytes:
-    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = decoder.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise CorruptInput(origin, f"damaged gzip data ({exc})") from exc
-    if len(out) > max_bytes:
-        raise TooLarge(origin, f"decompresses to more than the limit of {max_bytes} bytes")
-    if not decoder.eof:
-        raise CorruptInput(origin, "truncated gzip file (the compressed stream ends early)")
-    return out
-
-
 _CHUNK = 1 << 20
 _OUTPUT = 1 << 22
 
 
-def _check_gzip_members(origin: str, data: bytes) -> None:
+def _gunzip(origin: str, data: bytes, max_bytes: int) -> bytes:
+    """Every gzip member of ``data``, inflated to at most ``max_bytes`` in all."""
+    out = bytearray()
+    pending, members = memoryview(data), 0
+    while pending:
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            while not decoder.eof:
+                room = max_bytes + 1 - len(out)  # never 0, which would mean no limit
+                piece = decoder.decompress(pending, room)
+                out += piece
+                if len(out) > max_bytes:
+                    raise TooLarge(
+                        origin, f"decompresses to more than the limit of {max_bytes} bytes")
+                pending = memoryview(decoder.unconsumed_tail)
+                if not piece and not pending:
+                    break
+        except zlib.error as exc:
+            raise CorruptInput(origin, _gzip_damage(exc, members)) from exc
+        if not decoder.eof:
+            raise CorruptInput(origin, "truncated gzip file (the compressed stream ends early)")
+        members += 1
+        pending = memoryview(decoder.unused_data.lstrip(b"\x00"))  # padding, as gzip allows
+    return bytes(out)
+
+
+def _gzip_damage(exc: zlib.error, members: int) -> str:
+    if members and "header" in str(exc):
+        return f"data after gzip member {members} is not gzip"
+    return f"damaged gzip data ({exc})"
+
+
+def _count_gzip_members(origin: str, data: bytes) -> int:
     """A WARC is a series of gzip members; warcio stops quietly at a cut one, we do not."""
-    view, pos = memoryview(data), 0
+    view, pos, members = memoryview(data), 0, 0
     while pos < len(data):
         decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
@@ -196,7 +372,9 @@ def _check_gzip_members(origin: str, data: bytes) -> None:
             raise CorruptInput(origin, f"damaged gzip data ({exc})") from exc
         if not decoder.eof:
             raise CorruptInput(origin, "truncated WARC (the last gzip member ends early)")
+        members += 1
         pos -= len(decoder.unused_data)  # the next member began inside this chunk
+    return members
 
 
 def _sniff(data: bytes) -> str:
@@ -209,164 +387,3 @@ def _sniff(data: bytes) -> str:
         return JSONL
     return TEXT
 
-
-_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-
-
-def decode(origin: str, data: bytes, declared: str | None = None) -> str:
-    """Bytes to text: UTF-8 first, then a declared charset; binary data is refused."""
-    sample = data[:8192]
-    if b"\x00" in sample or len(_BINARY.findall(sample)) > len(sample) // 100:
-        raise UndecodableInput(origin, "binary data, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    for charset in (declared, "cp1252"):
-        if not charset:
-            continue
-        try:
-            return data.decode(charset)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    raise UndecodableInput(origin, "not UTF-8 and no charset that decodes it")
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
-
-
-def _read_html(capture: Capture, data: bytes, options: CaptureOptions) -> _Read:
-    match = _META_CHARSET.search(data[:4096])
-    declared = match.group(1).decode("ascii") if match else None
-    text = decode(capture.origin, data, declared)
-    if "<" not in text or not re.search(r"<\s*[a-zA-Z!]", text):
-        raise MalformedInput(capture.origin, "no HTML markup in a file named as HTML")
-    return [Document(capture.sha256, "", capture.origin, HTML, text)], []
-
-
-def _read_text(capture: Capture, data: bytes, options: CaptureOptions) -> _Read:
-    text = decode(capture.origin, data)
-    if not text.strip():
-        raise EmptyInput(capture.origin, "only white space")
-    return [Document(capture.sha256, "", capture.origin, TEXT, text)], []
-
-
-def _record_document(
-    capture: Capture, locator: str, record: object, options: CaptureOptions,
-) -> Document:
-    where = f"{capture.origin}:{locator}"
-    if not isinstance(record, dict):
-        raise MalformedInput(where, "a record must be a JSON object")
-    text = record.get(options.text_field)
-    if not isinstance(text, str) or not text.strip():
-        raise EmptyInput(where, f"no text in field {options.text_field!r}")
-
-    def opt(name: str) -> str | None:
-        value = record.get(name)
-        return str(value).strip() or None if value not in (None, "") else None
-
-    return Document(
-        capture.sha256, locator, where, TEXT, text,
-        url=opt(options.url_field), title=opt(options.title_field),
-        published=opt(options.date_field), outlet=opt(options.outlet_field),
-    )
-
-
-def _read_jsonl(capture: Capture, data: bytes, options: CaptureOptions) -> _Read:
-    text = decode(capture.origin, data)
-    docs: list[Document] = []
-    errors: list[InputError] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        locator = f"line:{number}"
-        try:
-            docs.append(_record_document(capture, locator, json.loads(line), options))
-        except json.JSONDecodeError as exc:
-            errors.append(MalformedInput(f"{capture.origin}:{locator}", f"bad JSON ({exc.msg})"))
-        except InputError as exc:
-            errors.append(exc)
-    return docs, errors
-
-
-def _read_json(capture: Capture, data: bytes, options: CaptureOptions) -> _Read:
-    text = decode(capture.origin, data)
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if "\n{" in text:  # JSON Lines saved as .json
-            return _read_jsonl(capture, data, options)
-        raise MalformedInput(capture.origin, f"bad JSON ({exc.msg}, line {exc.lineno})") from exc
-    records = value if isinstance(value, list) else [value]
-    docs: list[Document] = []
-    errors: list[InputError] = []
-    for index, record in enumerate(records):
-        try:
-            docs.append(_record_document(capture, f"item:{index}", record, options))
-        except InputError as exc:
-            errors.append(exc)
-    return docs, errors
-
-
-def _read_csv(capture: Capture, data: bytes, options: CaptureOptions) -> _Read:
-    text = decode(capture.origin, data)
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    docs: list[Document] = []
-    errors: list[InputError] = []
-    try:
-        if reader.fieldnames is None or options.text_field not in reader.fieldnames:
-            raise MalformedInput(capture.origin, f"no {options.text_field!r} column in the header")
-        for number, row in enumerate(reader, start=1):
-            locator = f"row:{number}"
-            if None in row or any(v is None for v in row.values()):
-                errors.append(MalformedInput(
-                    f"{capture.origin}:{locator}",
-                    "row has a different number of fields than the header"))
-                continue
-            try:
-                docs.append(_record_document(capture, locator, row, options))
-            except InputError as exc:
-                errors.append(exc)
-    except csv.Error as exc:
-        raise MalformedInput(capture.origin, f"bad CSV at line {reader.line_num} ({exc})") from exc
-    return docs, errors
-
-
-def _read_warc(capture: Capture, data: bytes, options: CaptureOptions) -> _Read:
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
-
-    docs: list[Document] = []
-    errors: list[InputError] = []
-    try:
-        records = ArchiveIterator(io.BytesIO(data), check_digests=False)
-        for record in records:
-            if record.rec_type not in ("response", "resource"):
-                continue
-            content_type = (record.http_headers.get_header("Content-Type")
-                            if record.http_headers else
-                            record.rec_headers.get_header("Content-Type")) or ""
-            if "html" not in content_type and "text/plain" not in content_type:
-                continue
-            locator = f"record:{records.get_record_offset()}"
-            body = record.content_stream().read()
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            try:
-                text = decode(f"{capture.origin}:{locator}", body)
-            except InputError as exc:
-                errors.append(exc)
-                continue
-            media = HTML if "html" in content_type else TEXT
-            docs.append(Document(capture.sha256, locator, f"{capture.origin}:{locator}",
-                                 media, text, url=url))
-    except (ArchiveLoadFailed, EOFError, zlib.error, gzip.BadGzipFile, ValueError) as exc:
-        raise CorruptInput(capture.origin, f"damaged or truncated WARC ({exc})") from exc
-    return docs, errors
-
-
-_Read = tuple[list[Document], list[InputError]]
-
-_READERS = {
-    HTML: _read_html, TEXT: _read_text, JSONL: _read_jsonl, JSON: _read_json,
-    CSV: _read_csv, WARC: _read_warc,
-}
