@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -476,3 +477,36 @@ def test_report_text_with_terminal_escapes_is_shown_escaped(store, tmp_path):
         result = runner.invoke(main, [*args, "-c", str(store.root)])
         assert result.exit_code == 0, (args, result.output)
         assert "\x1b" not in result.output and "\x07" not in result.output, args
+
+
+def test_every_entry_of_a_folder_is_named_in_the_summary_and_recorded(store, tmp_path):
+    inbox = tmp_path / "in"
+    write_good_reports(inbox, 2)
+    (inbox / ".DS_Store").write_bytes(b"\0\0\1")
+    (inbox / "outside.txt").symlink_to("/etc/hostname")
+    (inbox / "dangling.txt").symlink_to(inbox / "gone.txt")
+    os.mkfifo(inbox / "pipe.txt")
+    runner = CliRunner()
+    result = runner.invoke(main, ["ingest", "-q", "-c", str(store.root), str(inbox)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("skipped: ") and ".DS_Store" in line for line in lines)
+    for name in ("outside.txt", "dangling.txt", "pipe.txt"):
+        assert any(line.startswith("failed: ") and name in line for line in lines), name
+    assert "2 new captures, 2 new reports, 0 unchanged, 3 failed, 1 skipped" in result.stdout
+    refused = {Path(r["origin"]).name for r in store.receipts("refused")}
+    assert refused == {".DS_Store", "outside.txt", "dangling.txt", "pipe.txt"}
+    assert "/etc/hostname" not in {r["origin"] for r in store.receipts()}
+    # a hidden file alone is not a failure
+    (inbox / "outside.txt").unlink()
+    (inbox / "dangling.txt").unlink()
+    (inbox / "pipe.txt").unlink()
+    again = runner.invoke(main, ["ingest", "-q", "-c", str(store.root), str(inbox)])
+    assert again.exit_code == 0, again.output
+    # asked to, it follows a link out of the folder
+    outside = write_good_reports(tmp_path / "elsewhere", 3)[2]
+    (inbox / "linked.txt").symlink_to(outside)
+    followed = runner.invoke(main, ["ingest", "-q", "-c", str(store.root), "--follow-symlinks",
+                                    str(inbox)])
+    assert followed.exit_code == 0, followed.output
+    assert "1 new captures" in followed.stdout

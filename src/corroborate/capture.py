@@ -81,12 +81,14 @@ class Input:
     ``origin`` names it in valid UTF-8 text (a byte of a file name that is not UTF-8 shows
     as ``\\xe9``); ``path`` is the real path. ``refused`` says, in plain words, why an
     entry found in a folder is not read (a named pipe, a dangling link, a hidden file...);
-    :func:`read_input` raises it, and callers count it as a failure.
+    :func:`read_input` raises it. ``hidden`` marks a hidden entry: passed over on purpose
+    (``.git``, ``.DS_Store``), so callers name it without counting it as a failure.
     """
 
     origin: str
     path: Path | None
     refused: str | None = None
+    hidden: bool = False
 
 
 def iter_inputs(names: Iterable[str], follow_symlinks: bool = False) -> Iterator[Input]:
@@ -161,7 +163,8 @@ def _classify(
     origin = _origin(path)
     if entry.name.startswith("."):
         kind = "folder" if _is_dir(entry) else "file"
-        return Input(origin, path, f"hidden {kind} skipped (name starts with a dot)")
+        return Input(origin, path, f"hidden {kind} skipped (name starts with a dot)",
+                     hidden=True)
     try:
         mode = entry.stat(follow_symlinks=False).st_mode
     except OSError as exc:

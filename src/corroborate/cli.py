@@ -166,10 +166,13 @@ def _run_ingest(store: Store, inputs: list[str], options: CaptureOptions,
 def _summarise(result: IngestResult, quiet: bool) -> None:
     for origin in result.unchanged:
         click.echo(f"unchanged: {safe(origin)} (already archived)", err=True)
+    for skipped in result.skipped:
+        click.echo(f"skipped: {safe(skipped.origin)}: {safe(skipped.reason)}", err=True)
     for failure in result.failures:
         click.echo(f"failed: {safe(failure.origin)}: {safe(failure.reason)}", err=True)
     click.echo(f"{len(result.captures)} new captures, {result.reports} new reports, "
                f"{len(result.unchanged)} unchanged, {len(result.failures)} failed"
+               + (f", {len(result.skipped)} skipped" if result.skipped else "")
                + (f", {result.resumed} resumed" if result.resumed else ""))
 
 

@@ -38,6 +38,7 @@ class IngestResult:
     unchanged: list[str] = field(default_factory=list)
     resumed: int = 0
     failures: list[InputError] = field(default_factory=list)
+    skipped: list[InputError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -141,6 +142,11 @@ def _resume(store: Store, options: CaptureOptions, result: IngestResult) -> None
 
 def _ingest_one(store: Store, item: Input, options: CaptureOptions,
                 result: IngestResult) -> None:
+    if item.hidden and item.refused:
+        # named and recorded, but passed over on purpose: not a failure
+        store.refused(item.origin, item.refused)
+        result.skipped.append(InputError(item.origin, item.refused))
+        return
     if item.refused:
         _refuse(store, result, InputError(item.origin, item.refused))
         return
