@@ -40,9 +40,11 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_file(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write ``data`` to a new file through a temporary one: whole or absent."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def write_file(path: Path, data: bytes, mode: int = 0o600, whole: bool = True) -> None:
+    """Write ``data`` to a new file, fsynced. With ``whole``, through a temporary file
+    renamed into place and the folder fsynced, so the file is whole or absent; without,
+    the caller makes a later step (a renamed file in the same folder) vouch for it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp") if whole else path
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         view = memoryview(data)
@@ -51,9 +53,10 @@ def write_file(path: Path, data: bytes, mode: int = 0o600) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
+    if whole:
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
 
 
 class _Hashing:
@@ -94,7 +97,8 @@ class Archive:
 
     def stage(self, sha256: str, data: bytes, meta: dict[str, Any]) -> None:
         """Keep received bytes and their metadata until they are logged."""
-        self.staging.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not self.staging.exists():
+            self.staging.mkdir(mode=0o700, parents=True, exist_ok=True)
         name = self.name(sha256)
         text = json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
         if self.keys:
@@ -102,7 +106,9 @@ class Archive:
             seal_stream(self.keys.archive, io.BytesIO(data), sealed, sha256.encode("ascii"))
             data = sealed.getvalue()
             text = seal(self.keys.archive, text, _meta_aad(name))
-        write_file(self.staging / name, data)
+        # the bytes need no rename of their own: only the metadata, renamed into place
+        # after them (and the folder fsync that makes both names durable), acknowledges them
+        write_file(self.staging / name, data, whole=False)
         write_file(self.staging / f"{name}.json", text)
         checkpoint("staged")
 
@@ -134,8 +140,9 @@ class Archive:
         staged = self.staging / self.name(sha256)
         target = self.path(sha256)
         if not target.exists() and staged.exists():
-            target.parent.parent.mkdir(mode=0o700, exist_ok=True)
-            target.parent.mkdir(mode=0o700, exist_ok=True)
+            if not target.parent.exists():
+                target.parent.parent.mkdir(mode=0o700, exist_ok=True)
+                target.parent.mkdir(mode=0o700, exist_ok=True)
             os.chmod(staged, 0o400)
             os.replace(staged, target)
             fsync_dir(target.parent)
