@@ -10,6 +10,8 @@ narrowed further: corroborate does not try to identify anyone who spoke in confi
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 
 from . import vocab
 from .model import Evidence, Fact, Report
@@ -21,6 +23,13 @@ _SOURCE = re.compile(
     r"their|our)[ \t]+)?(?:[\w’'-]+[ \t]+){0,3}?(?:sources?|informants?|insiders?)\b"
     r"(?:[ \t]+(?:in|from|inside|based[ \t]+in|living[ \t]+in|near|familiar[ \t]+with|"
     r"close[ \t]+to|who[ \t]+spoke|with[ \t]+knowledge)\b[^,.;“”\"\n]{0,70})?")
+# what a match of _SOURCE can begin with, for _source_matches
+_SOURCE_NOUN = re.compile(r"(?=\b(?:sources?|informants?|insiders?)\b)")
+_SOURCE_WORD = re.compile(r"[\w’'-]+")
+_LONG_SOURCE_WORD = re.compile(r"[\w’'-]{65,}")
+_BLANKS = re.compile(r"[ \t]+")
+_BOUNDARY = re.compile(r"\b")
+_DETERMINER_WIDTH = 8  # "multiple", the longest determiner _SOURCE allows
 _TAIL_END = re.compile(r"\s+(?:said|says|say|told|tells|tell|reported|added|explained|claimed"
                        r"|noted|confirmed|according|had|has|have|was|were|is|are|would|will)"
                        r"\b.*$", re.S)
@@ -52,6 +61,94 @@ _NOT_A_SOURCE = re.compile(r"\b(?:open|power|energy|water|light|data|income|reve
                            r"food|heat|main|primary|key|single)\s+sources?\b", re.I)
 _PERSON_BEFORE = re.compile(
     r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2}),\s+(?:a|an|the)\s+[^.;]{0,120}$")
+_PERSON_WINDOW = 2000
+_PERSON_TAIL = 122  # what "[^.;]{0,120}$" may cover at the end of a match, and one more
+_NOT_BEFORE_TAIL = re.compile(r"[^A-Za-z\s,]")
+_CAPITAL = re.compile(r"[A-Z]")
+
+
+def _source_matches(text: str) -> Iterator[re.Match[str]]:
+    """What ``_SOURCE.finditer(text)`` yields, in time linear in the text.
+
+    The regex tries every word boundary; from one inside a word it reads the rest of the
+    word as the first of three words before "source", so a long word with many boundaries
+    ("a-a-a-...", "x'x'x'...") takes quadratic time. In a text with such a word, the regex
+    is tried only where a match can begin: at a noun ("source"), in the three words before
+    one (where every boundary begins a match: the first one at or after the last match's
+    end is tried), and in the last characters of the fourth word before one (a determiner:
+    "the" in "the two anonymous local sources").
+    """
+    if _LONG_SOURCE_WORD.search(text) is None:
+        yield from _SOURCE.finditer(text)
+        return
+    words = [m.span() for m in _SOURCE_WORD.finditer(text)]
+    starts = [start for start, _ in words]
+    nouns = [m.start() for m in _SOURCE_NOUN.finditer(text)]
+    fixed = set(nouns)
+    leading: set[int] = set()  # words whose every boundary begins a match
+    for noun in nouns:
+        if noun == 0 or text[noun - 1] not in " \t":
+            continue
+        i = bisect_right(starts, noun) - 1  # the word the noun begins
+        for back in range(1, 5):
+            j = i - back
+            if j < 0 or not _BLANKS.fullmatch(text, words[j][1], words[j + 1][0]):
+                break
+            if back < 4:
+                leading.add(j)
+            else:
+                start, end = words[j]
+                fixed.update(range(max(start, end - _DETERMINER_WIDTH), end))
+    for j in leading:
+        start, end = words[j]
+        first = _BOUNDARY.search(text, start)
+        if first is not None and first.start() < end:
+            fixed.add(first.start())
+    candidates = sorted(fixed)
+    lead_starts = sorted(words[j][0] for j in leading)
+    lead_ends = {words[j][0]: words[j][1] for j in leading}
+    pos = 0
+    while True:
+        # a match that ended inside one of the leading words: its next boundary may begin one
+        inside = bisect_right(lead_starts, pos) - 1
+        extra = None
+        if inside >= 0 and pos < lead_ends[lead_starts[inside]]:
+            found = _BOUNDARY.search(text, pos)
+            if found is not None and found.start() < lead_ends[lead_starts[inside]]:
+                extra = found.start()
+        index = bisect_left(candidates, pos)
+        match = None
+        while match is None:
+            nxt = candidates[index] if index < len(candidates) else None
+            if extra is not None and (nxt is None or extra <= nxt):
+                at, extra = extra, None
+                if at == nxt:
+                    index += 1
+            elif nxt is not None:
+                at, index = nxt, index + 1
+            else:
+                return
+            match = _SOURCE.match(text, at)
+        yield match
+        pos = match.end()
+
+
+def _person_before(text: str, begin: int, end: int) -> re.Match[str] | None:
+    """``_PERSON_BEFORE.search(text[begin:end])``, reading only the last ``_PERSON_WINDOW``
+    characters of a longer sentence when no match can begin before them (a sentence of a
+    megabyte is otherwise read again for every outlet it names).
+
+    A match ends at ``end`` (or before a last newline): whatever it covers before its last
+    ``_PERSON_TAIL`` characters is a name of at most three capitalised words, a comma, white
+    space and an article. A window whose part before the tail holds anything else, a
+    fourth capital or a second comma, holds every match."""
+    window = max(begin, end - _PERSON_WINDOW)
+    if window > begin:
+        part = text[window:max(window, end - _PERSON_TAIL)]
+        if not (_NOT_BEFORE_TAIL.search(part) or part.count(",") > 1
+                or len(_CAPITAL.findall(part)) > 3):
+            window = begin
+    return _PERSON_BEFORE.search(text[window:end])
 
 
 def _fact(report: Report, value: str, label: str, start: int, end: int,
@@ -64,7 +161,7 @@ def _anonymous_sources(report: Report) -> list[Fact]:
     text = report.text
     facts: list[Fact] = []
     seen: set[str] = set()
-    for m in _SOURCE.finditer(text):
+    for m in _source_matches(text):
         head = _trim_head(m.group(0))
         quote = _TAIL_END.sub("", m.group(0)[head:]).rstrip()
         start = m.start() + head
@@ -115,7 +212,7 @@ def find_sources(report: Report, words: vocab.Words | None = None) -> list[Fact]
         attrs: dict[str, object] = {"order": 1, "role": "intermediary",
                                     "kind": term.attrs.get("kind")}
         sentence_start = max(report.text.rfind(". ", 0, hit.start) + 2, 0)
-        person = _PERSON_BEFORE.search(report.text[sentence_start:hit.start])
+        person = _person_before(report.text, sentence_start, hit.start)
         if person:
             attrs["person"] = person.group("name")
         facts.append(_fact(report, f"intermediary:{term.id}", term.label, hit.start, hit.end,

@@ -26,7 +26,11 @@ __all__ = ["clean", "clean_html", "clean_text", "detect_language", "find_bylines
 log = logging.getLogger(__name__)
 
 _LEADING_DATE = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?[ \t]*", re.I)
+# what _is_sentence decides, as a regex (its specification: tests/test_linear.py checks both
+# agree); the regex itself takes quadratic time on a long line of full stops
 _SENTENCE_END = re.compile(r"""[.!?:;]["'”’»)\]]*$|[.!?]["'”’»]?\s*\(?[^()]*\)?$""")
+_CLOSERS = "\"'”’»)]"
+_QUOTES = "\"'”’»"
 _ACTIONS = re.compile(
     r"\b(?:e-?mail|share|print|comment|comments|tweet|facebook|twitter|whatsapp|telegram"
     r"|linkedin|subscribe|newsletter|listen|listening|podcast|download|view|site|menu|home"
@@ -47,7 +51,29 @@ def _words(line: str) -> int:
 
 
 def _is_sentence(line: str) -> bool:
-    return bool(_SENTENCE_END.search(line.rstrip()))
+    """Whether a line ends as a sentence: in sentence punctuation and closing quotes or
+    brackets, or in a full stop and a parenthesis ("... said. (Reuters)").
+
+    What ``_SENTENCE_END`` matches, decided from the end of the line in time linear in its
+    length: the regex tried every full stop against the rest of the line, so a long line
+    of full stops and parentheses took quadratic time.
+    """
+    line = line.rstrip()
+    closed = line.rstrip(_CLOSERS)
+    if closed and closed[-1] in ".!?:;":
+        return True
+    # a full stop followed by no parenthesis but a last ")", or by an optional quote, white
+    # space and the "(" that opens the last parenthesis
+    body = line[:-1] if line.endswith(")") else line
+    paren = max(body.rfind("("), body.rfind(")"))
+    if any(c in body[paren + 1:] for c in ".!?"):
+        return True
+    if paren < 0 or body[paren] != "(":
+        return False
+    before = body[:paren].rstrip()
+    if before and before[-1] in _QUOTES:
+        before = before[:-1]
+    return bool(before) and before[-1] in ".!?"
 
 
 def _is_short_bare(line: str) -> bool:

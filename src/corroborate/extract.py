@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -206,6 +206,9 @@ def _when(facts: list[Fact], text: str = "",
     if not dated:
         return None
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+    # the dates of one sentence are found by bisection, not by a scan of every date per act
+    in_order = sorted(dated, key=lambda i: facts[i].evidence.start)
+    starts = [facts[i].evidence.start for i in in_order]
     for act in sorted(acts, key=lambda hit: hit.start):
         if act.term.id not in _DATED_ACTS:
             continue
@@ -213,7 +216,7 @@ def _when(facts: list[Fact], text: str = "",
         begin = breaks[first - 1] if first else 0
         end = breaks[first] if first < len(breaks) else len(text)
         near = [(max(facts[i].evidence.start - act.end, act.start - facts[i].evidence.end), i)
-                for i in dated if begin <= facts[i].evidence.start < end]
+                for i in in_order[bisect_left(starts, begin):bisect_left(starts, end)]]
         if near:
             return min(near)[1]
     return dated[0]

@@ -73,10 +73,18 @@ def assemble(story: Story, reports: Mapping[str, Report],
         facts = anchored(incident, anchor).facts
         support = tuple(
             tuple(m.report_id for m in story.members
-                  if m.report_id in reports and f.evidence.quote in reports[m.report_id].text)
+                  if m.report_id in reports and _holds(reports[m.report_id].text, f))
             for f in facts)
         out.append(StoryIncident(story.id, anchor, replace(incident, facts=facts), support))
     return out
+
+
+def _holds(text: str, fact: Fact) -> bool:
+    """Whether a version's text holds the fact's quoted words: looked for first where the
+    fact's own report has them (always there in that report, often in the others), so
+    that a long report is not scanned once per fact."""
+    quote = fact.evidence.quote
+    return text.startswith(quote, fact.evidence.start) or quote in text
 
 
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",

@@ -14,7 +14,7 @@ anyone as a suspect.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -104,14 +104,23 @@ def agency(perpetrators: list[Fact], violations: list[vocab.Hit], text: str,
     """How strongly each organisation is named as the one doing a violation: a violation
     just before "by <organisation>", or just after it in the same sentence ("gunmen
     abducted"); an accusation of a grave act counts as grave."""
+    # only violations within the window of a perpetrator can count: found by bisection on
+    # sorted positions, not by a scan of every violation for every perpetrator
+    by_end = sorted(violations, key=lambda v: v.end)
+    ends = [v.end for v in by_end]
+    by_start = sorted(violations, key=lambda v: v.start)
+    starts = [v.start for v in by_start]
     counts: dict[str, int] = {}
     for fact in perpetrators:
         start, end = fact.evidence.start, fact.evidence.end
         by = _BY_AGENT.search(text[max(0, start - 40):start])
-        done = [v for v in violations
-                if (by and 0 <= start - v.end <= _AGENT_WINDOW)
-                or (0 <= v.start - end <= _AGENT_WINDOW
-                    and not re.search(r"[.!?]\s", text[end:v.start]))]
+        # "abducted by gunmen": a violation ending at most _AGENT_WINDOW before the agent
+        done = (by_end[bisect_left(ends, start - _AGENT_WINDOW):bisect_right(ends, start)]
+                if by else [])
+        # "gunmen abducted": a violation beginning just after the agent, same sentence
+        done += [v for v in by_start[bisect_left(starts, end):
+                                     bisect_right(starts, end + _AGENT_WINDOW)]
+                 if not re.search(r"[.!?]\s", text[end:v.start])]
         if done:
             weight = max(_GRAVE.get(v.term.id, 1) for v in done)
             counts[fact.value] = counts.get(fact.value, 0) + weight

@@ -52,6 +52,7 @@ MIN_SHINGLES = 20
 # datasketch 2 permutes in uint32 with a bijection (no collision bias on large sets)
 SCHEME = "affine32"
 _TOKEN = re.compile(r"\w+")
+_BATCH = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,10 @@ def fingerprint(report_id: str, text: str, published: str | None = None) -> Fing
     """Fingerprint one report's cleaned text (a pure function, cheap next to parsing)."""
     shingles = shingle_hashes(text)
     mh = _minhash()
-    if len(shingles):
-        mh.update_batch(shingles.tolist())
+    # in batches: datasketch permutes a batch as one (batch x NUM_PERM) array, 512 bytes a
+    # shingle (0.9 GB for a 10 MB report); the minimum of minima is the same
+    for begin in range(0, len(shingles), _BATCH):
+        mh.update_batch(shingles[begin:begin + _BATCH].tolist())
     return Fingerprint(report_id, shingles, mh.hashvalues.astype(np.uint32), published)
 
 

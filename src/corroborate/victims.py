@@ -26,6 +26,7 @@ name the report says is a pseudonym ("Kim, not her real name").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,6 +41,9 @@ _PREFIX = re.compile(r"(?:al|el|ad|ar|as|ash|at|az)-", re.I)
 _CAPWORD = re.compile(r"(?<![\w'’.-])(?:(?:[^\W\d_a-z]\.){1,3}(?![^\W\d_])|(?:(?:al|el|ad|ar|as|"
                       r"ash|at|az)-)?[^\W\d_a-z][^\W\d_]*(?:['’\-][^\W\d_]+)*)")
 _LOWER = re.compile(r"(?<![^\s(“\"‘'])[a-z][a-z’'-]+(?=[\s,.;:!?)”\"’]|$)")
+_LOWER_RUN = re.compile(r"[a-z’'-]+")
+_LONG_LOWER_RUN = re.compile(r"[a-z’'-]{65,}")
+_APOSTROPHE_LETTER = re.compile(r"'[a-z]")
 _POSSESSIVE = ("'s", "’s")
 _NOT_NAME = set(
     "the a an and but or in on at of for to by with from after before as when while since if this "
@@ -230,6 +234,33 @@ def _names(text: str, lower: set[str]) -> tuple[list[tuple[int, int]], list[tupl
     return names, alone
 
 
+def _lower_words(text: str) -> set[str]:
+    """The words the report writes in lower case: what ``_LOWER`` finds.
+
+    The regex tries each letter after a straight apostrophe against the rest of its run of
+    letters, apostrophes and hyphens: quadratic in a long run ("a'a'a'..."). Where a text
+    has one, each run is decided once instead: only its first possible start can match, up
+    to the run's end if a delimiter follows it, else up to its last "’".
+    """
+    if _LONG_LOWER_RUN.search(text) is None:
+        return set(_LOWER.findall(text))
+    words = set()
+    for run in _LOWER_RUN.finditer(text):
+        begin, end = run.span()
+        start = begin
+        if not ("a" <= text[begin] <= "z" and (
+                begin == 0 or text[begin - 1] in "(“\"‘" or text[begin - 1].isspace())):
+            after = _APOSTROPHE_LETTER.search(text, begin, end)
+            if after is None:
+                continue
+            start = after.start() + 1
+        if not (end == len(text) or text[end] in ",.;:!?)”\"" or text[end].isspace()):
+            end = text.rfind("’", begin, end)
+        if end >= start + 2:
+            words.add(text[start:end])
+    return words
+
+
 def _score(text: str, start: int, end: int) -> tuple[int, int, str | None]:
     """What the words before and after one mention say (> 0 for a victim), and the role."""
     before = text[max(0, start - 80):start]
@@ -273,7 +304,7 @@ def find_named_victims(report: Report, violations: list[Fact]) -> list[Fact]:
     bylines = {_key(b.name) for b in report.bylines}
     people: dict[str, _Person] = {}
     found: list[tuple[int, int, str]] = []
-    names, alone = _names(text, set(_LOWER.findall(text)))
+    names, alone = _names(text, _lower_words(text))
     for start, end in names:
         name = text[start:end]
         key = _key(name)
@@ -291,9 +322,14 @@ def find_named_victims(report: Report, violations: list[Fact]) -> list[Fact]:
     found += [(s, e, key) for s, e, key in keys if key in surnames]
     mentions: list[tuple[_Person, int, int]] = []
     spans: list[tuple[int, int]] = []
+    # each list in order of first mention: the latest named before a mention is found by
+    # bisection, not by a scan of everyone sharing the surname
+    starts = {key: [p.start for p in named] for key, named in surnames.items()}
     for start, end, key in sorted(found):
-        earlier = [p for p in surnames.get(key, ()) if p.start < start]
-        person = people.get(key) or max(earlier, key=lambda p: p.start, default=None)
+        person = people.get(key)
+        if person is None and key in surnames:
+            before = bisect_left(starts[key], start)
+            person = surnames[key][before - 1] if before else None
         if person is None or start < person.start:
             continue
         person.mentions += 1

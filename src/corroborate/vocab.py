@@ -68,7 +68,7 @@ def _norm_word(word: str) -> str:
 def _gap(text: str) -> str:
     """What separates two words, less white space, hyphens and apostrophes ("Workers'
     Party" is "Workers Party"; "N. Korea" keeps ".")."""
-    return _GAP_IGNORED.sub("", text)
+    return "" if text == " " else _GAP_IGNORED.sub("", text)
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
@@ -128,15 +128,18 @@ class Vocabulary:
 
     def match_at(self, text: str, toks: Words, i: int) -> Hit | None:
         """The longest alias that begins at word ``i``, if any."""
-        longest = self._longest.get(toks[i][2], 0)
-        for n in range(min(longest, len(toks) - i), 0, -1):
-            key: list[str] = [toks[i][2]]
-            for j in range(i + 1, i + n):
-                key += (_gap(text[toks[j - 1][1]:toks[j][0]]), toks[j][2])
-            term = self._by_key.get(tuple(key))
+        longest = min(self._longest.get(toks[i][2], 0), len(toks) - i)
+        # the words and gaps of the longest alias that may begin here, read once; shorter
+        # ones are its prefixes
+        words: list[str] = [toks[i][2]]
+        for j in range(i + 1, i + longest):
+            words += (_gap(text[toks[j - 1][1]:toks[j][0]]), toks[j][2])
+        for n in range(longest, 0, -1):
+            key = tuple(words[:2 * n - 1])
+            term = self._by_key.get(key)
             if term is not None:
                 start, end = toks[i][0], toks[i + n - 1][1]
-                via = "context" if tuple(key) in self._contextual else "alias"
+                via = "context" if key in self._contextual else "alias"
                 return Hit(term, start, end, text[start:end], via)
         return None
 
