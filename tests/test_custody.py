@@ -510,3 +510,190 @@ def test_every_entry_of_a_folder_is_named_in_the_summary_and_recorded(store, tmp
                                     str(inbox)])
     assert followed.exit_code == 0, followed.output
     assert "1 new captures" in followed.stdout
+
+
+# -- found by a hostile review (each failed before its fix) ---------------------------------
+
+
+def test_a_deleted_archive_file_masked_by_staged_metadata_is_named(filled):
+    sha = next(iter(read_log(filled).captured))
+    path = filled.archive.path(sha)
+    os.chmod(path, 0o600)
+    path.unlink()
+    staging = filled.root / "archive" / ".staging"
+    staging.mkdir(exist_ok=True)
+    (staging / f"{sha}.json").write_text("{}")
+    assert any(f"{sha}: is missing" in p for p in fatal(filled))
+    assert any(f"{sha}: is missing" in p for p in fatal(filled, deep=True))
+
+
+def test_an_edited_report_behind_a_pending_status_is_named_and_never_logged(filled, tmp_path):
+    from corroborate.store.digest import report_digest
+
+    db = sqlite3.connect(filled.root / "corroborate.sqlite")
+    with db:
+        rid, sha = db.execute("SELECT id, capture_sha256 FROM reports WHERE rowid = 1").fetchone()
+        db.execute("UPDATE reports SET text = 'Nothing happened.' WHERE id = ?", (rid,))
+        db.execute("UPDATE reports SET digest = ? WHERE id = ?", (report_digest(db, rid), rid))
+        db.execute("UPDATE captures SET status = 'pending' WHERE sha256 = ?", (sha,))
+    db.close()
+    assert any(rid in p for p in fatal(filled))
+    # the next ingest derives the capture again from its bytes: the edit never reaches the log
+    assert ingest(filled, [str(write_good_reports(tmp_path / "in", 1)[0])]).ok
+    assert fatal(filled, deep=True) == []
+    assert "Nothing happened." not in filled.report(rid).text
+
+
+def test_a_kill_keeps_the_refusal_of_a_bad_record(tmp_path):
+    records = tmp_path / "in" / "mixed.jsonl"
+    records.parent.mkdir()
+    records.write_text('{"text": "Guards beat detainees at a camp in Chagang province."}\n'
+                       '{"no text": 1}\n'
+                       '{"text": "Police in Musan detained two smugglers last week."}\n')
+    Store.init(tmp_path / "c").close()
+    env = {**os.environ, "CORROBORATE_KILL_AT": "log-indexed"}
+    proc = _cli("ingest", "-q", "-c", str(tmp_path / "c"), str(records.parent), env=env)
+    proc.communicate(timeout=120)
+    assert proc.returncode == -9
+    with Store.open(tmp_path / "c") as store:
+        ingest(store, [])
+        refused = [r["origin"] for r in store.receipts("refused")]
+        assert refused == [f"{records}:line:2"]
+        assert fatal(store) == []
+
+
+def test_repair_changes_nothing_unless_it_can_record_what_it_cut(filled, monkeypatch):
+    log = filled.root / "custody.log"
+    whole = log.read_bytes()
+    tail = b"x" * 300_000 + b"\n"
+    log.write_bytes(whole + tail)
+    real = os.replace
+
+    def failing(src, dst):
+        if Path(dst) == log:
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OSError):
+        filled.repair()
+    monkeypatch.undo()
+    assert log.read_bytes() == whole + tail  # not cut without its record
+    entry = filled.repair()
+    kept = filled.root / entry["kept_at"]
+    assert kept.read_bytes() == tail and entry["removed_sha256"] == hashlib.sha256(
+        tail).hexdigest()
+    assert fatal(filled) == []
+
+
+def test_cutting_the_last_entries_off_the_log_is_named_and_stops_writers(filled, tmp_path):
+    ingest(filled, [str(write_good_reports(tmp_path / "a", 1)[0])])
+    copy = tmp_path / "b" / "same.txt"
+    copy.parent.mkdir()
+    shutil.copy(tmp_path / "a" / "report-000.txt", copy)
+    ingest(filled, [str(copy)])  # a `received` entry at the end
+    log = filled.root / "custody.log"
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(b"".join(lines[:-2]))
+    problems = fatal(filled)
+    assert any(p.startswith("database receipt") and "not in the custody log" in p
+               for p in problems)
+    assert any("the log has no record of its reports" in p for p in problems)
+    with pytest.raises(LogDamaged, match="entries were cut"):
+        ingest(filled, [])
+
+
+def test_a_resumed_capture_is_read_with_its_own_options(tmp_path):
+    records = tmp_path / "in" / "r.jsonl"
+    records.parent.mkdir()
+    records.write_text("".join(
+        json.dumps({"body": f"Police in Hyesan detained {n} traders.", "text": "wrong"}) + "\n"
+        for n in (2, 3, 4)))
+    Store.init(tmp_path / "c").close()
+    env = {**os.environ, "CORROBORATE_KILL_AT": "report:1"}
+    proc = _cli("ingest", "-q", "-c", str(tmp_path / "c"), "--text-field", "body",
+                str(records), env=env)
+    proc.communicate(timeout=120)
+    assert proc.returncode == -9
+    with Store.open(tmp_path / "c") as store:
+        assert ingest(store, [str(write_good_reports(tmp_path / "other", 1)[0])]).ok
+        texts = {r.text.strip() for r in store.reports()}
+        assert "wrong" not in texts
+        assert fatal(store, deep=True) == []
+
+
+def test_a_line_with_a_key_twice_or_rewritten_by_hand_is_named(filled):
+    log = filled.root / "custody.log"
+    lines = log.read_text().splitlines()
+    lines[0] = '{"origin": "/home/forged.html", ' + lines[0][1:]
+    log.write_text("\n".join(lines) + "\n")
+    assert any("line 1: holds the key 'origin' twice" in p for p in fatal(filled))
+    lines = entries(filled)[1:]
+    log.write_text("\n".join([json.dumps(entries(filled)[0], indent=1).replace("\n", ""),
+                              *[json.dumps(e, sort_keys=True, ensure_ascii=False)
+                                for e in lines]]) + "\n")
+    assert any("line 1: is not written the way corroborate writes" in p for p in fatal(filled))
+
+
+def test_stray_and_misplaced_archive_files_are_named(filled):
+    archive = filled.root / "archive"
+    (archive / "planted.html").write_text("x")
+    (archive / "zz").mkdir()
+    (archive / "zz" / "x").write_text("x")
+    sha = next(iter(read_log(filled).captured))
+    moved = archive / "ff" / "ff" / sha
+    moved.parent.mkdir(parents=True)
+    os.replace(filled.archive.path(sha), moved)
+    problems = fatal(filled)
+    assert any(p.startswith("archive/planted.html") for p in problems)
+    assert any(p.startswith("archive/zz/x") for p in problems)
+    assert any(p.startswith(f"archive/ff/ff/{sha}") for p in problems)
+    assert any(f"{sha}: is missing" in p for p in problems)
+
+
+def test_verify_deep_names_an_archive_file_replaced_by_a_folder(filled):
+    sha = next(iter(read_log(filled).captured))
+    path = filled.archive.path(sha)
+    os.chmod(path, 0o600)
+    path.unlink()
+    path.mkdir()
+    assert any(sha in p for p in fatal(filled, deep=True))
+
+
+def test_staged_bytes_that_do_not_hash_to_their_name_are_never_logged(filled):
+    staging = filled.root / "archive" / ".staging"
+    staging.mkdir(exist_ok=True)
+    sha = "ab" * 32
+    (staging / sha).write_bytes(b"planted testimony")
+    (staging / f"{sha}.json").write_text(json.dumps(
+        {"sha256": sha, "origin": "/media/witness-phone/a.txt", "size": 17,
+         "media_type": "text/plain", "captured_at": "2019-04-03T00:00:00+00:00",
+         "tool_version": "0.2.0"}))
+    assert any("do not hash to" in p for p in fatal(filled))
+    ingest(filled, [])
+    assert sha not in read_log(filled).captured
+
+
+def test_an_old_copy_of_lines_appended_to_the_log_can_be_repaired(filled):
+    log = filled.root / "custody.log"
+    whole = log.read_bytes()
+    log.write_bytes(whole + b"junk\n" + whole.splitlines(keepends=True)[0])
+    assert filled.repair() is not None
+    assert fatal(filled) == []
+
+
+def test_an_anchor_pins_the_bytes_of_the_lines(filled, tmp_path):
+    runner = CliRunner()
+    runner.invoke(main, ["keygen", str(tmp_path / "k")])
+    runner.invoke(main, ["anchor", "-c", str(filled.root), "--key", str(tmp_path / "k"),
+                         "-o", str(tmp_path / "a.json")])
+    log = filled.root / "custody.log"
+    lines = log.read_text().splitlines()
+    lines[2] = lines[2] + " "  # same entry, other bytes
+    log.write_text("\n".join(lines) + "\n")
+    result = runner.invoke(main, ["verify", "-c", str(filled.root), "--anchor",
+                                  str(tmp_path / "a.json")])
+    assert result.exit_code == 1 and "were edited" in result.output
+    alone = runner.invoke(main, ["verify", "-c", str(filled.root), "--trusted-key",
+                                 str(tmp_path / "k.pub")])
+    assert alone.exit_code == 2 and "--anchor" in alone.output

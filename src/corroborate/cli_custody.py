@@ -56,6 +56,8 @@ def verify(collection: str, deep: bool, anchor_file: str | None,
         corroborate verify -c ~/cases/phones --anchor ~/anchors/2026-11-29.json \\
             --trusted-key ~/keys/team.pub
     """
+    if trusted_key and not anchor_file:
+        raise click.UsageError("--trusted-key checks an anchor: give it with --anchor")
     anchor = _read_json(anchor_file) if anchor_file else None
     key = Path(trusted_key).read_text(encoding="ascii") if trusted_key else None
     try:

@@ -101,7 +101,7 @@ def _take(store: Store, origin: str, data: bytes, options: CaptureOptions,
     errors += more
     if not done:
         return None, 0, errors
-    store.archive_capture(capture, data)
+    store.archive_capture(capture, data, _recorded(options))
     added, failed = _index(store, capture.sha256, done, options)
     return capture.sha256, added, errors + failed
 
@@ -129,13 +129,19 @@ def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = 
 
 
 def _resume(store: Store, options: CaptureOptions, result: IngestResult) -> None:
+    """Finish captures a killed ingest left pending: derived again, whole, from the archive
+    with the options they were first read with (rows already stored are not trusted)."""
     for pending in store.pending():
+        recorded = CaptureOptions(max_bytes=options.max_bytes,
+                                  **store.recorded_options(pending.sha256))
+        store.remove_reports(pending.sha256)
         data = store.archive.read(pending.sha256)
-        sha, added, errors = _take(store, pending.origin, data, options, pending.captured_at)
-        if sha is None:
-            result.failures.extend(errors)
+        sha, added, errors = _take(store, pending.origin, data, recorded, pending.captured_at)
+        for error in errors:  # recorded once: the killed run may not have got to them
+            _refuse(store, result, error, pending.sha256, None if sha else len(data))
+        if sha is None:  # nothing derives from it now: say so, and never retry it forever
+            store.mark_indexed(pending.sha256, _recorded(recorded))
             continue
-        # record-level errors were reported by the run that was interrupted
         result.reports += added
         result.resumed += 1
 
@@ -186,11 +192,12 @@ def reprocess(store: Store, progress: Callable[[str], None] | None = None) -> In
                 continue
             if progress:
                 progress(entry["origin"])
-            recorded = (custody.indexed_entry(sha) or {}).get("options") or {}
+            recorded = store.recorded_options(sha)
             store.remove_reports(sha)
             done, added, errors = _take(store, entry["origin"], store.archive.read(sha),
                                         CaptureOptions(**recorded), entry["captured_at"])
             if done is None:
+                store.mark_indexed(sha, recorded)  # no reports derive from it now
                 result.failures.extend(errors)
                 continue
             result.captures.append(sha)

@@ -235,11 +235,23 @@ class Store(Reading):
 
     def _recover(self, custody: CustodyLog) -> None:
         with self.transaction() as db:
-            # receipts written before a log append that a kill prevented
+            ahead = [r[0] for r in db.execute("SELECT seq FROM receipts WHERE seq > ?",
+                                              (custody.count,))]
+            if ahead and ahead != [custody.count + 1]:
+                # a kill leaves at most the one receipt of the entry being appended
+                raise LogDamaged(
+                    f"the database holds receipts for log entries {ahead[0]}..{ahead[-1]}, "
+                    f"but the custody log ends at entry {custody.count}: entries were cut "
+                    f"from the log; nothing is written until this is looked into "
+                    f"(`corroborate verify`)")
+            # the receipt of an append that a kill prevented
             db.execute("DELETE FROM receipts WHERE seq > ?", (custody.count,))
         for sha, meta in self.archive.staged():
             if sha not in custody.entries:
-                self._log_capture(_capture(meta), custody)
+                if meta.get("sha256") != sha or self.archive.digest(sha, staged=True) != sha:
+                    log.warning("staged %s does not hash to its name: left for verify", sha)
+                    continue
+                self._log_capture(_capture(meta), custody, meta.get("options"))
             self.archive.commit(sha)
         with self.transaction() as db:
             # pending rows of captures never logged, whose bytes were never staged whole
@@ -262,7 +274,8 @@ class Store(Reading):
 
     # -- custody -------------------------------------------------------------------------
 
-    def archive_capture(self, capture: Capture, data: bytes) -> Capture:
+    def archive_capture(self, capture: Capture, data: bytes,
+                        options: dict[str, Any] | None = None) -> Capture:
         """Stage, log and archive bytes (steps 1-4); returns the capture as first logged.
 
         Bytes already logged are not logged again: a new origin gets a ``received`` entry,
@@ -276,12 +289,14 @@ class Store(Reading):
                 self.archive.stage(capture.sha256, data, _meta(capture))
                 self.archive.commit(capture.sha256)
             return _capture(first)
-        self.archive.stage(capture.sha256, data, _meta(capture))
-        self._log_capture(capture, custody)
+        meta = _meta(capture) | ({"options": options} if options else {})
+        self.archive.stage(capture.sha256, data, meta)
+        self._log_capture(capture, custody, options)
         self.archive.commit(capture.sha256)
         return capture
 
-    def _log_capture(self, capture: Capture, custody: CustodyLog) -> None:
+    def _log_capture(self, capture: Capture, custody: CustodyLog,
+                     options: dict[str, Any] | None = None) -> None:
         with self.transaction() as db:
             db.execute(
                 "INSERT OR IGNORE INTO captures VALUES (?, ?, ?, ?, ?, ?, 'pending')",
@@ -291,7 +306,8 @@ class Store(Reading):
                        (custody.count + 1, capture.sha256, capture.origin,
                         capture.captured_at, capture.size))
         checkpoint("db-pending")
-        self._append(custody, "captured", **_meta(capture))
+        self._append(custody, "captured", **_meta(capture),
+                     **({"options": options} if options else {}))
 
     def received(self, sha256: str, origin: str, at: str | None = None) -> None:
         """Record bytes already held, received again from an origin not yet recorded."""
@@ -352,6 +368,14 @@ class Store(Reading):
         row = self.db.execute("SELECT status FROM captures WHERE sha256 = ?",
                               (sha256,)).fetchone()
         return row["status"] if row else None
+
+    def recorded_options(self, sha256: str) -> dict[str, Any]:
+        """The capture options a capture was first read with (as its log entries say)."""
+        custody = self.log
+        first = custody.entries.get(sha256) or {}
+        indexed = custody.indexed_entry(sha256) or {}
+        options = first.get("options", indexed.get("options")) or {}
+        return dict(options)
 
     def pending(self) -> list[Capture]:
         """Captures logged and archived but not fully indexed (an interrupted ingest)."""
@@ -436,11 +460,41 @@ class Store(Reading):
         from .anchor import check_anchor
         from .verify import read_log, verify
 
-        problems = verify(self, deep=deep)
-        if anchor is not None:
-            problems += check_anchor(anchor, self.collection_id, read_log(self).by_seq,
-                                     trusted_key)
+        with self._no_writer():
+            problems = verify(self, deep=deep)
+            if anchor is not None:
+                problems += check_anchor(anchor, self.collection_id, read_log(self).by_seq,
+                                         trusted_key, self.root / LOG_NAME)
         return problems
+
+    @contextmanager
+    def _no_writer(self) -> Iterator[None]:
+        """Wait for a writer to finish and keep others out (a shared lock on the writers'
+        lock file): log, archive and database are then read as one consistent state.
+        Works on a read-only copy too; a collection never written has no lock file."""
+        import fcntl
+        import time
+
+        path = self.root / LOCK_NAME
+        if self._depth or not path.exists():
+            yield
+            return
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise CollectionError(
+                            f"a writer has held {self.root} for over {self.lock_timeout:.0f} "
+                            f"s: verify when it is done") from None
+                    time.sleep(0.05)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     def anchor(self, key_path: Path) -> dict[str, Any]:
         """Sign the log's head with a key kept outside the collection (see anchor.py)."""
@@ -454,7 +508,12 @@ class Store(Reading):
                                   f"would vouch for it; run `corroborate verify`")
         if found.count == 0:
             raise CollectionError("the custody log is empty: nothing to anchor yet")
-        return sign_anchor(key_path, self.root, self.collection_id, found.count, found.head)
+        from .anchor import prefix_sha256
+
+        digest = prefix_sha256(self.root / LOG_NAME, found.end)
+        assert digest is not None
+        return sign_anchor(key_path, self.root, self.collection_id, found.count, found.head,
+                           found.end, digest)
 
     def repair(self) -> dict[str, Any] | None:
         """Move a damaged end of the custody log aside, logging it (see custody.repair)."""

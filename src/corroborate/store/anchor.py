@@ -3,12 +3,13 @@
 An anchor file is JSON::
 
     {"format": "corroborate-anchor/1", "collection": <id>, "seq": N, "hash": <entry N's
-     hash>, "signed_at": <UTC time>, "public_key": <base64 raw key>, "signature": <base64>}
+     hash>, "log_bytes": <length of the log up to entry N>, "log_sha256": <SHA-256 of those
+     bytes>, "signed_at": <UTC time>, "public_key": <base64 raw key>, "signature": <base64>}
 
 signed over the canonical JSON of every field but ``signature``. Since each entry's hash
-covers the one before, entry N's hash pins entries 1..N: ``verify --anchor`` recomputes the
-chain and shows that none of them changed since the anchor was signed. What that proves,
-and what it does not, is in docs/custody.md.
+covers the one before, entry N's hash pins entries 1..N; the hash of the log's bytes pins
+the very bytes of those lines. ``verify --anchor`` shows that neither changed since the
+anchor was signed. What that proves, and what it does not, is in docs/custody.md.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from .custody import Problem, now
 __all__ = ["FORMAT", "check_anchor", "fingerprint", "generate_key", "sign_anchor"]
 
 FORMAT = "corroborate-anchor/1"
-_FIELDS = {"format", "collection", "seq", "hash", "signed_at", "public_key", "signature"}
+_FIELDS = {"format", "collection", "seq", "hash", "log_bytes", "log_sha256", "signed_at",
+           "public_key", "signature"}
 
 
 def fingerprint(public_key: bytes) -> str:
@@ -56,8 +58,9 @@ def generate_key(path: Path, collection: Path | None = None) -> str:
 
 
 def sign_anchor(key_path: Path, collection: Path, collection_id: str, seq: int,
-                head: str) -> dict[str, Any]:
-    """An anchor of the log's head (entry ``seq`` with hash ``head``), signed."""
+                head: str, log_bytes: int, log_sha256: str) -> dict[str, Any]:
+    """An anchor of the log's head (entry ``seq`` with hash ``head``, the log's first
+    ``log_bytes`` bytes hashing to ``log_sha256``), signed."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -71,14 +74,14 @@ def sign_anchor(key_path: Path, collection: Path, collection_id: str, seq: int,
     raw = key.public_key().public_bytes(serialization.Encoding.Raw,
                                         serialization.PublicFormat.Raw)
     anchor: dict[str, Any] = {"format": FORMAT, "collection": collection_id, "seq": seq,
-                              "hash": head, "signed_at": now(),
-                              "public_key": base64.b64encode(raw).decode()}
+                              "hash": head, "log_bytes": log_bytes, "log_sha256": log_sha256,
+                              "signed_at": now(), "public_key": base64.b64encode(raw).decode()}
     anchor["signature"] = base64.b64encode(key.sign(_signed(anchor))).decode()
     return anchor
 
 
 def check_anchor(anchor: Any, collection_id: str, by_seq: dict[int, dict[str, Any]],
-                 trusted_key: str | None) -> list[Problem]:
+                 trusted_key: str | None, log: Path) -> list[Problem]:
     """Problems with an anchor against a log; one non-fatal line saying what it proved."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -107,12 +110,29 @@ def check_anchor(anchor: Any, collection_id: str, by_seq: dict[int, dict[str, An
         problems.append(Problem(where, f"pins entry {anchor['seq']} with another hash: "
                                        f"entries up to it were rewritten since "
                                        f"{anchor['signed_at']}"))
+    elif prefix_sha256(log, anchor["log_bytes"]) != anchor["log_sha256"]:
+        problems.append(Problem(where, f"pins the log's first {anchor['log_bytes']} bytes, "
+                                       f"which changed since {anchor['signed_at']}: lines up "
+                                       f"to entry {anchor['seq']} were edited"))
     if not problems:
         pinned = "a trusted key" if trusted_key else "a key you must check is yours"
         problems.append(Problem(where, f"entries 1..{anchor['seq']} are as signed at "
                                        f"{anchor['signed_at']} by {pinned} "
                                        f"({fingerprint(raw)})", fatal=False))
     return problems
+
+
+def prefix_sha256(path: Path, size: int) -> str | None:
+    """SHA-256 of a file's first ``size`` bytes; None if it is shorter."""
+    h, left = hashlib.sha256(), size
+    try:
+        with open(path, "rb") as fh:
+            while left and (chunk := fh.read(min(left, 1 << 20))):
+                h.update(chunk)
+                left -= len(chunk)
+    except OSError:
+        return None
+    return None if left else h.hexdigest()
 
 
 def _signed(anchor: dict[str, Any]) -> bytes:

@@ -126,7 +126,9 @@ class Archive:
         for path in sorted(self.staging.iterdir()):
             if path.name.startswith(".") or path.suffix == ".json":
                 if path.name.startswith(".") and path.name.endswith(".tmp"):
-                    path.unlink()  # a write cut short: it never counted
+                    path.unlink(missing_ok=True)  # a write cut short: it never counted
+                elif path.suffix == ".json" and not (self.staging / path.stem).exists():
+                    path.unlink(missing_ok=True)  # a commit cut short: bytes archived
                 continue
             meta_path = self.staging / f"{path.name}.json"
             if not meta_path.exists():
@@ -146,8 +148,9 @@ class Archive:
             os.chmod(staged, 0o400)
             os.replace(staged, target)
             fsync_dir(target.parent)
-        staged.unlink(missing_ok=True)
+        # metadata first: staged bytes without it are dropped, never logged again
         (self.staging / f"{self.name(sha256)}.json").unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
         checkpoint("archived")
 
     def discard(self, sha256: str) -> None:
@@ -164,11 +167,12 @@ class Archive:
             unseal_stream(self.keys.archive, fh, out, sha256.encode("ascii"))
         return out.getvalue()
 
-    def digest(self, sha256: str) -> str:
-        """SHA-256 of the captured bytes (of the plaintext, when sealed: a sealed file that
-        does not open raises ``crypto.SealError``)."""
+    def digest(self, sha256: str, staged: bool = False) -> str:
+        """SHA-256 of the captured bytes, archived or ``staged`` (of the plaintext, when
+        sealed: a sealed file that does not open raises ``crypto.SealError``)."""
         h = hashlib.sha256()
-        with open(self.path(sha256), "rb") as fh:
+        path = self.staging / self.name(sha256) if staged else self.path(sha256)
+        with open(path, "rb") as fh:
             if self.keys:
                 sink = _Hashing()
                 unseal_stream(self.keys.archive, fh, cast(BinaryIO, sink),
@@ -184,6 +188,26 @@ class Archive:
         for path in sorted(self.root.glob("??/??/*")):
             if path.is_file() and not path.name.startswith("."):
                 yield path.name
+
+    def strays(self, known: Iterable[str]) -> list[str]:
+        """Every file or folder in the archive (staging aside) that is not the file of one
+        of the ``known`` (logged) captures, where it belongs: as paths inside the archive."""
+        if not self.root.exists():
+            return []
+        expected = {self.path(sha) for sha in known}
+        found = []
+        for folder, dirs, files in os.walk(self.root):
+            here = Path(folder)
+            if here == self.root:
+                dirs[:] = [d for d in dirs if d != self.staging.name]
+            depth = len(here.relative_to(self.root).parts)
+            for name in files:
+                if here / name not in expected:
+                    found.append(str((here / name).relative_to(self.root)))
+            if depth >= 2:  # archive/ab/cd holds files only
+                found += [str((here / d).relative_to(self.root)) for d in dirs]
+                dirs[:] = []
+        return sorted(found)
 
     def hashes(self, known: Iterable[str] = ()) -> Iterator[str]:
         """The SHA-256 of every file in the archive (staging and temporary files excluded).
@@ -206,7 +230,8 @@ class Archive:
         """Staged captures (an ingest in progress, or one a kill interrupted)."""
         if not self.staging.exists():
             return []
-        names = sorted(p.stem for p in self.staging.glob("*.json"))
+        names = sorted(p.stem for p in self.staging.glob("*.json")
+                       if (self.staging / p.stem).is_file())
         return sorted(self._in_flight_hash(n) for n in names) if self.keys else names
 
     def _in_flight_hash(self, name: str) -> str:

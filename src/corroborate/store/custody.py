@@ -100,8 +100,14 @@ def read_lines(path: Path, keys: Keys | None = None) -> Iterator[LogLine]:
                 text: str | bytes = raw
                 if keys is not None and raw.strip():
                     text = unseal_line(keys.log, raw.decode("ascii"), LINE_AAD)
-                value = json.loads(text)
+                value = json.loads(text, object_pairs_hook=_unique)
                 entry = value if isinstance(value, dict) else None
+                if entry is not None and _text(text) != _canonical(entry):
+                    # the hash covers the parsed entry: only the one form of it we write
+                    # makes the line's bytes as fixed as its content
+                    damage = "is not written the way corroborate writes entries (edited)"
+            except _DuplicateKey as exc:
+                damage = f"holds the key {exc} twice (two readings of one line)"
             except SealError as exc:
                 damage = f"cannot be opened ({exc})"
             except ValueError:  # not JSON, or not ASCII where a sealed line is
@@ -109,6 +115,36 @@ def read_lines(path: Path, keys: Keys | None = None) -> Iterator[LogLine]:
                     damage = "cannot be opened (not a sealed line)"
             yield LogLine(number, offset, raw, entry, damage)
             offset += len(raw)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(repr(key))
+        out[key] = value
+    return out
+
+
+def _canonical(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, sort_keys=True, ensure_ascii=False)
+
+
+def _text(raw: str | bytes) -> str:
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    return text.rstrip("\n")
+
+
+def format_line(entry: dict[str, Any], keys: Keys | None) -> bytes:
+    """An entry as one line of the log (sealed with ``keys``)."""
+    text = _canonical(entry)
+    if keys is not None:
+        text = seal_line(keys.log, text, LINE_AAD)
+    return (text + "\n").encode("utf-8")
 
 
 def chain_problems(line: LogLine, seq: int, prev: str) -> list[str]:
@@ -213,10 +249,7 @@ class CustodyLog:
         entry: dict[str, Any] = {"seq": self.count + 1, "event": event, **fields,
                                  "prev": self.last_hash}
         entry["hash"] = entry_hash(entry)
-        text = json.dumps(entry, sort_keys=True, ensure_ascii=False)
-        if self.keys is not None:
-            text = seal_line(self.keys.log, text, LINE_AAD)
-        line = (text + "\n").encode("utf-8")
+        line = format_line(entry, self.keys)
         _append_checked(self.path, line, self._state.end)
         self._state.end += len(line)
         self._remember(entry)
@@ -250,20 +283,23 @@ def repair(path: Path, keep_dir: Path, keys: Keys | None = None) -> dict[str, An
     """Move a damaged end of the log aside and log the repair; None if nothing to repair.
 
     The damaged tail starts at the first line that is not a valid link of the chain (or
-    an incomplete last line). Its bytes are kept in ``keep_dir`` under their SHA-256; the
-    log is cut at that offset and a ``repaired`` entry records what was cut. Damage in the
-    middle of the log, with valid entries after it, is refused: that is history, and it is
-    left for ``verify`` to show, not for a repair to rewrite. With ``keys`` (an
-    encrypted log), a line that does not open is damage too.
+    an incomplete last line). Its bytes are kept in ``keep_dir`` under their SHA-256 (and
+    read back to check); then the log is replaced, in one rename, by its whole entries
+    followed by a ``repaired`` entry recording what was cut: it is either as it was or
+    repaired, never cut without the record. An entry numbered past the damage means the
+    damage is inside the log's history: that is refused, left for ``verify`` to show, not
+    for a repair to rewrite. With ``keys`` (an encrypted log), a line that does not open is
+    damage too.
     """
     count, prev, cut = 0, GENESIS, None
     for line in read_lines(path, keys) if path.exists() else iter(()):
         if cut is not None:
-            entry = line.entry
-            if entry is not None and entry.get("hash") == entry_hash(entry):
+            later = line.entry
+            if (later is not None and later.get("hash") == entry_hash(later)
+                    and isinstance(later.get("seq"), int) and later["seq"] > count):
                 raise LogDamaged(
-                    f"{path.name} line {line.number} is a valid entry after damage at byte "
-                    f"{cut}: the damage is inside the log's history, not at its end; "
+                    f"{path.name} line {line.number} is entry {later['seq']}, after damage "
+                    f"at byte {cut}: the damage is inside the log's history, not at its end; "
                     f"repair does not rewrite history (see `corroborate verify`)")
             continue
         if not line.raw.strip() and line.raw.endswith(b"\n"):
@@ -275,27 +311,68 @@ def repair(path: Path, keep_dir: Path, keys: Keys | None = None) -> dict[str, An
         count, prev = count + 1, line.entry["hash"]
     if cut is None:
         return None
-    with open(path, "rb") as fh:
-        fh.seek(cut)
-        removed = fh.read()
-    digest = hashlib.sha256(removed).hexdigest()
+    kept, size, digest = _keep_tail(path, cut, keep_dir)
+    entry = {
+        "seq": count + 1, "event": "repaired", "removed_offset": cut, "removed_bytes": size,
+        "removed_sha256": digest, "kept_at": str(kept.relative_to(path.parent)),
+        "reason": "the end of the log was not a whole, chained entry",
+        "repaired_at": now(), "prev": prev}
+    entry["hash"] = entry_hash(entry)
+    _replace_tail(path, cut, format_line(entry, keys))
+    return entry
+
+
+def _keep_tail(path: Path, cut: int, keep_dir: Path) -> tuple[Path, int, str]:
+    """Copy the log's bytes from ``cut`` into ``keep_dir``, durably, checked."""
     keep_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = keep_dir / f".tail.{os.getpid()}.tmp"
+    h, size = hashlib.sha256(), 0
+    with open(path, "rb") as src, open(tmp, "wb") as dst:
+        os.chmod(tmp, 0o600)
+        src.seek(cut)
+        while chunk := src.read(1 << 20):
+            dst.write(chunk)  # buffered writes raise on a short write
+            h.update(chunk)
+            size += len(chunk)
+        dst.flush()
+        os.fsync(dst.fileno())
+    digest = h.hexdigest()
     kept = keep_dir / f"{digest}.bin"
-    _write_new(kept, removed)
-    with open(path, "r+b") as fh:
-        fh.truncate(cut)
-        os.fsync(fh.fileno())
-    log = CustodyLog(path, keys)
-    return log.append("repaired", removed_offset=cut, removed_bytes=len(removed),
-                      removed_sha256=digest, kept_at=str(kept.relative_to(path.parent)),
-                      reason="the end of the log was not a whole, chained entry",
-                      repaired_at=now())
+    if _sha256_of(tmp) != digest or tmp.stat().st_size != size:
+        raise CollectionError(f"could not keep the damaged end of {path.name} whole in "
+                              f"{keep_dir}: nothing was changed")
+    os.replace(tmp, kept)
+    _fsync_dir(keep_dir)
+    return kept, size, digest
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+def _replace_tail(path: Path, cut: int, line: bytes) -> None:
+    """The log's first ``cut`` bytes and ``line``, put in place by one rename."""
+    tmp = path.with_name(f".{path.name}.repair.tmp")
+    with open(path, "rb") as src, open(tmp, "wb") as dst:
+        os.chmod(tmp, 0o600)
+        left = cut
+        while left and (chunk := src.read(min(left, 1 << 20))):
+            dst.write(chunk)
+            left -= len(chunk)
+        dst.write(line)
+        dst.flush()
+        os.fsync(dst.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
     try:
-        os.write(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)

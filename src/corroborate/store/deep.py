@@ -38,8 +38,8 @@ def rederive(store: Store, indexed: dict[str, dict[str, Any]]) -> Iterator[Probl
         made = (str(entry.get("tool_version")), str(entry.get("vocab_digest")))
         try:
             data = store.archive.read(sha)
-        except SealError:
-            continue  # a sealed file altered: named by the archive check
+        except (SealError, OSError):
+            continue  # altered, or not a file: named by the archive check
         try:
             digests = _derive(data, row["origin"], row["captured_at"],
                               entry.get("options") or {}, made)

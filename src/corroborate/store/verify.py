@@ -36,6 +36,7 @@ class LogSummary:
         self.indexed: dict[str, dict[str, Any]] = {}
         self.count = 0
         self.head = GENESIS
+        self.end = 0  # bytes up to the end of the last entry's line
 
 
 def read_log(store: Store) -> LogSummary:
@@ -62,6 +63,7 @@ def read_log(store: Store) -> LogSummary:
             prev = ""  # whatever follows cannot link to a line that is not an entry
             continue
         found.count += 1
+        found.end = line.offset + len(line.raw)
         prev = found.head = entry["hash"]
         found.by_seq.setdefault(int(entry.get("seq") or 0), entry)
         event, sha = entry.get("event", "captured"), entry.get("sha256")
@@ -88,31 +90,46 @@ def verify(store: Store, deep: bool = False) -> list[Problem]:
 
 
 def _archive(store: Store, found: LogSummary) -> Iterator[Problem]:
-    # blind-named (encrypted) files map back through the logged hashes; others are extra
-    archived = set(store.archive.hashes(found.captured))
     staged = set(store.archive.in_flight())
     for sha, (line, _entry) in found.captured.items():
         where = _where(store, sha)
-        if sha not in archived and sha in staged:
-            yield Problem(where, f"is logged (line {line}) and its bytes are staged: an "
-                          f"ingest was killed before moving them in; the next one does",
-                          fatal=False)
-        elif sha not in archived:
-            yield Problem(where, f"is missing (logged at {LOG} line {line})")
-        else:
-            try:
-                actual = store.archive.digest(sha)
-            except SealError as exc:
-                yield Problem(where, f"was altered: it no longer opens ({exc})")
-                continue
-            if actual != sha:
-                yield Problem(where, f"was altered: its SHA-256 is now {actual}")
-    for sha in sorted(archived - set(found.captured)):
-        yield Problem(f"archive/{sha[:2]}/{sha[2:4]}/{sha}", "has no custody log entry")
+        if not store.archive.path(sha).is_file():
+            if sha in staged and _intact(store, sha, staged=True):
+                yield Problem(where, f"is logged (line {line}) and its bytes are staged: an "
+                              f"ingest was killed before moving them in; the next one does",
+                              fatal=False)
+            else:
+                yield Problem(where, f"is missing (logged at {LOG} line {line})")
+            continue
+        try:
+            actual = store.archive.digest(sha)
+        except SealError as exc:
+            yield Problem(where, f"was altered: it no longer opens ({exc})")
+            continue
+        except OSError as exc:
+            yield Problem(where, f"cannot be read ({exc.strerror})")
+            continue
+        if actual != sha:
+            yield Problem(where, f"was altered: its SHA-256 is now {actual}")
+    # anything else in the archive, wherever it is, was not put there by a logged capture
+    for stray in store.archive.strays(found.captured):
+        yield Problem(f"archive/{stray}", "has no custody log entry (or is not where its "
+                                          "name says it belongs)")
     for sha in sorted(staged - set(found.captured)):
-        yield Problem(f"archive/.staging/{sha}", "was received but not yet logged (an "
-                      "ingest in progress, or one that was killed: the next one finishes it)",
-                      fatal=False)
+        if _intact(store, sha, staged=True):
+            yield Problem(f"archive/.staging/{store.archive.name(sha)}", "was received but "
+                          "not yet logged (an ingest in progress, or one that was killed: "
+                          "the next one finishes it)", fatal=False)
+        else:
+            yield Problem(f"archive/.staging/{store.archive.name(sha)}", "is staged under a "
+                          "name its bytes do not hash to: planted or damaged")
+
+
+def _intact(store: Store, sha: str, staged: bool = False) -> bool:
+    try:
+        return store.archive.digest(sha, staged=staged) == sha
+    except (OSError, SealError):
+        return False
 
 
 def _where(store: Store, sha: str) -> str:
@@ -170,7 +187,7 @@ def _receipts(store: Store, found: LogSummary) -> Iterator[Problem]:
         if logged != held:
             yield Problem(where, f"differs from its receipt in the database: {held!r}")
     for seq in sorted(rows):
-        if seq > found.count:
+        if seq == found.count + 1 and len(rows) == 1:  # the one a kill can leave
             yield Problem(f"database receipt {seq}", "was written just before a log entry "
                           "that a kill or a failed write prevented; the next writer drops it",
                           fatal=False)
@@ -191,7 +208,9 @@ def _reports(store: Store, found: LogSummary) -> Iterator[Problem]:
     for sha, state in status.items():
         if state != "indexed":
             yield Problem(f"capture {sha}", "is archived and logged but not yet indexed (an "
-                          "interrupted ingest; the next ingest finishes it)", fatal=False)
+                          "interrupted ingest; the next ingest derives it again from the "
+                          "archive)", fatal=False)
+            yield from _pending(db, sha, held.get(sha, {}), found.indexed.get(sha))
             continue
         entry = found.indexed.get(sha)
         if entry is None:
@@ -199,6 +218,22 @@ def _reports(store: Store, found: LogSummary) -> Iterator[Problem]:
                           "record of its reports (`corroborate reprocess` records them)")
             continue
         yield from _compare(db, sha, held.get(sha, {}), entry.get("reports") or {})
+
+
+def _pending(db: sqlite3.Connection, sha: str, held: dict[str, str],
+             entry: dict[str, Any] | None) -> Iterator[Problem]:
+    """Reports of a capture not (or no longer) marked indexed: each must still match the
+    digest it was stored with and, made by the version that logged them, the log."""
+    logged = (entry or {}).get("reports") or {}
+    for rid, stored in sorted(held.items()):
+        row = db.execute("SELECT tool_version, vocab_digest FROM reports WHERE id = ?",
+                         (rid,)).fetchone()
+        same = entry is not None and tuple(row) == (entry.get("tool_version"),
+                                                     entry.get("vocab_digest"))
+        if report_digest(db, rid) != stored or (same and rid in logged
+                                                 and logged[rid] != stored):
+            yield Problem(f"report {rid}", "was changed in the database after it was stored "
+                          "(it differs from its digest)")
 
 
 def _compare(db: sqlite3.Connection, sha: str, held: dict[str, str],
