@@ -144,3 +144,105 @@ def test_lower_words_are_the_lower_regex_words(text: str) -> None:
 def test_the_long_word_sends_the_matchers_down_their_long_word_path() -> None:
     assert _LONG_SOURCE_WORD.search(_LONG_WORD)
     assert _LONG_LOWER_RUN.search(_LONG_WORD)
+
+
+# HTML whose paragraphs mostly do not stand verbatim in the source (an entity or an inline
+# tag inside): clean._locate used to search for each of them to the end of the source
+_ENTITIES = ["&amp;", "&#8217;", "&nbsp;", "&quot;", "&eacute;", "&#x2014;"]
+_WORDS = """the a of and to in was were said that police traders market province city border
+    phone family relatives money fine week month year officials team homes radio held sent
+    camp court residents source told outlet village farm students women men school goods
+    rice corn price Hyesan Musan Kim Park""".split()
+
+
+def _html_paragraph(rng: random.Random) -> str:
+    words = []
+    for _ in range(rng.randint(20, 120)):
+        word = rng.choice(_WORDS)
+        roll = rng.random()
+        if roll < 0.012:
+            word += rng.choice(_ENTITIES)
+        elif roll < 0.016:
+            word = f"<b>{word}</b>"
+        words.append(word)
+    return " ".join(words) + "."
+
+
+def _entity_rich_html(size: int) -> str:
+    """Paragraphs, most with entities or tags, some plain, some repeated, with short list
+    items and a script holding a copy of a paragraph (found there, not where it is shown)."""
+    rng = random.Random(11)
+    blocks = ["<!DOCTYPE html><html><head><title>Reports</title></head><body><article>"]
+    total = 0
+    previous = "Police Detained Traders."
+    while total < size:
+        roll = rng.random()
+        if roll < 0.1:
+            block = f"<p>{previous}</p>"  # a paragraph repeated
+        elif roll < 0.15:
+            block = "<ul>" + "".join(f"<li>{rng.choice(_WORDS)} &amp; {rng.randint(1, 9)}"
+                                     "</li>" for _ in range(3)) + "</ul>"
+        elif roll < 0.17:
+            block = f'<script>var quote = "{_html_paragraph(rng)}";</script>'
+        else:
+            previous = _html_paragraph(rng)
+            block = f"<p>{previous}</p>"
+        blocks.append(block + "\n")
+        total += len(blocks[-1])
+    return "".join(blocks) + "</article></body></html>"
+
+
+def test_four_megabytes_of_html_paragraphs_with_entities_map_back() -> None:
+    source = _entity_rich_html(4 * MB)
+    doc = Document("0" * 64, "", "huge.html", "text/html", source)
+    report, _, _ = process(doc)
+    paragraphs = report.text.split("\n\n")
+    starts = {seg.start: seg for seg in report.segments}
+    cursor = offset = 0
+    absent = 0
+    for para in paragraphs:
+        seg = starts.get(offset)
+        if seg is not None and seg.end - seg.start == len(para):
+            # the paragraph's first occurrence after the one found before it
+            assert report.text[seg.start:seg.end] == para
+            assert source[seg.source_start:seg.source_start + len(para)] == para
+            assert source.find(para, cursor) == seg.source_start
+            cursor = seg.source_start + len(para)
+        else:
+            assert source.find(para, cursor) < 0
+            absent += 1
+        offset += len(para) + 2
+    assert len(report.segments) == len(paragraphs) - absent
+    assert len(report.segments) > 1000 and absent > 1000
+
+
+
+_FINDER_TEXT = st.text(alphabet="ab c.\u00a0’-|가", max_size=60)
+
+
+def _paragraphs(source: str) -> st.SearchStrategy[str]:
+    """Pieces of the source (found), pieces with a character put in (mostly not), other text."""
+    piece = st.tuples(st.integers(0, len(source)), st.integers(0, 30)).map(
+        lambda t: source[t[0]:t[0] + t[1]])
+    changed = st.tuples(piece, st.integers(0, 30), st.sampled_from("a .’~")).map(
+        lambda t: t[0][:t[1]] + t[2] + t[0][t[1]:])
+    return st.one_of(piece, piece, changed, _FINDER_TEXT)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.data())
+def test_finder_finds_what_str_find_finds(data: st.DataObject) -> None:
+    """On the anchor index from the first search (budget 0), with starts that never go back.
+    A long tail without words makes checking candidates cheaper than a plain search, so
+    both ways are taken."""
+    from corroborate.clean import _Finder
+
+    source = data.draw(_FINDER_TEXT) + data.draw(st.sampled_from(["", "~" * 20_000]))
+    paras = data.draw(st.lists(_paragraphs(source), max_size=12))
+    finder = _Finder(source, paras, budget=0)
+    start = 0
+    for para in paras:
+        found = finder.find(para, start)
+        assert found == source.find(para, start)
+        if found >= 0 and data.draw(st.booleans()):
+            start = found + len(para)
