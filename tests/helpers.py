@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,11 @@ def write_broken_files(folder: Path) -> dict[str, str]:
     (folder / "huge.txt").write_bytes(b"a long report. " * 20_000)
     return {"empty.txt": "empty", "photo.txt": "binary", "cut.html.gz": "truncated",
             "broken.csv": "CSV", "huge.txt": "limit"}
+
+
+def flip_byte(path: Path) -> None:
+    """Change one bit in the middle of a (read-only) archived file, as tampering would."""
+    os.chmod(path, 0o600)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))

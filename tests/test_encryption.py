@@ -24,6 +24,7 @@ from corroborate.store.crypto import ScryptParams, unseal_line
 from corroborate.store.custody import LINE_AAD, LogDamaged, entry_hash
 
 from .conftest import sample_files
+from .helpers import flip_byte
 
 FAST = ScryptParams(n=2**4, r=8, p=1)
 PASS = "correct horse battery staple"
@@ -155,10 +156,7 @@ def test_a_lost_key_file_is_named(root: Path) -> None:
 def test_a_flipped_byte_in_a_sealed_archive_file_is_named(store: Store) -> None:
     sha = sorted(SHAS)[0]
     path = store.archive.path(sha)
-    os.chmod(path, 0o600)
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    path.write_bytes(bytes(data))
+    flip_byte(path)
     problems = _fatal(store)
     assert len(problems) == 1
     assert path.name in problems[0] and sha in problems[0] and "altered" in problems[0]

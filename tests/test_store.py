@@ -12,6 +12,7 @@ from corroborate.store import Store
 from corroborate.store.schema import MIGRATIONS
 
 from .conftest import sample_files
+from .helpers import flip_byte
 
 
 @pytest.fixture
@@ -33,10 +34,7 @@ def test_untouched_collection_verifies(filled):
 def test_one_changed_byte_in_an_archived_file_is_named(filled):
     sha = next(iter(filled.archive))
     path = filled.archive.path(sha)
-    os.chmod(path, 0o644)
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    path.write_bytes(bytes(data))
+    flip_byte(path)
     problems = _problems(filled)
     assert len(problems) == 1
     assert sha in problems[0] and "altered" in problems[0]

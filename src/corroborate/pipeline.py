@@ -66,8 +66,7 @@ def _process_all(docs: list[Document]) -> tuple[list[Processed], list[InputError
     return done, errors
 
 
-def _index(store: Store, sha: str, processed: list[Processed], options: CaptureOptions,
-           ) -> tuple[int, list[InputError]]:
+def _index(store: Store, sha: str, processed: list[Processed]) -> tuple[int, list[InputError]]:
     added, errors = 0, []
     for report, fp, incidents in processed:
         if store.has_report(report.id):
@@ -78,7 +77,7 @@ def _index(store: Store, sha: str, processed: list[Processed], options: CaptureO
             errors.append(InputError(report.origin, f"cannot be stored ({exc})"))
             continue
         added += 1
-    store.mark_indexed(sha, _recorded(options))
+    store.mark_indexed(sha)
     return added, errors
 
 
@@ -102,7 +101,7 @@ def _take(store: Store, origin: str, data: bytes, options: CaptureOptions,
     if not done:
         return None, 0, errors
     store.archive_capture(capture, data, _recorded(options))
-    added, failed = _index(store, capture.sha256, done, options)
+    added, failed = _index(store, capture.sha256, done)
     return capture.sha256, added, errors + failed
 
 
@@ -140,7 +139,7 @@ def _resume(store: Store, options: CaptureOptions, result: IngestResult) -> None
         for error in errors:  # recorded once: the killed run may not have got to them
             _refuse(store, result, error, pending.sha256, None if sha else len(data))
         if sha is None:  # nothing derives from it now: say so, and never retry it forever
-            store.mark_indexed(pending.sha256, _recorded(recorded))
+            store.mark_indexed(pending.sha256)
             continue
         result.reports += added
         result.resumed += 1
@@ -197,7 +196,7 @@ def reprocess(store: Store, progress: Callable[[str], None] | None = None) -> In
             done, added, errors = _take(store, entry["origin"], store.archive.read(sha),
                                         CaptureOptions(**recorded), entry["captured_at"])
             if done is None:
-                store.mark_indexed(sha, recorded)  # no reports derive from it now
+                store.mark_indexed(sha)  # no reports derive from it now
                 result.failures.extend(errors)
                 continue
             result.captures.append(sha)

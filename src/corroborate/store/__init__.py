@@ -50,7 +50,7 @@ from ..provenance import tool_version, vocabulary_digest
 from ..stories import Fingerprint
 from . import crypto
 from .archive import Archive
-from .custody import CustodyLog, LogDamaged, Problem, now
+from .custody import CustodyLog, LogDamaged, Problem, now, receipt_row
 from .driver import ERRORS, OPERATIONAL_ERRORS, use_rows
 from .reading import Reading
 from .rows import insert_report
@@ -297,44 +297,38 @@ class Store(Reading):
 
     def _log_capture(self, capture: Capture, custody: CustodyLog,
                      options: dict[str, Any] | None = None) -> None:
-        with self.transaction() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO captures VALUES (?, ?, ?, ?, ?, ?, 'pending')",
-                (capture.sha256, capture.origin, capture.size, capture.media_type,
-                 capture.captured_at, capture.tool_version))
-            db.execute("INSERT OR REPLACE INTO receipts VALUES (?, 'captured', ?, ?, ?, ?, NULL)",
-                       (custody.count + 1, capture.sha256, capture.origin,
-                        capture.captured_at, capture.size))
-        checkpoint("db-pending")
-        self._append(custody, "captured", **_meta(capture),
-                     **({"options": options} if options else {}))
+        fields = _meta(capture) | ({"options": options} if options else {})
+        self._record(custody, "captured", fields, capture)
 
     def received(self, sha256: str, origin: str, at: str | None = None) -> None:
         """Record bytes already held, received again from an origin not yet recorded."""
-        custody = self.log
-        if custody.has_seen(sha256, origin):
-            return
-        at = at or now()
-        with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO receipts VALUES (?, 'received', ?, ?, ?, NULL, "
-                       "NULL)", (custody.count + 1, sha256, origin, at))
-        self._append(custody, "received", sha256=sha256, origin=origin, received_at=at)
+        if not self.log.has_seen(sha256, origin):
+            self._record(self.log, "received", {"sha256": sha256, "origin": origin,
+                                                "received_at": at or now()})
 
     def refused(self, origin: str, reason: str, sha256: str | None = None,
                 size: int | None = None) -> None:
         """Record an input (or a record inside one) that was not taken, and why."""
-        custody = self.log
-        if custody.has_seen(sha256, origin, reason):
-            return
-        at = now()
-        with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO receipts VALUES (?, 'refused', ?, ?, ?, ?, ?)",
-                       (custody.count + 1, sha256, origin, at, size, reason))
-        self._append(custody, "refused", sha256=sha256, origin=origin, size=size,
-                     reason=reason, received_at=at, tool_version=tool_version())
+        if not self.log.has_seen(sha256, origin, reason):
+            self._record(self.log, "refused", {
+                "sha256": sha256, "origin": origin, "size": size, "reason": reason,
+                "received_at": now(), "tool_version": tool_version()})
 
-    def _append(self, custody: CustodyLog, event: str, **fields: Any) -> None:
-        """Log an event whose receipt is already in the database; drop it if logging fails."""
+    def _record(self, custody: CustodyLog, event: str, fields: dict[str, Any],
+                capture: Capture | None = None) -> None:
+        """Write an event's receipt (and a new capture's pending row) to the database, then
+        log it; if logging fails, drop the receipt again."""
+        with self.transaction() as db:
+            if capture is not None:
+                db.execute(
+                    "INSERT OR IGNORE INTO captures VALUES (?, ?, ?, ?, ?, ?, 'pending')",
+                    (capture.sha256, capture.origin, capture.size, capture.media_type,
+                     capture.captured_at, capture.tool_version))
+            receipt = receipt_row(custody.count + 1, {"event": event, **fields})
+            assert receipt is not None, event
+            db.execute("INSERT OR REPLACE INTO receipts VALUES (?, ?, ?, ?, ?, ?, ?)", receipt)
+        if capture is not None:
+            checkpoint("db-pending")
         try:
             custody.append(event, **fields)
         except CollectionError:
@@ -344,24 +338,16 @@ class Store(Reading):
 
     def backfill_receipts(self) -> int:
         """Receipts for log entries the database lacks (collections made before receipts
-        were kept); returns how many were added. Only inside :meth:`writing`."""
+        were kept); returns how many were added. Called inside :meth:`writing`."""
         from .verify import read_log
 
-        self.log  # noqa: B018  (refuses outside writing())
-        fields = {"captured": ("captured_at", "size"), "received": ("received_at", None),
-                  "refused": ("received_at", "size")}
         added = 0
         with self.transaction() as db:
             for seq, entry in read_log(self).by_seq.items():
-                event = entry.get("event", "captured")
-                if event not in fields:
-                    continue
-                at, size = fields[event]
-                cur = db.execute(
-                    "INSERT OR IGNORE INTO receipts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (seq, event, entry.get("sha256"), entry.get("origin", ""), entry.get(at),
-                     entry.get(size) if size else None, entry.get("reason")))
-                added += cur.rowcount
+                row = receipt_row(seq, entry)
+                if row is not None:
+                    added += db.execute("INSERT OR IGNORE INTO receipts VALUES "
+                                        "(?, ?, ?, ?, ?, ?, ?)", row).rowcount
         return added
 
     def capture_status(self, sha256: str) -> str | None:
@@ -370,12 +356,8 @@ class Store(Reading):
         return row["status"] if row else None
 
     def recorded_options(self, sha256: str) -> dict[str, Any]:
-        """The capture options a capture was first read with (as its log entries say)."""
-        custody = self.log
-        first = custody.entries.get(sha256) or {}
-        indexed = custody.indexed_entry(sha256) or {}
-        options = first.get("options", indexed.get("options")) or {}
-        return dict(options)
+        """The capture options a capture was first read with (its ``captured`` entry)."""
+        return dict((self.log.entries.get(sha256) or {}).get("options") or {})
 
     def pending(self) -> list[Capture]:
         """Captures logged and archived but not fully indexed (an interrupted ingest)."""
@@ -413,17 +395,11 @@ class Store(Reading):
             db.execute("UPDATE captures SET status = 'pending' WHERE sha256 = ?", (sha256,))
             db.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '1')")
 
-    def mark_indexed(self, sha256: str, options: dict[str, Any] | None = None) -> None:
-        """Steps 6 and 7: log the capture's reports and digests, then mark it indexed.
-
-        ``options`` are the capture options (field names) that re-deriving it needs.
-        """
+    def mark_indexed(self, sha256: str) -> None:
+        """Steps 6 and 7: log the capture's reports and digests, then mark it indexed."""
         digests = {r["id"]: r["digest"] for r in self.db.execute(
             "SELECT id, digest FROM reports WHERE capture_sha256 = ? ORDER BY id", (sha256,))}
-        made: dict[str, Any] = {"tool_version": tool_version(),
-                                "vocab_digest": vocabulary_digest()}
-        if options:
-            made["options"] = options
+        made = {"tool_version": tool_version(), "vocab_digest": vocabulary_digest()}
         last = self.log.indexed_entry(sha256)
         if last is None or last.get("reports") != digests:
             self.log.append("indexed", sha256=sha256, reports=digests, indexed_at=now(), **made)
@@ -457,15 +433,10 @@ class Store(Reading):
                trusted_key: str | None = None) -> list[Problem]:
         """Check the log, the archive and the database against each other (see verify.py);
         with ``anchor`` (a parsed anchor file), that the log still holds what it pinned."""
-        from .anchor import check_anchor
-        from .verify import read_log, verify
+        from .verify import verify
 
         with self._no_writer():
-            problems = verify(self, deep=deep)
-            if anchor is not None:
-                problems += check_anchor(anchor, self.collection_id, read_log(self).by_seq,
-                                         trusted_key, self.root / LOG_NAME)
-        return problems
+            return verify(self, deep, anchor, trusted_key)
 
     @contextmanager
     def _no_writer(self) -> Iterator[None]:

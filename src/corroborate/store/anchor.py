@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CollectionError
+from .archive import file_sha256
 from .custody import Problem, now
 
 __all__ = ["FORMAT", "check_anchor", "fingerprint", "generate_key", "sign_anchor"]
@@ -123,16 +124,11 @@ def check_anchor(anchor: Any, collection_id: str, by_seq: dict[int, dict[str, An
 
 
 def prefix_sha256(path: Path, size: int) -> str | None:
-    """SHA-256 of a file's first ``size`` bytes; None if it is shorter."""
-    h, left = hashlib.sha256(), size
+    """SHA-256 of a file's first ``size`` bytes; None if it is shorter or unreadable."""
     try:
-        with open(path, "rb") as fh:
-            while left and (chunk := fh.read(min(left, 1 << 20))):
-                h.update(chunk)
-                left -= len(chunk)
+        return file_sha256(path, size)
     except OSError:
         return None
-    return None if left else h.hexdigest()
 
 
 def _signed(anchor: dict[str, Any]) -> bytes:

@@ -32,6 +32,17 @@ __all__ = ["Archive"]
 _CHUNK = 1 << 20
 
 
+def file_sha256(path: Path, size: int | None = None) -> str | None:
+    """SHA-256 of a file, or of its first ``size`` bytes (None if it is shorter)."""
+    h, left = hashlib.sha256(), size
+    with open(path, "rb") as fh:
+        while left != 0 and (chunk := fh.read(_CHUNK if left is None else min(left, _CHUNK))):
+            h.update(chunk)
+            if left is not None:
+                left -= len(chunk)
+    return None if left else h.hexdigest()
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -153,10 +164,6 @@ class Archive:
         staged.unlink(missing_ok=True)
         checkpoint("archived")
 
-    def discard(self, sha256: str) -> None:
-        (self.staging / self.name(sha256)).unlink(missing_ok=True)
-        (self.staging / f"{self.name(sha256)}.json").unlink(missing_ok=True)
-
     def read(self, sha256: str) -> bytes:
         """The captured bytes (opened, when sealed: ``crypto.SealError`` if they were
         altered)."""
@@ -170,17 +177,13 @@ class Archive:
     def digest(self, sha256: str, staged: bool = False) -> str:
         """SHA-256 of the captured bytes, archived or ``staged`` (of the plaintext, when
         sealed: a sealed file that does not open raises ``crypto.SealError``)."""
-        h = hashlib.sha256()
         path = self.staging / self.name(sha256) if staged else self.path(sha256)
+        if not self.keys:
+            return str(file_sha256(path))
+        sink = _Hashing()
         with open(path, "rb") as fh:
-            if self.keys:
-                sink = _Hashing()
-                unseal_stream(self.keys.archive, fh, cast(BinaryIO, sink),
-                              sha256.encode("ascii"))
-                return sink.hash.hexdigest()
-            while chunk := fh.read(_CHUNK):
-                h.update(chunk)
-        return h.hexdigest()
+            unseal_stream(self.keys.archive, fh, cast(BinaryIO, sink), sha256.encode("ascii"))
+        return sink.hash.hexdigest()
 
     def _names(self) -> Iterator[str]:
         if not self.root.exists():

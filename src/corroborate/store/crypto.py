@@ -48,13 +48,10 @@ import struct
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..errors import CollectionError, SealError
 
@@ -104,12 +101,21 @@ class Keys:
 
 # -- keys and the key file -----------------------------------------------------------------
 
+def _hkdf(key: bytes, salt: bytes | None, info: bytes) -> bytes:
+    # imported here: every command imports the store, few open an encrypted collection
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(key)
+
+
 def _subkey(master: bytes, purpose: str) -> bytes:
-    info = b"corroborate " + purpose.encode("ascii")
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
+    return _hkdf(master, None, b"corroborate " + purpose.encode("ascii"))
 
 
 def _master(passphrase: str, salt: bytes, params: ScryptParams) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
     return Scrypt(salt=salt, length=32, n=params.n, r=params.r, p=params.p).derive(secret)
 
@@ -242,6 +248,8 @@ def blind_name(key: bytes, name: str) -> str:
 # -- sealing ---------------------------------------------------------------------------------
 
 def _aead(key: bytes) -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     if len(key) != 32:
         raise ValueError("an AES-256 key is 32 bytes")
     return AESGCM(key)
@@ -259,6 +267,8 @@ def unseal(key: bytes, blob: bytes, aad: bytes) -> bytes:
         raise SealError("sealed data is truncated")
     if blob[:4] != BLOB_MAGIC:
         raise SealError("not sealed data (unknown header)")
+    from cryptography.exceptions import InvalidTag
+
     try:
         return _aead(key).decrypt(blob[4:4 + _NONCE], blob[4 + _NONCE:], BLOB_MAGIC + aad)
     except InvalidTag:
@@ -275,8 +285,7 @@ def _read(src: BinaryIO, size: int) -> bytes:
 
 
 def _stream_aead(key: bytes, salt: bytes) -> AESGCM:
-    info = b"corroborate stream"
-    return _aead(HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(key))
+    return _aead(_hkdf(key, salt, b"corroborate stream"))
 
 
 def _nonce(index: int, last: bool) -> bytes:
@@ -314,6 +323,8 @@ def unseal_stream(key: bytes, src: BinaryIO, dst: BinaryIO, aad: bytes) -> int:
         raise SealError("not a sealed stream (unknown header)")
     if not 1 <= size <= MAX_SEGMENT:
         raise SealError(f"sealed stream header is damaged (segment size {size})")
+    from cryptography.exceptions import InvalidTag
+
     aead, ad = _stream_aead(key, salt), header + aad
     segment, index, total = _read(src, size + _TAG), 0, 0
     while True:

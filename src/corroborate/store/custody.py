@@ -4,7 +4,8 @@
 counting entries from 1), ``prev`` (the hash of the entry before, or 64 zeros) and ``hash``
 (SHA-256 of its own canonical JSON without ``hash``). Events::
 
-    captured   first receipt of some bytes: sha256, origin, size, media_type, captured_at
+    captured   first receipt of some bytes: sha256, origin, size, media_type, captured_at,
+               the capture options when not the defaults
     received   the same bytes again from another origin: sha256, origin, received_at
     refused    an input or record not taken: origin, reason, sha256 and size when read
     indexed    the reports derived from a capture: {report id: digest}, tool version,
@@ -34,11 +35,13 @@ from typing import Any
 
 from ..errors import CollectionError, LogDamaged
 from ..faults import checkpoint
+from .archive import file_sha256, fsync_dir
 from .crypto import Keys, SealError, seal_line, unseal_line
 
 __all__ = [
     "GENESIS",
     "CustodyLog",
+    "Link",
     "LogDamaged",
     "LogLine",
     "Problem",
@@ -46,7 +49,9 @@ __all__ = [
     "entry_hash",
     "now",
     "read_lines",
+    "receipt_row",
     "repair",
+    "walk",
 ]
 
 GENESIS = "0" * 64
@@ -76,6 +81,21 @@ class LogLine:
     raw: bytes
     entry: dict[str, Any] | None
     damage: str | None = None
+
+
+# the database mirrors these entries as receipts: (seq, event, sha256, origin, at, size,
+# reason), ``at`` read from the entry's own time field
+_RECEIPT_TIME = {"captured": "captured_at", "received": "received_at",
+                 "refused": "received_at"}
+
+
+def receipt_row(seq: int, entry: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The database receipt an entry is mirrored as; None for entries that have none."""
+    event = entry.get("event", "captured")
+    if event not in _RECEIPT_TIME:
+        return None
+    return (seq, event, entry.get("sha256"), entry.get("origin", ""),
+            entry.get(_RECEIPT_TIME[event]), entry.get("size"), entry.get("reason"))
 
 
 def now() -> str:
@@ -166,6 +186,42 @@ def chain_problems(line: LogLine, seq: int, prev: str) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class Link:
+    """One line as a link of the chain: what is wrong with it (empty for a good link or a
+    blank line), the entry number it should carry and the hash it should follow."""
+
+    line: LogLine
+    wrong: list[str]
+    seq: int
+    prev: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.line.raw.strip() and self.line.raw.endswith(b"\n")
+
+
+def walk(path: Path, keys: Keys | None = None) -> Iterator[Link]:
+    """Every line of the log checked as the next link of the chain, streamed. Past a bad
+    line the walk goes on from it (so later lines are judged against what they follow);
+    the one walk behind the writer's check, ``verify`` and ``repair``."""
+    count, prev = 0, GENESIS
+    for line in read_lines(path, keys):
+        link = Link(line, [], count + 1, prev)
+        if link.blank:
+            yield link
+            continue
+        link.wrong.extend(chain_problems(line, count + 1, prev))
+        if not line.raw.endswith(b"\n"):
+            link.wrong.append("is incomplete (the log ends mid-entry: a write was cut short)")
+        yield link
+        entry = line.entry
+        if entry is None or not isinstance(entry.get("hash"), str):
+            prev = ""  # whatever follows cannot link to a line that is not an entry
+            continue
+        count, prev = count + 1, entry["hash"]
+
+
 @dataclass
 class _State:
     count: int = 0
@@ -191,23 +247,17 @@ class CustodyLog:
             self._load()
 
     def _load(self) -> None:
-        state = self._state
-        for line in read_lines(self.path, self.keys):
-            if not line.raw.strip():
-                state.end = line.offset + len(line.raw)
-                continue  # a blank line links nothing; verify names it
-            wrong = chain_problems(line, state.count + 1, state.last_hash)
-            if not line.raw.endswith(b"\n"):
-                wrong.append("is incomplete (no end of line: a write was cut short)")
-            if wrong:
+        for link in walk(self.path, self.keys):
+            line = link.line
+            if link.wrong:
                 raise LogDamaged(
-                    f"{self.path.name} line {line.number} {wrong[0]}; nothing more is "
+                    f"{self.path.name} line {line.number} {link.wrong[0]}; nothing more is "
                     f"written until it is dealt with: `corroborate verify` shows every "
                     f"problem, and `corroborate repair` moves a damaged end of the log "
                     f"aside (keeping its bytes and logging what it did)")
-            assert line.entry is not None
-            self._remember(line.entry)
-            state.end = line.offset + len(line.raw)
+            if line.entry is not None:  # a blank line links nothing; verify names it
+                self._remember(line.entry)
+            self._state.end = line.offset + len(line.raw)
 
     def _remember(self, entry: dict[str, Any]) -> None:
         state = self._state
@@ -291,26 +341,21 @@ def repair(path: Path, keep_dir: Path, keys: Keys | None = None) -> dict[str, An
     for a repair to rewrite. With ``keys`` (an encrypted log), a line that does not open is
     damage too.
     """
-    count, prev, cut = 0, GENESIS, None
-    for line in read_lines(path, keys) if path.exists() else iter(()):
-        if cut is not None:
-            later = line.entry
-            if (later is not None and later.get("hash") == entry_hash(later)
-                    and isinstance(later.get("seq"), int) and later["seq"] > count):
-                raise LogDamaged(
-                    f"{path.name} line {line.number} is entry {later['seq']}, after damage "
-                    f"at byte {cut}: the damage is inside the log's history, not at its end; "
-                    f"repair does not rewrite history (see `corroborate verify`)")
+    damage: Link | None = None
+    for link in walk(path, keys) if path.exists() else iter(()):
+        if damage is None:
+            damage = link if link.wrong else None
             continue
-        if not line.raw.strip() and line.raw.endswith(b"\n"):
-            continue
-        if chain_problems(line, count + 1, prev) or not line.raw.endswith(b"\n"):
-            cut = line.offset
-            continue
-        assert line.entry is not None
-        count, prev = count + 1, line.entry["hash"]
-    if cut is None:
+        later = link.line.entry
+        if (later is not None and later.get("hash") == entry_hash(later)
+                and isinstance(later.get("seq"), int) and later["seq"] >= damage.seq):
+            raise LogDamaged(
+                f"{path.name} line {link.line.number} is entry {later['seq']}, after damage "
+                f"at byte {damage.line.offset}: the damage is inside the log's history, not "
+                f"at its end; repair does not rewrite history (see `corroborate verify`)")
+    if damage is None:
         return None
+    cut, count, prev = damage.line.offset, damage.seq - 1, damage.prev
     kept, size, digest = _keep_tail(path, cut, keep_dir)
     entry = {
         "seq": count + 1, "event": "repaired", "removed_offset": cut, "removed_bytes": size,
@@ -338,11 +383,11 @@ def _keep_tail(path: Path, cut: int, keep_dir: Path) -> tuple[Path, int, str]:
         os.fsync(dst.fileno())
     digest = h.hexdigest()
     kept = keep_dir / f"{digest}.bin"
-    if _sha256_of(tmp) != digest or tmp.stat().st_size != size:
+    if file_sha256(tmp) != digest or tmp.stat().st_size != size:
         raise CollectionError(f"could not keep the damaged end of {path.name} whole in "
                               f"{keep_dir}: nothing was changed")
     os.replace(tmp, kept)
-    _fsync_dir(keep_dir)
+    fsync_dir(keep_dir)
     return kept, size, digest
 
 
@@ -359,20 +404,4 @@ def _replace_tail(path: Path, cut: int, line: bytes) -> None:
         dst.flush()
         os.fsync(dst.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(path.parent)

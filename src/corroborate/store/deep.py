@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 __all__ = ["rederive"]
 
 
-def rederive(store: Store, indexed: dict[str, dict[str, Any]]) -> Iterator[Problem]:
+def rederive(store: Store, indexed: dict[str, dict[str, Any]],
+             captured: dict[str, tuple[int, dict[str, Any]]]) -> Iterator[Problem]:
+    """Problems found deriving each indexed capture again; ``captured`` holds each
+    capture's ``captured`` entry (with the options it was read with)."""
     rows = {r["sha256"]: r for r in store.db.execute(
         "SELECT sha256, origin, captured_at FROM captures WHERE status = 'indexed'")}
     now = (tool_version(), vocabulary_digest())
@@ -41,8 +44,8 @@ def rederive(store: Store, indexed: dict[str, dict[str, Any]]) -> Iterator[Probl
         except (SealError, OSError):
             continue  # altered, or not a file: named by the archive check
         try:
-            digests = _derive(data, row["origin"], row["captured_at"],
-                              entry.get("options") or {}, made)
+            options = captured.get(sha, (0, {}))[1].get("options") or {}
+            digests = _derive(data, row["origin"], row["captured_at"], options, made)
         except InputError as exc:
             yield Problem(f"capture {sha}", f"cannot be derived again: {exc.reason}")
             continue

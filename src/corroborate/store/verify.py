@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .crypto import SealError
-from .custody import GENESIS, Problem, chain_problems, read_lines
+from .custody import GENESIS, Problem, receipt_row, walk
 from .digest import report_digest
 
 if TYPE_CHECKING:
@@ -45,26 +45,21 @@ def read_log(store: Store) -> LogSummary:
     path = store.root / LOG
     if not path.exists():
         return found
-    prev = GENESIS
-    for line in read_lines(path, store.keys):
+    for link in walk(path, store.keys):
+        line = link.line
         where = f"{LOG} line {line.number}"
-        if not line.raw.endswith(b"\n"):
-            found.problems.append(Problem(where, "is incomplete (the log ends mid-entry); "
-                                                 "`corroborate repair` moves it aside"))
-        if not line.raw.strip():
+        if link.blank:
             found.problems.append(Problem(where, "is blank: the file was edited outside "
                                                  "corroborate (no entry is missing for it)",
                                           fatal=False))
             continue
-        wrong = chain_problems(line, found.count + 1, prev)
-        found.problems.extend(Problem(where, what) for what in wrong)
+        found.problems.extend(Problem(where, what) for what in link.wrong)
         entry = line.entry
         if entry is None or not isinstance(entry.get("hash"), str):
-            prev = ""  # whatever follows cannot link to a line that is not an entry
             continue
         found.count += 1
         found.end = line.offset + len(line.raw)
-        prev = found.head = entry["hash"]
+        found.head = entry["hash"]
         found.by_seq.setdefault(int(entry.get("seq") or 0), entry)
         event, sha = entry.get("event", "captured"), entry.get("sha256")
         if event == "captured":
@@ -74,23 +69,30 @@ def read_log(store: Store) -> LogSummary:
     return found
 
 
-def verify(store: Store, deep: bool = False) -> list[Problem]:
-    """Every problem found, fatal or not (see the module docstring)."""
+def verify(store: Store, deep: bool = False, anchor: Any = None,
+           trusted_key: str | None = None) -> list[Problem]:
+    """Every problem found, fatal or not (see the module docstring); with ``anchor`` (a
+    parsed anchor file), whether the log still holds what it pinned."""
     found = read_log(store)
     problems = found.problems
-    problems += _archive(store, found)
-    problems += _captures(store, found)
+    staged = set(store.archive.in_flight())
+    problems += _archive(store, found, staged)
+    problems += _captures(store, found, staged)
     problems += _receipts(store, found)
     problems += _reports(store, found)
     if deep:
         from .deep import rederive
 
-        problems += rederive(store, found.indexed)
+        problems += rederive(store, found.indexed, found.captured)
+    if anchor is not None:
+        from .anchor import check_anchor
+
+        problems += check_anchor(anchor, store.collection_id, found.by_seq, trusted_key,
+                                 store.root / LOG)
     return problems
 
 
-def _archive(store: Store, found: LogSummary) -> Iterator[Problem]:
-    staged = set(store.archive.in_flight())
+def _archive(store: Store, found: LogSummary, staged: set[str]) -> Iterator[Problem]:
     for sha, (line, _entry) in found.captured.items():
         where = _where(store, sha)
         if not store.archive.path(sha).is_file():
@@ -142,9 +144,8 @@ def _where(store: Store, sha: str) -> str:
 _CAPTURE_FIELDS = ("origin", "size", "media_type", "captured_at", "tool_version")
 
 
-def _captures(store: Store, found: LogSummary) -> Iterator[Problem]:
+def _captures(store: Store, found: LogSummary, staged: set[str]) -> Iterator[Problem]:
     rows = {r["sha256"]: r for r in store.db.execute("SELECT * FROM captures")}
-    staged = set(store.archive.in_flight())
     for sha, row in rows.items():
         where = f"database capture {sha}"
         if sha not in found.captured:
@@ -163,29 +164,19 @@ def _captures(store: Store, found: LogSummary) -> Iterator[Problem]:
                           f"does not hold (a row deleted, or a forged entry)")
 
 
-_RECEIPT_FIELDS = {"captured": ("sha256", "origin", "captured_at", "size"),
-                   "received": ("sha256", "origin", "received_at", None),
-                   "refused": ("sha256", "origin", "received_at", "size")}
-
-
 def _receipts(store: Store, found: LogSummary) -> Iterator[Problem]:
-    rows = {r["seq"]: r for r in store.db.execute("SELECT * FROM receipts")}
+    rows = {r["seq"]: tuple(r) for r in store.db.execute(
+        "SELECT seq, event, sha256, origin, at, size, reason FROM receipts")}
     for seq, entry in found.by_seq.items():
-        event = entry.get("event", "captured")
-        if event not in _RECEIPT_FIELDS:
+        logged = receipt_row(seq, entry)
+        if logged is None:
             continue
-        row = rows.pop(seq, None)
-        where = f"{LOG} entry {seq} ({event})"
-        if row is None:
+        held = rows.pop(seq, None)
+        where = f"{LOG} entry {seq} ({logged[1]})"
+        if held is None:
             yield Problem(where, "has no receipt in the database")
-            continue
-        sha, origin, at, size = _RECEIPT_FIELDS[event]
-        logged = (event, entry.get(sha), entry.get(origin), entry.get(at),
-                  entry.get(size) if size else None, entry.get("reason"))
-        held = (row["event"], row["sha256"], row["origin"], row["at"], row["size"],
-                row["reason"])
-        if logged != held:
-            yield Problem(where, f"differs from its receipt in the database: {held!r}")
+        elif held != logged:
+            yield Problem(where, f"differs from its receipt in the database: {held[1:]!r}")
     for seq in sorted(rows):
         if seq == found.count + 1 and len(rows) == 1:  # the one a kill can leave
             yield Problem(f"database receipt {seq}", "was written just before a log entry "
