@@ -14,7 +14,7 @@ COMMANDS = sorted(main.commands)
 
 
 def test_the_command_set():
-    assert COMMANDS == ["anchor", "bench", "demo", "export", "incidents", "ingest", "init",
+    assert COMMANDS == ["anchor", "bench", "demo", "events", "export", "incidents", "ingest", "init",
                         "keygen", "receipts", "repair", "reprocess", "search", "show",
                         "stories", "verify"]
 
@@ -49,7 +49,7 @@ def collection(tmp_path):
 def test_collection_defaults_to_the_environment(collection, monkeypatch):
     monkeypatch.setenv("CORROBORATE_COLLECTION", str(collection))
     result = CliRunner().invoke(main, ["verify"])
-    assert result.exit_code == 0 and "verified 6 capture(s)" in result.output
+    assert result.exit_code == 0 and "verified 10 capture(s)" in result.output
 
 
 def test_stories_jsonl_lists_versions(collection):

@@ -14,9 +14,10 @@ from corroborate.pipeline import ingest
 from .conftest import sample_files
 
 DOC = Path(__file__).parents[1] / "docs" / "export.md"
-TOP_KEYS = ["export_version", "incident_id", "story_id", "report_id", "story_published",
-            "origins", "when", "violations", "perpetrators", "victims", "places", "dates",
-            "punishments", "sources"]
+TOP_KEYS = ["export_version", "incident_id", "story_id", "event_id", "report_id",
+            "story_published", "origins", "when", "violations", "perpetrators", "victims",
+            "victim_counts", "places", "dates", "punishments", "sources"]
+FACT_KEYS = TOP_KEYS[TOP_KEYS.index("violations"):]
 
 
 @pytest.fixture
@@ -38,8 +39,9 @@ def test_jsonl_is_one_object_per_incident_in_the_pinned_format(filled):
     assert len(records) == len({r["incident_id"] for r in records}) >= 4
     for record in records:
         assert list(record) == TOP_KEYS
-        assert record["export_version"] == 1
-        for key in TOP_KEYS[7:]:
+        assert record["export_version"] == 2
+        assert record["event_id"].startswith("e-") and record["origins"] >= 1
+        for key in FACT_KEYS:
             for fact in record[key]:
                 assert {"value", "label", "evidence", "supported_by"} <= set(fact)
                 ev = fact["evidence"]
@@ -60,7 +62,7 @@ def test_csv_has_one_row_per_fact(filled):
     out = io.StringIO()
     write_csv(filled, out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    facts = sum(len(r[k]) for r in _records(filled) for k in TOP_KEYS[7:])
+    facts = sum(len(r[k]) for r in _records(filled) for k in FACT_KEYS)
     assert len(rows) == facts
     assert list(rows[0]) == CSV_COLUMNS
 

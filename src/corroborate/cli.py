@@ -17,7 +17,13 @@ from . import __version__, baseline
 from .capture import DEFAULT_MAX_BYTES, CaptureOptions, iter_inputs
 from .crosswalk import SCHEMES
 from .errors import CorroborateError
-from .export import story_incidents, write_csv, write_jsonl
+from .export import (
+    story_incidents,
+    write_csv,
+    write_event_csv,
+    write_event_jsonl,
+    write_jsonl,
+)
 from .incidents import StoryIncident
 from .model import Incident
 from .pipeline import IngestResult, ingest, refresh_stories
@@ -258,13 +264,23 @@ def incidents(collection: str) -> None:
 @collection_option
 @click.argument("item_id")
 def show(collection: str, item_id: str) -> None:
-    """Show a report (r-...), story (s-...) or incident (i-...) with its evidence.
+    """Show a report (r-...), story (s-...), incident (i-...) or event (e-...) with its
+    evidence.
 
     \b
     Example:
         corroborate show i-3f2a9c0d1e2b3a4c5d6e
+        corroborate show e-9653abb7f0c52c7f2d0a
     """
     with opened(collection) as store:
+        if item_id.startswith("e-"):
+            from .cli_events import echo_event
+
+            record = store.event(item_id)
+            if record is None:
+                raise click.ClickException(f"no event {item_id}")
+            echo_event(record)
+            return
         if item_id.startswith("i-"):
             incident = store.incident(item_id)
             if incident is None:
@@ -325,17 +341,32 @@ def search(collection: str, query: str, limit: int) -> None:
               help="File to write (default: standard output).")
 @click.option("--scheme", "schemes", type=click.Choice(SCHEMES), multiple=True,
               help="Add this scheme's labels to violations and perpetrators (repeatable).")
-def export(collection: str, fmt: str, output: Any, schemes: tuple[str, ...]) -> None:
-    """Export incidents with their evidence (format: docs/export.md).
+@click.option("--level", type=click.Choice(["incident", "event"]), default="incident",
+              show_default=True,
+              help="One record per story incident (CSV: per fact), or one per event.")
+@click.option("--bom", is_flag=True,
+              help="Begin a CSV file with a byte-order mark (for spreadsheet programs that "
+                   "need one to read UTF-8).")
+def export(collection: str, fmt: str, output: Any, schemes: tuple[str, ...], level: str,
+           bom: bool) -> None:
+    """Export incidents or events with their evidence (formats: docs/export.md).
 
     \b
     Example:
         corroborate export --format csv -o incidents.csv
+        corroborate export --level event --format csv --bom -o events.csv
         corroborate export --scheme acled --scheme huridocs > incidents.jsonl
     """
+    if level == "event" and schemes:
+        raise click.UsageError("--scheme applies to incident exports")
+    if bom and fmt == "csv":
+        output.write("\ufeff")
     with opened(collection) as store:
-        count = (write_jsonl if fmt == "jsonl" else write_csv)(store, output, schemes)
-    click.echo(f"exported {count} incident(s)", err=True)
+        if level == "event":
+            count = (write_event_jsonl if fmt == "jsonl" else write_event_csv)(store, output)
+        else:
+            count = (write_jsonl if fmt == "jsonl" else write_csv)(store, output, schemes)
+    click.echo(f"exported {count} {level}(s)", err=True)
 
 
 @main.group()
@@ -416,6 +447,8 @@ def demo(collection: str, quiet: bool) -> None:
     ctx.invoke(stories, collection=collection, fmt="text")
     click.echo("\n== incidents ==")
     ctx.invoke(incidents, collection=collection)
+    click.echo("\n== events (one incident across outlets, by independent origins) ==")
+    ctx.invoke(cli_events.events, collection=collection, fmt="text", min_origins=1)
     if not result.ok:
         sys.exit(1)
 
@@ -423,3 +456,6 @@ def demo(collection: str, quiet: bool) -> None:
 from . import cli_custody  # noqa: E402  (registers verify, anchor, keygen, repair, reprocess)
 
 cli_custody.register(main)
+from . import cli_events  # noqa: E402  (registers events)
+
+cli_events.register(main)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -19,18 +20,22 @@ from .store import Store
 
 __all__ = [
     "CSV_COLUMNS",
+    "EVENT_COLUMNS",
     "EXPORT_VERSION",
     "FIELD_KEYS",
+    "event_row",
     "incident_record",
     "story_incidents",
     "write_csv",
+    "write_event_csv",
+    "write_event_jsonl",
     "write_jsonl",
 ]
 
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 FIELD_KEYS = {"violation": "violations", "perpetrator": "perpetrators", "victim": "victims",
-              "place": "places", "date": "dates", "punishment": "punishments",
-              "source": "sources"}
+              "victim_count": "victim_counts", "place": "places", "date": "dates",
+              "punishment": "punishments", "source": "sources"}
 CSV_COLUMNS = ["incident_id", "story_id", "story_published", "field", "value", "label",
                "report_id", "start", "end", "quote", "supported_by", "attrs"]
 
@@ -40,7 +45,10 @@ def story_incidents(store: Store) -> Iterator[StoryIncident]:
     for story in store.stories():
         reports = {m.report_id: r for m in story.members
                    if (r := store.report(m.report_id)) is not None}
-        yield from assemble(story, reports, store.incidents(story.canonical_report_id))
+        events = store.events_of_story(story.id)
+        for item in assemble(story, reports, store.incidents(story.canonical_report_id)):
+            event_id, origins = events.get(item.incident.id, (None, item.origins))
+            yield replace(item, event_id=event_id, origins=origins)
 
 
 def _crosswalk(fact: Fact, schemes: tuple[str, ...]) -> dict[str, str | None]:
@@ -70,6 +78,7 @@ def incident_record(item: StoryIncident, schemes: tuple[str, ...] = ()) -> dict[
         "export_version": EXPORT_VERSION,
         "incident_id": item.incident.id,
         "story_id": item.story_id,
+        "event_id": item.event_id,
         "report_id": item.incident.report_id,
         "story_published": item.published,
         "origins": item.origins,
@@ -106,5 +115,58 @@ def write_csv(store: Store, out: IO[str], schemes: tuple[str, ...] = ()) -> int:
                              fact.value, fact.label, fact.evidence.report_id,
                              fact.evidence.start, fact.evidence.end, fact.evidence.quote,
                              " ".join(support), json.dumps(attrs, ensure_ascii=False)])
+        count += 1
+    return count
+
+
+EVENT_COLUMNS = ["event_id", "title", "first_url", "first_published", "outlets", "origins",
+                 "reports", "date", "date_precision", "country", "region", "place",
+                 "violations", "perpetrator", "victims", "victim_count", "punishments",
+                 "conflicts"]
+
+
+def _top(record: dict[str, Any], field: str) -> str:
+    entry = record["fields"].get(field)
+    return str(entry["values"][0]["label"]) if entry else ""
+
+
+def _every(record: dict[str, Any], field: str) -> str:
+    entry = record["fields"].get(field)
+    return "; ".join(str(v["label"]) for v in entry["values"]) if entry else ""
+
+
+def event_row(record: dict[str, Any]) -> list[str | int]:
+    """One spreadsheet row per event: its main values, every conflict spelled out."""
+    date = record.get("date") or {}
+    first = next((r["url"] or r["origin"] for r in record["reports"]), "")
+    conflicts = "; ".join(
+        f"{c['field']}: " + " vs ".join(
+            f"{v['label']} ({len(v['origins'])} origin(s))" for v in c["values"])
+        for c in record["conflicts"])
+    return [record["id"], record.get("title") or "", first, record.get("first_published") or "",
+            "; ".join(record["outlets"]), record["origins"], len(record["reports"]),
+            date.get("value") or "", date.get("precision") or "", _top(record, "country"),
+            _top(record, "region"), _top(record, "place"), _every(record, "violation"),
+            _top(record, "perpetrator"), _every(record, "victim"),
+            _top(record, "victim_count"), _every(record, "punishment"), conflicts]
+
+
+def write_event_jsonl(store: Store, out: IO[str]) -> int:
+    """One JSON object per event, most-corroborated first (docs/events.md)."""
+    count = 0
+    for record in store.events():
+        out.write(json.dumps({"export_version": EXPORT_VERSION, **record},
+                             ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_event_csv(store: Store, out: IO[str]) -> int:
+    """One row per event (``EVENT_COLUMNS``), most-corroborated first."""
+    writer = csv.writer(out)
+    writer.writerow(EVENT_COLUMNS)
+    count = 0
+    for record in store.events():
+        writer.writerow(event_row(record))
         count += 1
     return count

@@ -25,8 +25,8 @@ class StoryIncident:
 
     ``incident`` comes from the story's canonical version; ``support`` maps each fact's
     position to the ids of the versions whose text holds the same quoted words.
-    ``origins`` counts independent origins (one per story until cross-story
-    corroboration arrives).
+    ``event_id`` and ``origins`` are the event's the incident belongs to and its number
+    of independent origins (docs/events.md), once events have been made.
     """
 
     story_id: str
@@ -34,6 +34,7 @@ class StoryIncident:
     incident: Incident
     support: tuple[tuple[str, ...], ...]
     origins: int = 1
+    event_id: str | None = None
 
 
 def story_date(story: Story, reports: Mapping[str, Report]) -> str | None:

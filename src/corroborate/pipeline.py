@@ -14,15 +14,20 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .capture import CaptureOptions, Input, capture_bytes, iter_inputs, read_input
+from .claims import event_record
 from .clean import clean
 from .errors import InputError
+from .events import Account, account, account_id, blocking_keys, compare, probe_keys
 from .extract import extract
-from .model import Document, Incident, Report
+from .incidents import assemble
+from .model import Document, Incident, Report, Story
+from .origins import citations
 from .store import Store
 from .store.driver import ERRORS
 from .stories import Fingerprint, cluster, compare_versions, fingerprint
 
-__all__ = ["IngestResult", "ingest", "process", "refresh_stories", "reprocess"]
+__all__ = ["IngestResult", "ingest", "process", "refresh_events", "refresh_stories",
+           "reprocess"]
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +129,7 @@ def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = 
             _ingest_one(store, item, options, result)
         if result.reports or store.stories_stale():
             refresh_stories(store)
+        refresh_events(store)
     return result
 
 
@@ -202,6 +208,7 @@ def reprocess(store: Store, progress: Callable[[str], None] | None = None) -> In
             result.captures.append(sha)
             result.reports += added
         refresh_stories(store)
+        refresh_events(store)
     return result
 
 
@@ -224,3 +231,68 @@ def refresh_stories(store: Store) -> None:
             members.append(replace(member, adds=adds, lacks=lacks))
         compared.append(replace(story, members=tuple(members)))
     store.replace_stories(compared)
+
+
+def refresh_events(store: Store) -> None:
+    """Link the stories' incidents that are new since the last refresh to the accounts
+    filed under their keys, and assemble again only the events that changed."""
+    current: dict[str, tuple[Story, str]] = {}
+    incident_ids = store.story_incident_ids()
+    for story in store.stories():
+        for incident_id in incident_ids.get(story.id, ()):
+            current[account_id(story, incident_id)] = (story, incident_id)
+    stored = store.account_ids()
+    added = sorted(current.keys() - stored)
+    with store.transaction() as db:
+        touched = store.remove_accounts(db, stored - current.keys())
+        linked: set[str] = set()
+        for aid in added:
+            acc = _account(store, *current[aid])
+            if acc is None:
+                continue
+            candidates = store.filed_under(probe_keys(acc))
+            store.add_account(db, acc, blocking_keys(acc), aid)
+            linked.add(acc.id)
+            for other in candidates:
+                link = compare(acc, other)
+                if link is not None:
+                    store.add_link(db, link)
+                    linked.add(other.id)
+        touched |= store.event_of(linked)
+        accounts = store.accounts_in(touched)
+        records = [(ids, event_record([a for a in accounts if a.id in ids],
+                                      store.links_among(ids)))
+                   for ids in _components(accounts, store.links_among(a.id for a in accounts))]
+        store.put_events(db, touched, records)
+
+
+def _account(store: Store, story: Story, incident_id: str) -> Account | None:
+    reports = {m.report_id: r for m in story.members
+               if (r := store.report(m.report_id)) is not None}
+    incident = store.incident(incident_id)
+    canonical = reports.get(story.canonical_report_id)
+    if incident is None or canonical is None:
+        return None
+    item = assemble(story, reports, [incident])[0]
+    acc = account(story, item, reports)
+    cites, own = citations(canonical, acc.outlet)
+    return replace(acc, cites=cites, own_reporting=own)
+
+
+def _components(accounts: list[Account], links: dict[tuple[str, str], object]
+                ) -> list[list[str]]:
+    parent = {a.id: a.id for a in accounts}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        if a in parent and b in parent:
+            parent[find(a)] = find(b)
+    groups: dict[str, list[str]] = {}
+    for acc_id in sorted(parent):
+        groups.setdefault(find(acc_id), []).append(acc_id)
+    return sorted(groups.values())

@@ -52,6 +52,7 @@ from . import crypto
 from .archive import Archive
 from .custody import CustodyLog, LogDamaged, Problem, now, receipt_row
 from .driver import ERRORS, OPERATIONAL_ERRORS, use_rows
+from .events import EventTables
 from .reading import Reading
 from .rows import insert_report
 from .schema import check, migrate
@@ -66,7 +67,7 @@ LOCK_NAME = ".lock"
 KEYFILE_NAME = crypto.KEYFILE_NAME
 
 
-class Store(Reading):
+class Store(Reading, EventTables):
     """One collection: its database, archive and custody log."""
 
     lock_timeout: float = 600.0

@@ -98,6 +98,43 @@ MIGRATIONS: list[str] = [
     ALTER TABLE stories ADD COLUMN tool_version TEXT NOT NULL DEFAULT '';
     ALTER TABLE stories ADD COLUMN vocab_digest TEXT NOT NULL DEFAULT '';
     """,
+    # 3: events: each story's incident as an account, filed under blocking keys; links
+    # between accounts with their reasons; events as the components of the links
+    """
+    CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        story_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        data TEXT NOT NULL,
+        tool_version TEXT NOT NULL,
+        vocab_digest TEXT NOT NULL
+    );
+    CREATE INDEX accounts_event ON accounts(event_id);
+    CREATE INDEX accounts_story ON accounts(story_id);
+    CREATE TABLE account_keys (
+        key TEXT NOT NULL,
+        account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        PRIMARY KEY (key, account_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX account_keys_account ON account_keys(account_id);
+    CREATE TABLE links (
+        a TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        b TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        score REAL NOT NULL,
+        why TEXT NOT NULL,
+        PRIMARY KEY (a, b)
+    ) WITHOUT ROWID;
+    CREATE INDEX links_b ON links(b);
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        origins INTEGER NOT NULL,
+        reports INTEGER NOT NULL,
+        conflicts INTEGER NOT NULL,
+        first_published TEXT,
+        record TEXT NOT NULL
+    );
+    CREATE INDEX events_rank ON events(origins DESC, reports DESC, first_published);
+    """,
 ]
 
 # "CROB": marks a database as a corroborate collection's, so a foreign one is refused

@@ -1,0 +1,142 @@
+"""The event tables: accounts with their blocking keys, links, and assembled events.
+
+Events are derived data (like stories): made from the reports and incidents, never
+digested into the custody log, and remade by ``reprocess``. Only the accounts that are new
+since the last ingest are compared (with the accounts filed under their probe keys), and
+only the events they touch are assembled again (``pipeline.refresh_events``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..events import Account, Link
+from ..provenance import tool_version, vocabulary_digest
+
+__all__ = ["EventTables"]
+
+_CHUNK = 500  # SQLite binds at most 32,766 parameters; stay well under
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for begin in range(0, len(items), _CHUNK):
+        yield items[begin:begin + _CHUNK]
+
+
+def _marks(items: list[str]) -> str:
+    return ",".join("?" * len(items))
+
+
+class EventTables:
+    """Writes and reads of the event tables (mixed into ``Store``)."""
+
+    db: sqlite3.Connection
+
+    def story_incident_ids(self) -> dict[str, list[str]]:
+        """Each story's id -> the ids of its canonical version's incidents."""
+        out: dict[str, list[str]] = {}
+        for row in self.db.execute(
+                "SELECT s.id, i.id FROM stories s JOIN incidents i "
+                "ON i.report_id = s.canonical_report_id ORDER BY s.id, i.id"):
+            out.setdefault(row[0], []).append(row[1])
+        return out
+
+    def account_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT id FROM accounts")}
+
+    def remove_accounts(self, db: sqlite3.Connection, ids: Iterable[str]) -> set[str]:
+        """Drop accounts (their keys and links go with them); the events they were in."""
+        events: set[str] = set()
+        for chunk in _chunks(sorted(ids)):
+            events |= {r[0] for r in db.execute(
+                f"SELECT DISTINCT event_id FROM accounts WHERE id IN ({_marks(chunk)})",
+                chunk)}
+            db.execute(f"DELETE FROM accounts WHERE id IN ({_marks(chunk)})", chunk)
+        return events
+
+    def add_account(self, db: sqlite3.Connection, acc: Account, keys: list[str],
+                    event: str) -> None:
+        db.execute("INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
+                   (acc.id, acc.story_id, event,
+                    json.dumps(acc.to_dict(), ensure_ascii=False, sort_keys=True),
+                    tool_version(), vocabulary_digest()))
+        db.executemany("INSERT OR IGNORE INTO account_keys VALUES (?, ?)",
+                       [(k, acc.id) for k in keys])
+
+    def filed_under(self, keys: list[str]) -> list[Account]:
+        """The accounts filed under any of ``keys`` (candidates for one comparison)."""
+        found: dict[str, Account] = {}
+        for chunk in _chunks(sorted(set(keys))):
+            for row in self.db.execute(
+                    f"SELECT DISTINCT a.id, a.data FROM account_keys k JOIN accounts a "
+                    f"ON a.id = k.account_id WHERE k.key IN ({_marks(chunk)})", chunk):
+                if row[0] not in found:
+                    found[row[0]] = Account.from_dict(json.loads(row[1]))
+        return [found[k] for k in sorted(found)]
+
+    def add_link(self, db: sqlite3.Connection, link: Link) -> None:
+        db.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
+                   (link.a, link.b, link.score, json.dumps(link.why, ensure_ascii=False,
+                                                           sort_keys=True)))
+
+    def event_of(self, account_ids: Iterable[str]) -> set[str]:
+        events: set[str] = set()
+        for chunk in _chunks(sorted(set(account_ids))):
+            events |= {r[0] for r in self.db.execute(
+                f"SELECT event_id FROM accounts WHERE id IN ({_marks(chunk)})", chunk)}
+        return events
+
+    def accounts_in(self, event_ids: Iterable[str]) -> list[Account]:
+        out = []
+        for chunk in _chunks(sorted(set(event_ids))):
+            out += [Account.from_dict(json.loads(r[0])) for r in self.db.execute(
+                f"SELECT data FROM accounts WHERE event_id IN ({_marks(chunk)}) ORDER BY id",
+                chunk)]
+        return out
+
+    def links_among(self, account_ids: Iterable[str]) -> dict[tuple[str, str], Any]:
+        ids = sorted(set(account_ids))
+        out: dict[tuple[str, str], Any] = {}
+        for chunk in _chunks(ids):
+            for row in self.db.execute(
+                    f"SELECT a, b, why FROM links WHERE a IN ({_marks(chunk)})", chunk):
+                out[(row[0], row[1])] = json.loads(row[2])
+        keep = set(ids)
+        return {k: v for k, v in out.items() if k[1] in keep}
+
+    def put_events(self, db: sqlite3.Connection, gone: Iterable[str],
+                   records: list[tuple[list[str], dict[str, Any]]]) -> None:
+        """Replace the events ``gone`` by ``records`` (each: its account ids, its record)."""
+        for chunk in _chunks(sorted(set(gone))):
+            db.execute(f"DELETE FROM events WHERE id IN ({_marks(chunk)})", chunk)
+        for account_ids, record in records:
+            db.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                       (record["id"], record["origins"], len(record["reports"]),
+                        len(record["conflicts"]), record["first_published"],
+                        json.dumps(record, ensure_ascii=False, sort_keys=True)))
+            for chunk in _chunks(sorted(account_ids)):
+                db.execute(f"UPDATE accounts SET event_id = ? WHERE id IN ({_marks(chunk)})",
+                           [record["id"], *chunk])
+
+    # -- reading --------------------------------------------------------------------------
+
+    def events(self, min_origins: int = 1) -> Iterator[dict[str, Any]]:
+        """Every event's record, most-corroborated first (origins, then reports)."""
+        for row in self.db.execute(
+                "SELECT record FROM events WHERE origins >= ? "
+                "ORDER BY origins DESC, reports DESC, first_published, id", (min_origins,)):
+            yield json.loads(row[0])
+
+    def events_of_story(self, story_id: str) -> dict[str, tuple[str, int]]:
+        """A story's incident ids -> (their event's id, its number of origins)."""
+        return {row[0]: (row[1], int(row[2])) for row in self.db.execute(
+            "SELECT json_extract(a.data, '$.incident_id'), e.id, e.origins FROM accounts a "
+            "JOIN events e ON e.id = a.event_id WHERE a.story_id = ?", (story_id,))}
+
+    def event(self, event_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT record FROM events WHERE id = ?",
+                              (event_id,)).fetchone()
+        return json.loads(row[0]) if row else None
