@@ -14,8 +14,8 @@ COMMANDS = sorted(main.commands)
 
 
 def test_the_command_set():
-    assert COMMANDS == ["anchor", "bench", "demo", "events", "export", "incidents", "ingest", "init",
-                        "keygen", "receipts", "repair", "reprocess", "search", "show",
+    assert COMMANDS == ["anchor", "bench", "demo", "events", "export", "incidents", "ingest",
+                        "init", "keygen", "receipts", "repair", "reprocess", "search", "show",
                         "stories", "verify"]
 
 

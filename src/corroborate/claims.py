@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .events import Account, Claim, counts_agree, dates_agree, event_id
+from .events import Account, Claim, event_id
+from .linking import GENERIC_AGENTS, counts_agree, dates_agree
 from .origins import Origin, origins
 
 __all__ = ["FIELDS", "SINGLE", "event_record"]
@@ -38,6 +39,8 @@ def _compatible(field: str, a: Claim, b: Claim) -> bool:
             "within", "unknown")
     if field == "victim_count":
         return counts_agree((a.low or 0, a.high), (b.low or 0, b.high)) != "differ"
+    if field == "perpetrator":  # "the authorities" does not contradict the agency named
+        return bool({a.value, b.value} & GENERIC_AGENTS)
     return False
 
 

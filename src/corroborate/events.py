@@ -6,14 +6,11 @@ its main values (``incidents.main_values``) with their quotes, plus the details 
 two incidents apart (the number of victims, the quoted words, the figures, the named
 victims, the source described) and the story's reports.
 
-Two accounts are one event when they are **compatible** (same country; no different
-city, county or province; dates that can be the same date at their precision; a violation
-in common) and **the text says so**: agreeing details add to a score, disagreeing ones take
-from it, and the pair links at :data:`LINK_SCORE`. Every link keeps its reasons
-(:class:`Link.why`). Accounts are found by blocking keys (country, violation, month), so
-a new account is compared with the few that could be the same incident, not with the
-whole collection; events are the connected components of the links, and an event's id
-is derived from its smallest account id, so it does not depend on arrival order.
+Whether two accounts are one incident is decided in ``linking.py``. Accounts are found by
+blocking keys (country, violation, month), so a new account is compared with the few
+that could be the same incident, not with the whole collection; events are the connected
+components of the links, and an event's id is derived from its smallest account id, so
+it does not depend on arrival order.
 
 Which accounts are independent (origins) is decided inside an event by ``origins.py``;
 what each origin says, field by field, by ``claims.py``. docs/events.md has the rules.
@@ -24,8 +21,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from . import vocab
@@ -33,22 +29,15 @@ from .incidents import StoryIncident, main_values
 from .model import Fact, Report, Story, make_id
 
 __all__ = [
-    "LINK_SCORE",
     "Account",
     "Claim",
-    "Link",
     "account",
     "account_id",
     "blocking_keys",
-    "compare",
     "event_id",
     "probe_keys",
 ]
 
-LINK_SCORE = 3.0
-# independent accounts of one incident can be published weeks apart; with no incident
-# date on either side, accounts published further apart are not compared
-UNDATED_WINDOW_DAYS = 120
 _QUOTE = re.compile(r"[“\"]([^”\"\n]{20,400})[”\"]")
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _FIGURE = re.compile(r"\b\d{1,3}(?:,\d{3})+\b|\b\d{2,}\b")
@@ -96,13 +85,15 @@ class Account:
     places: tuple[str, ...]
     when: str | None
     precision: str | None
-    violations: tuple[str, ...]
+    violations: tuple[str, ...]  # the main ones (incidents.main_values)
+    acts: tuple[str, ...]  # every violation stated: what blocking and linking compare
     perpetrator: str | None
     perpetrators: tuple[str, ...]
-    groups: tuple[str, ...]
+    groups: tuple[str, ...]  # named in the headline or the lead
     named: tuple[str, ...]
     count: tuple[int, int | None] | None
     punishments: tuple[str, ...]
+    terms: tuple[str, ...]  # prison terms as stated ("prison term of 3 years")
     sources: tuple[str, ...]
     quotes: tuple[str, ...]
     figures: tuple[str, ...]
@@ -122,20 +113,10 @@ class Account:
         data["count"] = tuple(data["count"]) if data["count"] else None
         data["cites"] = tuple(tuple(c) for c in data.get("cites", ()))
         data["reports"] = tuple(data["reports"])
-        for key in ("places", "violations", "perpetrators", "groups", "named", "punishments",
-                    "sources", "quotes", "figures", "words"):
+        for key in ("places", "violations", "acts", "perpetrators", "groups", "named",
+                    "punishments", "terms", "sources", "quotes", "figures", "words"):
             data[key] = tuple(data[key])
         return cls(**data)
-
-
-@dataclass(frozen=True)
-class Link:
-    """Why two accounts are taken for one incident: the score and each reason's part."""
-
-    a: str
-    b: str
-    score: float
-    why: dict[str, Any] = field(default_factory=dict)
 
 
 def _claim(fact: Fact, field_name: str | None = None, **extra: Any) -> Claim:
@@ -215,15 +196,18 @@ def account(story: Story, item: StoryIncident, reports: Mapping[str, Report],
         when=when.value if when else None,
         precision=when.attrs.get("precision") if when else None,
         violations=tuple(sorted({f.value for f in main["violations"]})),
+        acts=tuple(sorted({f.value for f in facts if f.field == "violation"})),
         perpetrator=perpetrator.value if perpetrator else None,
         perpetrators=tuple(sorted({f.value for f in main["perpetrators"]})),
-        groups=tuple(sorted({f.value for f in main["victims"]
-                             if not f.value.startswith("person:")})),
+        groups=_lead_groups(canonical),
         named=tuple(sorted({f.value for f in main["victims"] if f.value.startswith("person:")})),
         count=(int(count.attrs.get("min", 0)), _high(count)) if count else None,
         punishments=tuple(sorted({f.value for f in facts if f.field == "punishment"})),
-        sources=tuple(sorted({_normal(f.evidence.quote) for f in facts
-                              if f.field == "source" and f.attrs.get("role") == "source"})),
+        terms=tuple(sorted({f.label for f in facts if f.field == "punishment"
+                            and f.value == "prison_term"})),
+        sources=tuple(sorted({q for f in facts if f.field == "source"
+                              and f.attrs.get("role") == "source"
+                              and len((q := _normal(f.evidence.quote)).split()) > 2})),
         quotes=tuple(sorted({_normal(q) for q in _QUOTE.findall(canonical.text)})),
         figures=tuple(sorted(set(_FIGURE.findall(canonical.text)) - _years(canonical.text))),
         words=_words(canonical.text),
@@ -232,6 +216,19 @@ def account(story: Story, item: StoryIncident, reports: Mapping[str, Report],
                        "published": r.published, "title": r.title} for r in members),
         cites=cites, own_reporting=own_reporting,
     )
+
+
+_LEAD = 400
+
+
+def _lead_groups(report: Report) -> tuple[str, ...]:
+    """The victim groups the headline and the lead name: who the incident was done to.
+    (Further down a report names officials, neighbours and earlier victims too.)"""
+    text = report.text
+    cut = text.find("\n\n", 0, _LEAD * 2)
+    lead = text[:cut if cut > 0 else _LEAD]
+    return tuple(sorted({h.term.id for part in (report.title or "", lead)
+                         for h in vocab.load("groups").find(part)}))
 
 
 def account_id(story: Story, incident_id: str) -> str:
@@ -284,7 +281,7 @@ def blocking_keys(acc: Account) -> list[str]:
         stamps = [f"u{_shift(*month, 0)}"]
     else:
         stamps = ["u"]
-    return [f"{acc.country}|{v}|{s}" for v in acc.violations for s in stamps]
+    return [f"{acc.country}|{v}|{s}" for v in acc.acts for s in stamps]
 
 
 def probe_keys(acc: Account) -> list[str]:
@@ -307,7 +304,7 @@ def probe_keys(acc: Account) -> list[str]:
         stamps += [f"u{_shift(*month, k)}" for k in range(-4, 5)]
     else:
         stamps = ["u"]
-    return [f"{acc.country}|{v}|{s}" for v in acc.violations for s in stamps]
+    return [f"{acc.country}|{v}|{s}" for v in acc.acts for s in stamps]
 
 
 def event_id(account_ids: Iterable[str]) -> str:
@@ -315,181 +312,3 @@ def event_id(account_ids: Iterable[str]) -> str:
     return make_id("e", min(account_ids))
 
 
-# -- comparing two accounts ----------------------------------------------------------------
-
-def _date(value: str, precision: str | None) -> tuple[date, date] | None:
-    """The first and last day a date of that precision can mean."""
-    try:
-        if precision == "day":
-            d = date.fromisoformat(value[:10])
-            return d, d
-        if precision == "month":
-            y, m = int(value[:4]), int(value[5:7])
-            last = date(y + (m == 12), m % 12 + 1, 1).toordinal() - 1
-            return date(y, m, 1), date.fromordinal(last)
-        if precision == "year":
-            y = int(value[:4])
-            return date(y, 1, 1), date(y, 12, 31)
-    except ValueError:
-        return None
-    return None
-
-
-def dates_agree(a: str | None, pa: str | None, b: str | None, pb: str | None,
-                published_a: str | None = None, published_b: str | None = None
-                ) -> tuple[str, int | None]:
-    """How two incident dates relate: ('same day' | 'days apart' | 'within' | 'apart' |
-    'unknown', the gap in days when both are days). An incident happened no later than
-    the report that tells it was published: "earlier this month" in a report of 18 March
-    cannot be 21 March."""
-    if not a or not b:
-        return "unknown", None
-    ra, rb = _date(a, pa), _date(b, pb)
-    if ra is None or rb is None:
-        return "unknown", None
-    if pa == pb == "day":
-        gap = abs((ra[0] - rb[0]).days)
-        return ("same day" if gap == 0 else "days apart" if gap <= 2 else "apart"), gap
-    ra, rb = _until(ra, published_a), _until(rb, published_b)
-    if ra[1] < rb[0] or rb[1] < ra[0]:
-        return "apart", None
-    return "within", None
-
-
-def _until(span: tuple[date, date], published: str | None) -> tuple[date, date]:
-    try:
-        last = date.fromisoformat((published or "")[:10])
-    except ValueError:
-        return span
-    return (span[0], min(span[1], last)) if last >= span[0] else span
-
-
-def counts_agree(a: tuple[int, int | None] | None,
-                 b: tuple[int, int | None] | None) -> str:
-    """'same' | 'overlap' | 'differ' | 'unknown' for two victim counts (min, max)."""
-    if a is None or b is None:
-        return "unknown"
-    if a == b and a[1] is not None:
-        return "same"
-    a_high = a[1] if a[1] is not None else 10**9
-    b_high = b[1] if b[1] is not None else 10**9
-    return "overlap" if a[0] <= b_high and b[0] <= a_high else "differ"
-
-
-def _published_gap(a: Account, b: Account) -> int | None:
-    try:
-        return abs((date.fromisoformat((a.published or "")[:10])
-                    - date.fromisoformat((b.published or "")[:10])).days)
-    except ValueError:
-        return None
-
-
-def containment(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    """The share of the smaller account's content words the other one also has."""
-    if not a or not b:
-        return 0.0
-    return len(set(a) & set(b)) / min(len(a), len(b))
-
-
-_UNMISSABLE = frozenset({"killing"})
-_GENERIC_AGENTS = frozenset({"kp_state_authorities", "state_authorities"})
-
-
-def compare(a: Account, b: Account) -> Link | None:
-    """A link when ``a`` and ``b`` state one incident; ``None`` when they cannot, or when
-    the text does not say so. Symmetric: compare(a, b) and compare(b, a) agree."""
-    if a.id > b.id:
-        a, b = b, a
-    if a.story_id == b.story_id or not a.country or a.country != b.country:
-        return None
-    if a.region and b.region and a.region != b.region:
-        return None
-    if a.city and b.city and a.city != b.city and a.city not in b.places \
-            and b.city not in a.places:
-        return None
-    shared_violations = sorted(set(a.violations) & set(b.violations))
-    if not shared_violations:
-        return None
-    relation, gap = dates_agree(a.when, a.precision, b.when, b.precision,
-                                a.published, b.published)
-    if relation == "apart":
-        return None
-    published_gap = _published_gap(a, b)
-    if relation == "unknown" and published_gap is not None \
-            and published_gap > UNDATED_WINDOW_DAYS:
-        return None
-    why: dict[str, Any] = {"violations": shared_violations}
-    score = 0.0
-
-    def add(reason: str, value: Any, weight: float) -> None:
-        nonlocal score
-        why[reason] = value
-        score += weight
-
-    # what any two reports of the same place, agency and month tend to share counts
-    # little; what tells one incident from another (the day, the number of victims, a
-    # quoted sentence, a figure, a named victim, a street) counts most
-    if relation == "same day":
-        add("date", f"same day ({a.when})", 2.0)
-    elif relation == "days apart":
-        add("date", f"{gap} day(s) apart ({a.when}, {b.when})", 0.5)
-    elif relation == "within":
-        precise = {a.precision, b.precision} <= {"day", "month"}
-        add("date", f"compatible ({a.when}, {b.when})", 0.5 if precise else 0.0)
-    if a.city and a.city == b.city:
-        add("place", a.city, 0.5)
-    shared_places = sorted((set(a.places) & set(b.places)) - {a.city, b.city})
-    if shared_places:
-        add("places", shared_places, min(2.0, 1.0 * len(shared_places)))
-    counted = counts_agree(a.count, b.count)
-    if counted == "same":
-        add("victim_count", f"same ({_show(a.count)})", 2.0)
-    elif counted == "overlap":
-        add("victim_count", f"compatible ({_show(a.count)}, {_show(b.count)})", 0.5)
-    elif counted == "differ":
-        add("victim_count", f"differ ({_show(a.count)}, {_show(b.count)})", -1.0)
-    unshared = sorted((set(a.violations) ^ set(b.violations)) & _UNMISSABLE)
-    if unshared:  # an account of a killing does not leave the killing out
-        add("unshared", unshared, -1.5 * len(unshared))
-    groups = sorted(set(a.groups) & set(b.groups))
-    if groups:
-        add("victims", groups, min(1.0, 0.5 * len(groups)))
-    elif a.groups and b.groups:
-        add("victims", "different groups", -0.5)
-    named = sorted(set(a.named) & set(b.named))
-    if named:
-        add("named_victims", named, 3.0)
-    punishments = sorted(set(a.punishments) & set(b.punishments))
-    if punishments:
-        add("punishments", punishments, min(1.0, 0.5 * len(punishments)))
-    if a.perpetrator and b.perpetrator:
-        if a.perpetrator == b.perpetrator:
-            add("perpetrator", a.perpetrator, 0.5)
-        elif not ({a.perpetrator, b.perpetrator} & _GENERIC_AGENTS) \
-                and a.perpetrator not in b.perpetrators and b.perpetrator not in a.perpetrators:
-            add("perpetrator", f"differ ({a.perpetrator}, {b.perpetrator})", -1.0)
-    quotes = sorted(set(a.quotes) & set(b.quotes))
-    if quotes:
-        add("quote", quotes[0], 3.0)
-    figures = sorted(set(a.figures) & set(b.figures))
-    if figures:
-        add("figures", figures[:5], min(2.0, 1.0 * len(figures)))
-    sources = sorted(set(a.sources) & set(b.sources))
-    if sources:
-        add("source", sources[0], 0.5)
-    similarity = containment(a.words, b.words)
-    if similarity >= 0.35:
-        add("wording", round(similarity, 3), round(min(4.0, 8.0 * (similarity - 0.35)), 3))
-    else:
-        why["wording"] = round(similarity, 3)
-    if score < LINK_SCORE:
-        return None
-    why["score"] = round(score, 3)
-    return Link(a.id, b.id, round(score, 3), why)
-
-
-def _show(count: tuple[int, int | None] | None) -> str:
-    if count is None:
-        return "?"
-    low, high = count
-    return str(low) if high == low else f"{low}+" if high is None else f"{low}-{high}"

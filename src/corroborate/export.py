@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import IO, Any
 
 from .crosswalk import label

@@ -25,7 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import vocab
-from .events import Account, containment
+from .events import Account
+from .linking import containment
 from .model import Report
 
 __all__ = ["REWORDED", "Origin", "citations", "origins"]

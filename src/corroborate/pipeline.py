@@ -17,9 +17,10 @@ from .capture import CaptureOptions, Input, capture_bytes, iter_inputs, read_inp
 from .claims import event_record
 from .clean import clean
 from .errors import InputError
-from .events import Account, account, account_id, blocking_keys, compare, probe_keys
+from .events import Account, account, account_id, blocking_keys, probe_keys
 from .extract import extract
 from .incidents import assemble
+from .linking import compare
 from .model import Document, Incident, Report, Story
 from .origins import citations
 from .store import Store

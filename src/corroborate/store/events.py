@@ -13,7 +13,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..events import Account, Link
+from ..events import Account
+from ..linking import Link
 from ..provenance import tool_version, vocabulary_digest
 
 __all__ = ["EventTables"]
