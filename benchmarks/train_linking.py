@@ -9,7 +9,8 @@ the one that maximises F0.5 on the training pairs (precision counts twice: a wro
 record, a missed link only leaves two events for a reviewer to join).
 
     python benchmarks/train_linking.py                     # seeds 101-112, writes the file
-    python benchmarks/train_linking.py --check             # trains, compares, writes nothing
+    python benchmarks/train_linking.py --check             # trains, prints, writes nothing
+    python benchmarks/train_linking.py --verify            # exit 1 if the shipped file differs
 
 Same seeds, same code: the same weights, to the last digit written.
 """
@@ -136,6 +137,8 @@ def main() -> int:
     parser.add_argument("--seeds", default="101-112", help="first-last training seeds")
     parser.add_argument("--families", type=int, default=60)
     parser.add_argument("--check", action="store_true", help="print, do not write")
+    parser.add_argument("--verify", action="store_true",
+                        help="exit 1 unless training gives the shipped file exactly (CI)")
     args = parser.parse_args()
     first, last = (int(s) for s in args.seeds.split("-"))
     rows: list[list[float]] = []
@@ -165,8 +168,15 @@ def main() -> int:
     for name, value in sorted(model["weights"].items(), key=lambda kv: -abs(kv[1])):
         print(f"  {name:<20} {value:+.3f}")
     print(f"  {'bias':<20} {model['bias']:+.3f}")
-    if not args.check:
-        TARGET.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(model, indent=2) + "\n"
+    if args.verify:
+        if TARGET.read_text(encoding="utf-8") != text:
+            print(f"{TARGET} is not what training gives: run "
+                  f"`python benchmarks/train_linking.py` and commit the result")
+            return 1
+        print(f"{TARGET} is reproduced by training")
+    elif not args.check:
+        TARGET.write_text(text, encoding="utf-8")
         print(f"wrote {TARGET}")
     return 0
 

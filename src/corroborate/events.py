@@ -35,6 +35,7 @@ __all__ = [
     "account_id",
     "blocking_keys",
     "event_id",
+    "filed_together",
     "probe_keys",
 ]
 
@@ -258,53 +259,70 @@ def _shift(year: int, month: int, by: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _period(acc: Account) -> tuple[str, tuple[int, int] | None, str | None]:
-    """('month'|'year'|'undated', (year, month) or None, year or None)."""
+# an undated account is compared with incidents of up to this many months before its
+# publication, and with other undated accounts published this many months apart
+UNDATED_WINDOW_MONTHS = 4
+
+
+def _months(acc: Account) -> list[tuple[int, int]]:
+    """The months an account's incident date can fall in: its own, and for a day within two
+    days of a month's end or start, the month next to it (30 August and 1 September are
+    two days apart)."""
     month = _month(acc.when) if acc.precision in ("day", "month") else None
-    if month:
-        return "month", month, None
+    if month is None:
+        return []
+    out = [month]
+    if acc.precision == "day" and acc.when is not None:
+        day = int(acc.when[8:10]) if acc.when[8:10].isdigit() else 15
+        if day <= 2:
+            out.append(_month(_shift(*month, -1)) or month)
+        if day >= 27:
+            out.append(_month(_shift(*month, 1)) or month)
+    return out
+
+
+def _stamps(acc: Account) -> tuple[list[str], list[str]]:
+    """(Where an account is filed, where it looks), as period stamps: a month "2023-08", a
+    year "2023*", or the publication month of an undated account "u2023-09". Whatever two
+    accounts can link, each finds the other: tests/test_linking.py checks it."""
+    months = _months(acc)
+    window = UNDATED_WINDOW_MONTHS
+    if months:
+        years = sorted({f"{y:04d}*" for y, _ in months})
+        return ([_shift(*m, 0) for m in months],
+                [_shift(*m, 0) for m in months] + years
+                + [f"u{_shift(*m, k)}" for m in months for k in range(0, window + 1)])
     if acc.when and acc.precision == "year" and acc.when[:4].isdigit():
-        return "year", None, acc.when[:4]
-    return "undated", _month(acc.published), None
+        year = int(acc.when[:4])
+        return ([f"{year}*"],
+                [f"{year}*"] + [f"{year:04d}-{m:02d}" for m in range(1, 13)]
+                + [f"u{_shift(year, 1, k)}" for k in range(0, 12 + window)])
+    published = _month(acc.published)
+    if published is None:
+        return [], []  # no date and no publication date: nothing to compare it with
+    return ([f"u{_shift(*published, 0)}"],
+            [_shift(*published, k) for k in range(-window, 1)]
+            + sorted({f"{_shift(*published, k)[:4]}*" for k in range(-12 - window, 1)})
+            + [f"u{_shift(*published, k)}" for k in range(-window, window + 1)])
 
 
 def blocking_keys(acc: Account) -> list[str]:
     """The keys an account is filed under: country, violation and when it happened."""
     if not acc.country:
         return []
-    kind, month, year = _period(acc)
-    if kind == "month" and month:
-        stamps = [_shift(*month, 0)]
-    elif kind == "year" and year:
-        stamps = [f"{year}*"]
-    elif month:
-        stamps = [f"u{_shift(*month, 0)}"]
-    else:
-        stamps = ["u"]
-    return [f"{acc.country}|{v}|{s}" for v in acc.acts for s in stamps]
+    return [f"{acc.country}|{v}|{s}" for v in acc.acts for s in _stamps(acc)[0]]
 
 
 def probe_keys(acc: Account) -> list[str]:
     """The keys under which an account's possible matches are filed."""
     if not acc.country:
         return []
-    kind, month, year = _period(acc)
-    stamps: list[str] = []
-    if kind == "month" and month:
-        stamps = [_shift(*month, 0), f"{month[0]:04d}*"]
-        # reports that give no date for the incident come out within weeks of it
-        stamps += [f"u{_shift(*month, k)}" for k in range(0, 5)]
-    elif kind == "year" and year:
-        stamps = [f"{year}*"] + [f"{year}-{m:02d}" for m in range(1, 13)]
-        # undated accounts published up to four months into the next year
-        stamps += [f"u{_shift(int(year), 1, k)}" for k in range(0, 16)]
-    elif month:
-        stamps = [_shift(*month, k) for k in range(-4, 1)]
-        stamps += [f"{y:04d}*" for y in {month[0], int(_shift(*month, -4)[:4])}]
-        stamps += [f"u{_shift(*month, k)}" for k in range(-4, 5)]
-    else:
-        stamps = ["u"]
-    return [f"{acc.country}|{v}|{s}" for v in acc.acts for s in stamps]
+    return [f"{acc.country}|{v}|{s}" for v in acc.acts for s in _stamps(acc)[1]]
+
+
+def filed_together(a: Account, b: Account) -> bool:
+    """Whether blocking puts ``a`` and ``b`` side by side."""
+    return bool(set(probe_keys(a)) & set(blocking_keys(b)))
 
 
 def event_id(account_ids: Iterable[str]) -> str:

@@ -125,9 +125,9 @@ EVENT_COLUMNS = ["event_id", "title", "first_url", "first_published", "outlets",
                  "conflicts"]
 
 
-def _top(record: dict[str, Any], field: str) -> str:
+def _top(record: dict[str, Any], field: str, key: str = "label") -> str:
     entry = record["fields"].get(field)
-    return str(entry["values"][0]["label"]) if entry else ""
+    return str(entry["values"][0][key]) if entry else ""
 
 
 def _every(record: dict[str, Any], field: str) -> str:
@@ -141,14 +141,15 @@ def event_row(record: dict[str, Any]) -> list[str | int]:
     first = next((r["url"] or r["origin"] for r in record["reports"]), "")
     conflicts = "; ".join(
         f"{c['field']}: " + " vs ".join(
-            f"{v['label']} ({len(v['origins'])} origin(s))" for v in c["values"])
+            f"{v['value']} (“{v['label']}”, {len(v['origins'])} origin(s))"
+            for v in c["values"])
         for c in record["conflicts"])
     return [record["id"], record.get("title") or "", first, record.get("first_published") or "",
             "; ".join(record["outlets"]), record["origins"], len(record["reports"]),
             date.get("value") or "", date.get("precision") or "", _top(record, "country"),
             _top(record, "region"), _top(record, "place"), _every(record, "violation"),
             _top(record, "perpetrator"), _every(record, "victim"),
-            _top(record, "victim_count"), _every(record, "punishment"), conflicts]
+            _top(record, "victim_count", "value"), _every(record, "punishment"), conflicts]
 
 
 def write_event_jsonl(store: Store, out: IO[str]) -> int:

@@ -1,23 +1,23 @@
 """Linking: whether two accounts state one incident, and why.
 
 Two steps. **Compatibility** rules out what cannot be one incident: another country, a
-different province or city (unless one account names the other's city too), no violation
-in common, dates that cannot be the same at their precision (an incident happens no later
-than the report that tells it is published), and, with no incident date on either side,
-publication more than :data:`UNDATED_WINDOW_DAYS` apart. **Evidence** then weighs what the
-two accounts agree and disagree on, feature by feature (:data:`FEATURES`): the same day,
-the same number of victims, a shared quoted sentence or figure, the same named victim, a
-street or village both name, the same prison term, the same source description, shared
-wording; and, against, a different count, different victim groups, a different agency, a
-killing one account states and the other does not. Each feature has a weight, learned by
-logistic regression on generated families (``benchmarks/train_linking.py``, weights and
-the command in ``data/linking.json``); the pair links when the probability reaches the
-file's threshold. A link records every feature that fired, its words and its
+different province or city (unless one account names the other's city too), no violation in
+common, dates that cannot be the same at their precision (an incident happens no later than
+the report that tells it is published), and, with no incident date on one side, publication
+more than ``events.UNDATED_WINDOW_MONTHS`` months from the other's date. **Evidence** then
+weighs what the two accounts agree and disagree on, feature by feature (:data:`FEATURES`):
+the same day, the same number of victims, a shared quoted sentence or figure, the same named
+victim, a street or village both name, the same prison term, the same source description,
+shared wording; and, against, a different count, different victim groups, a different
+agency, a killing one account states and the other does not. Each feature has a weight,
+learned by logistic regression on generated families (``benchmarks/train_linking.py``,
+weights and the command in ``data/linking.json``); the pair links when the probability
+reaches the file's threshold. A link records every feature that fired, its words and its
 contribution, so a reviewer can see why two reports were taken for one incident.
 
-What two reports of different incidents in one place, month and agency share anyway
-(the city, the agency, a broad victim group, a common punishment) is learned to weigh
-little: those are the hard negatives the generator writes on purpose.
+What two reports of different incidents in one place, month and agency share anyway (the
+city, the agency, a broad victim group, a common punishment) is learned to weigh little:
+those are the hard negatives the generator writes on purpose.
 """
 
 from __future__ import annotations
@@ -31,12 +31,11 @@ from importlib import resources
 from typing import Any
 
 from .errors import CorroborateError
-from .events import Account
+from .events import Account, filed_together
 
 __all__ = [
     "FEATURES",
     "GENERIC_AGENTS",
-    "UNDATED_WINDOW_DAYS",
     "Link",
     "Weights",
     "compare",
@@ -47,9 +46,6 @@ __all__ = [
     "weights",
 ]
 
-# independent accounts of one incident can be published weeks apart; with no incident
-# date on either side, accounts published further apart are not compared
-UNDATED_WINDOW_DAYS = 120
 FEATURES = (
     "same_day", "days_apart", "same_month", "same_year", "no_date",
     "same_city", "shared_places",
@@ -177,14 +173,6 @@ def containment(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return len(set(a) & set(b)) / min(len(a), len(b))
 
 
-def _published_gap(a: Account, b: Account) -> int | None:
-    try:
-        return abs((date.fromisoformat((a.published or "")[:10])
-                    - date.fromisoformat((b.published or "")[:10])).days)
-    except ValueError:
-        return None
-
-
 def _compatible(a: Account, b: Account) -> tuple[list[str], str, int | None] | None:
     """(Shared violations, date relation, gap in days), or None when the two cannot be
     one incident."""
@@ -202,10 +190,8 @@ def _compatible(a: Account, b: Account) -> tuple[list[str], str, int | None] | N
                                 a.published, b.published)
     if relation == "apart":
         return None
-    published_gap = _published_gap(a, b)
-    if relation == "unknown" and published_gap is not None \
-            and published_gap > UNDATED_WINDOW_DAYS:
-        return None
+    if relation == "unknown" and not filed_together(a, b):
+        return None  # no incident date on a side, and published too far apart
     return shared, relation, gap
 
 

@@ -1,0 +1,220 @@
+"""Events: one incident across outlets, its independent origins, its claims and conflicts.
+
+The fixtures (tests/fixtures/events/README.md lists their facts) are one family written for
+these tests: a Daily NK report of nine executed in Hyesan on 30 August 2023 (a), RFA's own
+account of seven executed in "Hyeson", "Ryanggang", on 31 August (b), an aggregator's
+reworded copy of a that cites Daily NK (c), another arrest by the same agency in the same
+city and month (d, the hard negative), and an unrelated repatriation (e).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from corroborate.cli import main
+from corroborate.pipeline import ingest, refresh_events
+from corroborate.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "events"
+FILES = {name: FIXTURES / f"{name}.txt"
+         for name in ("a-dailynk", "b-rfa", "c-rewrite", "d-negative", "e-unrelated")}
+
+
+def _ingest(store: Store, *names: str) -> None:
+    result = ingest(store, [str(FILES[n]) for n in names])
+    assert result.ok, result.failures
+
+
+def _by_origin(store: Store) -> dict[str, str]:
+    """fixture name -> the id of the event its report is in."""
+    out = {}
+    for record in store.events():
+        for report in record["reports"]:
+            out[Path(report["origin"]).stem] = record["id"]
+    return out
+
+
+@pytest.fixture
+def family(store: Store) -> Store:
+    _ingest(store, *FILES)
+    return store
+
+
+def _event_of(store: Store, name: str) -> dict:
+    event_id = _by_origin(store)[name]
+    record = store.event(event_id)
+    assert record is not None
+    return record
+
+
+def test_independent_accounts_and_a_rewrite_are_one_event_and_the_negatives_stay_apart(family):
+    events = _by_origin(family)
+    assert events["a-dailynk"] == events["b-rfa"] == events["c-rewrite"]
+    assert len({events["a-dailynk"], events["d-negative"], events["e-unrelated"]}) == 3
+
+
+def test_the_rewrite_shares_the_origin_it_cites_so_the_event_has_two_origins(family):
+    record = _event_of(family, "a-dailynk")
+    assert record["origins"] == 2
+    origin_of = {Path(r["origin"]).stem: r["origin_of"] for r in record["reports"]}
+    ids = {Path(r["origin"]).stem: r["id"] for r in record["reports"]}
+    assert origin_of["c-rewrite"] == origin_of["a-dailynk"] == ids["a-dailynk"]
+    assert origin_of["b-rfa"] == ids["b-rfa"]
+    cited = next(o for o in record["origin_list"] if o["id"] == ids["a-dailynk"])
+    assert any("Daily NK" in why.get("cites", "") for why in cited["repeats"].values())
+
+
+def test_disagreements_are_kept_side_by_side_and_spellings_are_not_conflicts(family):
+    record = _event_of(family, "a-dailynk")
+    conflicts = {c["field"]: c for c in record["conflicts"]}
+    assert {"victim_count", "date"} <= set(conflicts)
+    counts = {v["value"]: len(v["origins"]) for v in conflicts["victim_count"]["values"]}
+    assert counts == {"9": 1, "7": 1}
+    days = {v["value"] for v in conflicts["date"]["values"]}
+    assert days == {"2023-08-30", "2023-08-31"}
+    # Hyesan / Hyeson and Yanggang / Ryanggang are one value each, stated by both origins
+    for field, value in (("place", "KP-10:Hyesan"), ("region", "KP-10")):
+        assert field not in conflicts
+        values = record["fields"][field]["values"]
+        assert [v["value"] for v in values] == [value]
+        assert len(values[0]["origins"]) == 2
+    quotes = {e["quote"] for v in record["fields"]["place"]["values"] for e in v["evidence"]}
+    assert {"Hyesan", "Hyeson"} <= quotes
+
+
+def test_every_claim_quotes_the_words_of_its_report(family):
+    record = _event_of(family, "a-dailynk")
+    for entry in record["fields"].values():
+        for value in entry["values"]:
+            for ev in value["evidence"]:
+                report = family.report(ev["report_id"])
+                assert report.text[ev["start"]:ev["end"]] == ev["quote"]
+
+
+def test_every_link_says_why(family):
+    record = _event_of(family, "a-dailynk")
+    assert len(record["links"]) >= 2
+    for link in record["links"]:
+        why = link["why"]
+        assert 0.5 <= why["probability"] <= 1.0 and why["violations"]
+        fired = [k for k in why if k not in ("probability", "violations")]
+        assert fired and all({"said", "weight"} <= set(why[k]) for k in fired)
+
+
+def _summary(store: Store) -> list[tuple[str, int, tuple[str, ...], tuple[str, ...]]]:
+    return sorted((r["id"], r["origins"], tuple(sorted(x["id"] for x in r["reports"])),
+                   tuple(sorted(x["origin_of"] for x in r["reports"])))
+                  for r in store.events())
+
+
+@pytest.mark.parametrize("batches", [
+    [["a-dailynk", "b-rfa"], ["c-rewrite", "d-negative", "e-unrelated"]],
+    [["e-unrelated", "c-rewrite"], ["d-negative"], ["b-rfa", "a-dailynk"]],
+])
+def test_adding_reports_gives_the_events_of_one_ingest_whatever_the_order(family, tmp_path,
+                                                                          batches):
+    with Store.init(tmp_path / "grown") as grown:
+        for batch in batches:
+            _ingest(grown, *batch)
+        assert _summary(grown) == _summary(family)
+
+
+def test_refreshing_again_changes_nothing_and_compares_nothing(family, monkeypatch):
+    before = _summary(family)
+    calls = []
+    import corroborate.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "compare", lambda a, b: calls.append((a, b)))
+    with family.writing():
+        refresh_events(family)
+    assert _summary(family) == before and calls == []
+
+
+def test_a_removed_report_leaves_its_event(family):
+    record = _event_of(family, "b-rfa")
+    rfa = next(r for r in record["reports"] if Path(r["origin"]).stem == "b-rfa")
+    sha = family.report(rfa["id"]).capture_sha256
+    with family.writing():
+        family.remove_reports(sha)
+        from corroborate.pipeline import refresh_stories
+
+        refresh_stories(family)
+        refresh_events(family)
+    after = _event_of(family, "a-dailynk")
+    assert after["origins"] == 1 and "b-rfa" not in {Path(r["origin"]).stem
+                                                      for r in after["reports"]}
+    assert all(r["conflicts"] == [] or r["id"] != after["id"] for r in family.events())
+
+
+def test_incident_exports_carry_the_event_and_its_origins(family):
+    from corroborate.export import write_jsonl
+
+    out = io.StringIO()
+    write_jsonl(family, out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    event = _event_of(family, "a-dailynk")
+    mine = [r for r in records if r["event_id"] == event["id"]]
+    assert len(mine) == 3 and {r["origins"] for r in mine} == {2}
+
+
+# -- the command line ----------------------------------------------------------------------
+
+@pytest.fixture
+def collection(tmp_path: Path) -> str:
+    root = str(tmp_path / "c")
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", root]).exit_code == 0
+    result = runner.invoke(main, ["ingest", "-q", "-c", root, *map(str, FILES.values())])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_events_lists_the_most_corroborated_first(collection):
+    result = CliRunner().invoke(main, ["events", "-c", collection])
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert "2 origin(s)" in first and "Hyesan" in first and "victim_count" in first
+
+
+def test_events_jsonl_has_the_documented_keys(collection):
+    result = CliRunner().invoke(main, ["events", "-c", collection, "--format", "jsonl",
+                                       "--min-origins", "2"])
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert len(records) == 1
+    record = records[0]
+    assert record["id"].startswith("e-") and record["origins"] == 2
+    for report in record["reports"]:
+        assert {"id", "origin", "url", "story", "outlet", "published", "origin_of"} <= set(report)
+    assert {"violation", "place", "date", "victim_count"} <= set(record["fields"])
+
+
+def test_show_prints_each_claim_with_its_support_and_quotes(collection):
+    runner = CliRunner()
+    listed = runner.invoke(main, ["events", "-c", collection]).output
+    event_id = listed.split()[0]
+    shown = runner.invoke(main, ["show", "-c", collection, event_id])
+    assert shown.exit_code == 0, shown.output
+    assert "victim_count  CONFLICT" in shown.output and "“Hyeson”" in shown.output
+    assert "linked because" in shown.output
+    missing = runner.invoke(main, ["show", "-c", collection, "e-" + "0" * 20])
+    assert missing.exit_code != 0 and "no event" in missing.output
+
+
+def test_event_csv_is_one_row_per_event_with_a_byte_order_mark_on_request(collection, tmp_path):
+    target = tmp_path / "events.csv"
+    result = CliRunner().invoke(main, ["export", "-c", collection, "--level", "event",
+                                       "--format", "csv", "--bom", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    raw = target.read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 3
+    top = rows[0]
+    assert top["origins"] == "2" and top["place"] == "Hyesan" and top["victim_count"]
+    assert "victim_count: 9" in top["conflicts"] and " vs 7" in top["conflicts"]

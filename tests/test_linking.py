@@ -1,0 +1,181 @@
+"""Linking rules, blocking, citations and conflicts, piece by piece."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from importlib import resources
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corroborate.claims import _compatible
+from corroborate.errors import CorroborateError
+from corroborate.events import Account, Claim, blocking_keys, probe_keys
+from corroborate.linking import (
+    FEATURES,
+    compare,
+    counts_agree,
+    dates_agree,
+    evidence,
+    parse_weights,
+    weights,
+)
+from corroborate.origins import citations, origins
+
+from .helpers import text_report
+
+
+def _account(**fields) -> Account:
+    base = dict(
+        id="a-1", story_id="s-1", incident_id="i-1", report_id="r-1", title=None,
+        published="2023-09-04", outlet=None, country="KP", region="KP-10",
+        city="KP-10:Hyesan", places=("KP-10:Hyesan",), when="2023-08-30", precision="day",
+        violations=("killing",), acts=("killing",), perpetrator="kp_mss",
+        perpetrators=("kp_mss",), groups=(), named=(), count=None, punishments=(),
+        terms=(), sources=(), quotes=(), figures=(), words=(), claims=(), reports=())
+    base.update(fields)
+    return Account(**base)
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    (("2023-08-30", "day"), ("2023-08-30", "day"), "same day"),
+    (("2023-08-30", "day"), ("2023-08-31", "day"), "days apart"),
+    (("2023-08-30", "day"), ("2023-08-12", "day"), "apart"),
+    (("2023-08", "month"), ("2023-08-30", "day"), "within"),
+    (("2023", "year"), ("2023-08-30", "day"), "within"),
+    (("2023-07", "month"), ("2023-08-30", "day"), "apart"),
+    ((None, None), ("2023-08-30", "day"), "unknown"),
+])
+def test_dates_agree_at_their_precision(a, b, expected):
+    assert dates_agree(*a, *b)[0] == expected
+    assert dates_agree(*b, *a)[0] == expected
+
+
+def test_an_incident_is_no_later_than_the_report_that_tells_it():
+    # "earlier this month" in a report of 18 March cannot be 21 March
+    assert dates_agree("2019-03", "month", "2019-03-21", "day", "2019-03-18", None)[0] \
+        == "apart"
+    assert dates_agree("2019-03", "month", "2019-03-12", "day", "2019-03-18", None)[0] \
+        == "within"
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ((9, 9), (9, 9), "same"), ((9, 9), (7, 7), "differ"), ((24, None), (30, 30), "overlap"),
+    ((11, None), (9, 9), "differ"), ((3, 5), (4, 4), "overlap"), (None, (4, 4), "unknown"),
+])
+def test_counts_agree_as_ranges(a, b, expected):
+    assert counts_agree(a, b) == expected
+
+
+def test_what_cannot_be_one_incident_is_never_compared():
+    a = _account()
+    assert evidence(a, _account(id="a-2", story_id="s-2", country="CN")) is None
+    assert evidence(a, _account(id="a-2", story_id="s-2", city="KP-10:Pochon",
+                                places=("KP-10:Pochon",))) is None
+    assert evidence(a, _account(id="a-2", story_id="s-2", acts=("banishment",))) is None
+    assert evidence(a, _account(id="a-2", story_id="s-2", when="2023-08-12")) is None
+    assert evidence(a, _account(id="a-2", story_id="s-2", when=None, precision=None,
+                                published="2024-06-01")) is None
+    assert evidence(a, replace(a, id="a-2")) is None  # one story is never linked to itself
+
+
+def test_agreeing_details_link_and_a_different_count_and_group_keep_apart():
+    a = _account(count=(9, 9), groups=("smugglers",), quotes=("they read out the charges",))
+    same = _account(id="a-2", story_id="s-2", count=(9, 9), groups=("smugglers",),
+                    quotes=("they read out the charges",))
+    other = _account(id="a-3", story_id="s-3", when="2023-08", precision="month",
+                     count=(2, 2), groups=("market_traders",))
+    link = compare(a, same)
+    assert link is not None and {"same_day", "same_count", "quote"} <= set(link.why)
+    assert compare(same, a) == link
+    assert compare(a, other) is None
+
+
+@given(st.sampled_from([None, "2023", "2023-08", "2023-08-30", "2024-01", "2022-12-31"]),
+       st.sampled_from([None, "2023", "2023-08", "2023-08-30", "2024-01", "2022-12-31"]),
+       st.sampled_from([None, "2023-09-04", "2024-02-10", "2023-01-02"]),
+       st.sampled_from([None, "2023-09-04", "2024-02-10", "2023-01-02"]))
+def test_blocking_is_symmetric(when_a, when_b, pub_a, pub_b):
+    """If a new account finds an older one, the older one would have found the new one:
+    so what links does not depend on the order reports arrive in."""
+    def make(i, when, pub):
+        precision = {4: "year", 7: "month", 10: "day"}.get(len(when or ""))
+        return _account(id=f"a-{i}", story_id=f"s-{i}", when=when, precision=precision,
+                        published=pub)
+    a, b = make(1, when_a, pub_a), make(2, when_b, pub_b)
+    finds = bool(set(probe_keys(a)) & set(blocking_keys(b)))
+    found = bool(set(probe_keys(b)) & set(blocking_keys(a)))
+    assert finds == found
+    if evidence(a, b) is not None:  # whatever could link is found by blocking
+        assert finds
+
+
+def test_the_shipped_weights_cover_every_feature_and_unknown_ones_are_refused():
+    model = weights()
+    assert set(model.weights) == set(FEATURES) and 0 < model.threshold < 1
+    raw = json.loads(resources.files("corroborate").joinpath("data", "linking.json")
+                     .read_text(encoding="utf-8"))
+    with pytest.raises(CorroborateError, match="unknown features"):
+        parse_weights({**raw, "weights": {**raw["weights"], "moon_phase": 1.0}})
+    with pytest.raises(CorroborateError, match="none for"):
+        parse_weights({**raw, "weights": {k: v for k, v in raw["weights"].items()
+                                          if k != "quote"}})
+    with pytest.raises(CorroborateError, match="keys must be"):
+        parse_weights({**raw, "extra": 1})
+
+
+@pytest.mark.parametrize(("text", "own", "cited", "own_reporting"), [
+    ("Nine were shot, according to Daily NK.", None, ["daily_nk"], False),
+    ("This report first appeared on Daily NK.", None, ["daily_nk"], False),
+    ("[Source: AsiaPress] Two women were arrested.", None, ["asiapress"], False),
+    ("Radio Free Asia reported on Tuesday that seven were shot.", "daily_nk", ["rfa"], False),
+    ("A source in Hyesan told RFA that seven were shot.", None, ["rfa"], False),
+    ("A source in Hyesan told RFA that seven were shot.", "rfa", [], True),
+    ("Jiro Ishimaru, an editor at AsiaPress, told RFA about it.", "rfa", [], True),
+    ("Daily NK's offices are in Seoul.", None, [], False),
+])
+def test_citations_name_the_outlet_an_account_comes_from(text, own, cited, own_reporting):
+    found, own_found = citations(text_report(text), own)
+    assert [outlet for outlet, _ in found] == cited
+    assert own_found == own_reporting
+
+
+def test_an_outlet_that_cites_but_has_its_own_source_is_an_origin_of_its_own():
+    dnk = _account(outlet="daily_nk", published="2023-09-01")
+    rfa = _account(id="a-2", story_id="s-2", outlet="rfa", published="2023-09-03",
+                   cites=(("daily_nk", "Daily NK reported"),), own_reporting=True)
+    copy = _account(id="a-3", story_id="s-3", outlet=None, published="2023-09-02",
+                    cites=(("daily_nk", "according to Daily NK"),))
+    found = origins([dnk, rfa, copy])
+    assert sorted(sorted(o.accounts) for o in found) == [["a-1", "a-3"], ["a-2"]]
+
+
+def test_a_later_uncited_copy_with_the_same_quote_repeats_the_earlier_origin():
+    first = _account(outlet="daily_nk", published="2023-09-01", quotes=("nobody looked away",))
+    later = _account(id="a-2", story_id="s-2", outlet="site:nk roundup",
+                     published="2023-09-05", quotes=("nobody looked away",))
+    found = origins([later, first])
+    assert len(found) == 1 and found[0].why["a-2"]["quote"] == "nobody looked away"
+
+
+def _claim(field, value, precision=None, low=None, high=None):
+    return Claim(field, value, value, "r-1", 0, 1, "x", precision, low, high)
+
+
+@pytest.mark.parametrize(("field", "a", "b", "compatible"), [
+    ("date", ("2023-08", "month"), ("2023-08-30", "day"), True),
+    ("date", ("2023-08-30", "day"), ("2023-08-31", "day"), False),
+    ("victim_count", (24, None), (30, 30), True),
+    ("victim_count", (9, 9), (7, 7), False),
+    ("perpetrator", ("kp_state_authorities",), ("kp_mss",), True),
+    ("perpetrator", ("kp_mps",), ("kp_mss",), False),
+    ("place", ("KP-10:Hyesan",), ("KP-10:Pochon",), False),
+])
+def test_what_conflicts(field, a, b, compatible):
+    def claim(spec):
+        if field == "victim_count":
+            return _claim(field, f"{spec[0]}", low=spec[0], high=spec[1])
+        return _claim(field, spec[0], spec[1] if len(spec) > 1 else None)
+    assert _compatible(field, claim(a), claim(b)) is compatible
