@@ -97,9 +97,16 @@ def test_no_collection_is_a_clear_error(tmp_path):
     assert result.exit_code == 1 and "corroborate init" in result.output
 
 
-def test_demo_prints_the_sample_story_and_incidents_with_quotes(tmp_path):
+def test_demo_prints_the_sample_stories_incidents_and_events(tmp_path):
     result = CliRunner().invoke(main, ["demo", "-q", "-c", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
     assert "Kim Jong Un Widens Phone Crackdown" in result.output
     assert "2 version(s)" in result.output
     assert "kp_mss" in result.output and "“Ministry of State Security”" in result.output
+    # the Hyesan trial: Daily NK's report, its repost and a rewrite citing it are one
+    # origin, RFA's own account another; the arrests that month are another event
+    events = result.output.split("== events")[1]
+    trial = events.split("\n\n")[0]
+    assert "2 origin(s), 4 report(s)" in trial and "Hyesan" in trial
+    assert "cites: according to Daily NK" in trial
+    assert "Two phone smugglers arrested" in events and "Two phone smugglers" not in trial
