@@ -20,6 +20,7 @@ from datetime import date
 
 from . import vocab
 from .attribution import find_sources
+from .counts import find_victim_counts
 from .dates import find_dates, resolve
 from .model import Evidence, Fact, Incident, Report, make_id
 from .perpetrators import agency as find_agency
@@ -308,6 +309,7 @@ def extract(report: Report) -> list[Incident]:
           for f in _first_mentions(perpetrators)],
         *_first_mentions(_vocabulary_facts("victim", report, found["groups"])),
         *find_named_victims(report, violations),  # one fact per person already
+        *find_victim_counts(report, violations),  # one fact per count already
         *_first_mentions(places),
         *_first_mentions(find_dates_facts(report, found["violations"])),
         *_first_mentions_by_label(find_punishments(report, found["punishments"])),

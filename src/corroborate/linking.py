@@ -188,7 +188,7 @@ def _compatible(a: Account, b: Account) -> tuple[list[str], str, int | None] | N
         return None
     # an account of a killing does not leave the killing out: one that states none at all
     # tells of another incident (an arrest in the same city that month, say)
-    if any(v in a.violations and v not in b.acts or v in b.violations and v not in a.acts
+    if any((v in a.violations and v not in b.acts) or (v in b.violations and v not in a.acts)
            for v in _UNMISSABLE):
         return None
     relation, gap = dates_agree(a.when, a.precision, b.when, b.precision,

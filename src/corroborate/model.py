@@ -29,7 +29,8 @@ __all__ = [
     "make_id",
 ]
 
-FIELDS = ("violation", "perpetrator", "victim", "place", "date", "punishment", "source")
+FIELDS = ("violation", "perpetrator", "victim", "place", "date", "punishment", "source",
+          "victim_count")
 
 
 def make_id(prefix: str, *parts: str) -> str:
