@@ -2,12 +2,13 @@ import corroborate
 from corroborate import errors
 
 PUBLIC = {
-    "Byline", "Capture", "CaptureOptions", "CollectionError", "CorroborateError",
+    "Account", "Byline", "Capture", "CaptureOptions", "CollectionError", "CorroborateError",
     "CorruptInput", "Document", "EmptyInput", "Evidence", "Fact", "Incident", "IngestResult",
     "InputError", "LogDamaged", "MalformedInput", "Report", "SealError", "Segment", "Store",
     "Story", "StoryIncident", "StoryMember", "TooLarge", "UndecodableInput", "__version__",
-    "assemble", "capture_bytes", "clean", "cluster", "extract", "fingerprint", "ingest",
-    "process", "refresh_stories", "reprocess", "write_csv", "write_jsonl",
+    "assemble", "capture_bytes", "clean", "cluster", "compare", "extract", "fingerprint",
+    "ingest", "process", "refresh_events", "refresh_stories", "reprocess", "write_csv",
+    "write_event_csv", "write_event_jsonl", "write_jsonl",
 }
 
 

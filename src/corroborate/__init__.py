@@ -29,9 +29,11 @@ from .errors import (  # noqa: E402
     TooLarge,
     UndecodableInput,
 )
-from .export import write_csv, write_jsonl  # noqa: E402
+from .events import Account  # noqa: E402
+from .export import write_csv, write_event_csv, write_event_jsonl, write_jsonl  # noqa: E402
 from .extract import extract  # noqa: E402
 from .incidents import StoryIncident, assemble  # noqa: E402
+from .linking import compare  # noqa: E402
 from .model import (  # noqa: E402
     Byline,
     Capture,
@@ -44,11 +46,19 @@ from .model import (  # noqa: E402
     Story,
     StoryMember,
 )
-from .pipeline import IngestResult, ingest, process, refresh_stories, reprocess  # noqa: E402
+from .pipeline import (  # noqa: E402
+    IngestResult,
+    ingest,
+    process,
+    refresh_events,
+    refresh_stories,
+    reprocess,
+)
 from .store import Store  # noqa: E402
 from .stories import cluster, fingerprint  # noqa: E402
 
 __all__ = [
+    "Account",
     "Byline",
     "Capture",
     "CaptureOptions",
@@ -78,12 +88,16 @@ __all__ = [
     "capture_bytes",
     "clean",
     "cluster",
+    "compare",
     "extract",
     "fingerprint",
     "ingest",
     "process",
+    "refresh_events",
     "refresh_stories",
     "reprocess",
     "write_csv",
+    "write_event_csv",
+    "write_event_jsonl",
     "write_jsonl",
 ]

@@ -226,6 +226,8 @@ def _echo_incident(item: StoryIncident | None, incident: Incident) -> None:
     head = f"incident {incident.id}  from report {incident.report_id}"
     if item is not None:
         head += f"  story {item.story_id}  published {item.published or 'unknown'}"
+        if item.event_id:
+            head += f"  event {item.event_id} ({item.origins} origin(s))"
     echo(head)
     support = item.support if item else None
     for field in FIELD_ORDER:
