@@ -552,7 +552,7 @@ def recall_by_kind(records: list[dict[str, Any]],
     hits: dict[str, list[bool]] = defaultdict(list)
     for r in records:
         g, url = r["gold"], r["url"]
-        if g["kind"] in ("hard_negative", "singleton"):
+        if g["kind"] in ("hard_negative", "singleton", "labelled"):
             continue
         ref = first[g["event"]] if g["kind"] == "account" else origin_account[g["origin"]]
         if ref == url:
@@ -650,6 +650,31 @@ def selftest(seed: int, families: int) -> None:
     print(f"selftest ok: {len(records)} reports, kinds {dict(sorted(kinds.items()))}")
 
 
+def labelled(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Real reports labelled by event, from a JSON Lines file: each record as corroborate's
+    reader takes it (``text``, ``title``, ``date``, ``outlet``, ``url``) plus ``event`` (the
+    incident it reports), ``origin`` (the independent account it carries; default: its own
+    url) and optionally ``negative_of`` (the event it must stay apart from); or these three
+    under ``gold``. A record without a url gets one from its line number."""
+    records, negatives = [], {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        labels = record.pop("gold", None) or {k: record.pop(k) for k in
+                                               ("event", "origin", "negative_of", "kind")
+                                               if k in record}
+        record.setdefault("url", f"urn:labelled:{path.name}:{number}")
+        if "event" not in labels:
+            raise SystemExit(f"{path}:{number}: no event label")
+        labels.setdefault("origin", record["url"])
+        labels.setdefault("kind", "labelled")
+        if labels.get("negative_of"):
+            negatives[str(labels["event"])] = str(labels["negative_of"])
+        records.append({**record, "gold": labels})
+    return records, negatives
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", default="1,2,3", help="comma-separated seeds")
@@ -657,6 +682,9 @@ def main() -> int:
     parser.add_argument("--gate", type=Path, help="fail when below this baseline")
     parser.add_argument("--write-baseline", type=Path, help="pin the mean figures")
     parser.add_argument("--keep", type=Path, help="keep the JSONL and collections here")
+    parser.add_argument("--labelled", type=Path, action="append", default=[],
+                        help="score real reports labelled by event (JSON Lines; see "
+                             "labelled()) instead of generated seeds; repeatable")
     parser.add_argument("--selftest", action="store_true",
                         help="check the generator and scorer only (no corroborate run)")
     args = parser.parse_args()
@@ -666,17 +694,20 @@ def main() -> int:
         return 0
     rows: list[tuple[str, dict[str, float]]] = []
     started = time.perf_counter()
+    sets: list[tuple[str, list[dict[str, Any]], dict[str, str] | None]] = (
+        [(p.stem[:6], *labelled(p)) for p in args.labelled] if args.labelled
+        else [(str(seed), generate(seed, args.families), None) for seed in seeds])
     with tempfile.TemporaryDirectory(prefix="event-families-") as tmp:
         root = args.keep or Path(tmp)
-        for seed in seeds:
-            records = generate(seed, args.families)
+        for name, records, negatives in sets:
+            seed = name
             try:
                 predicted, times = predict(records, root / f"seed-{seed}")
             except EventsUnavailable as exc:
                 print(f"error: {exc}; the generator and scorer can still be checked with "
                       f"--selftest", file=sys.stderr)
                 return 2
-            fig = score(gold_of(records), predicted)
+            fig = score(gold_of(records), predicted, negatives)
             rows.append((str(seed), fig))
             by_kind = recall_by_kind(records, predicted)
             print(f"seed {seed}: {len(records)} reports, {len(set(predicted.values()))} "
@@ -686,7 +717,7 @@ def main() -> int:
     mean = {k: round(statistics.fmean(f[k] for _, f in rows), 4) for k in rows[0][1]}
     rows.append(("mean", mean))
     print(table(rows))
-    print(f"{len(seeds)} seed(s) in {time.perf_counter() - started:.1f} s")
+    print(f"{len(sets)} set(s) in {time.perf_counter() - started:.1f} s")
     from corroborate import baseline  # here: the generator and scorer need no corroborate
 
     failed = baseline.pin_and_gate(args.write_baseline, args.gate, "event_linking",
