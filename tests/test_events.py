@@ -218,3 +218,22 @@ def test_event_csv_is_one_row_per_event_with_a_byte_order_mark_on_request(collec
     top = rows[0]
     assert top["origins"] == "2" and top["place"] == "Hyesan" and top["victim_count"]
     assert "victim_count: 9" in top["conflicts"] and " vs 7" in top["conflicts"]
+
+
+def test_reprocess_links_every_account_again(family, monkeypatch):
+    """New linking weights come with a new version: reprocess compares every pair again."""
+    from corroborate.pipeline import reprocess
+
+    before = _summary(family)
+    import corroborate.pipeline as pipeline
+
+    calls = []
+    real = pipeline.compare
+
+    def counting(a, b):
+        calls.append((a.id, b.id))
+        return real(a, b)
+
+    monkeypatch.setattr(pipeline, "compare", counting)
+    assert reprocess(family).ok
+    assert calls and _summary(family) == before

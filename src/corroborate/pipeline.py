@@ -209,6 +209,8 @@ def reprocess(store: Store, progress: Callable[[str], None] | None = None) -> In
             result.captures.append(sha)
             result.reports += added
         refresh_stories(store)
+        with store.transaction() as db:  # new weights or vocabularies: every pair again
+            store.clear_events(db)
         refresh_events(store)
     return result
 

@@ -45,6 +45,11 @@ class EventTables:
             out.setdefault(row[0], []).append(row[1])
         return out
 
+    def clear_events(self, db: sqlite3.Connection) -> None:
+        """Forget every account, link and event (``reprocess`` links everything anew)."""
+        for table in ("links", "account_keys", "accounts", "events"):
+            db.execute(f"DELETE FROM {table}")
+
     def account_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT id FROM accounts")}
 
