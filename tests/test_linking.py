@@ -34,7 +34,7 @@ def _account(**fields) -> Account:
         city="KP-10:Hyesan", places=("KP-10:Hyesan",), when="2023-08-30", precision="day",
         violations=("killing",), acts=("killing",), perpetrator="kp_mss",
         perpetrators=("kp_mss",), groups=(), named=(), count=None, punishments=(),
-        terms=(), sources=(), quotes=(), figures=(), words=(), claims=(), reports=())
+        terms=(), sources=(), quotes=(), figures=(), charges=(), words=(), claims=(), reports=())
     base.update(fields)
     return Account(**base)
 
@@ -95,8 +95,10 @@ def test_agreeing_details_link_and_a_different_count_and_group_keep_apart():
 
 @given(st.sampled_from([None, "2023", "2023-08", "2023-08-30", "2024-01", "2022-12-31"]),
        st.sampled_from([None, "2023", "2023-08", "2023-08-30", "2024-01", "2022-12-31"]),
-       st.sampled_from([None, "2023-09-04", "2024-02-10", "2023-01-02"]),
-       st.sampled_from([None, "2023-09-04", "2024-02-10", "2023-01-02"]))
+       st.sampled_from([None, "2023-09-04", "2024-02-10", "2023-01-02", "2024-08-15",
+                        "2024-04-30", "2024-05-01", "2022-08-31"]),
+       st.sampled_from([None, "2023-09-04", "2024-02-10", "2023-01-02", "2024-08-15",
+                        "2024-04-30", "2024-05-01", "2022-08-31"]))
 def test_blocking_is_symmetric(when_a, when_b, pub_a, pub_b):
     """If a new account finds an older one, the older one would have found the new one:
     so what links does not depend on the order reports arrive in."""

@@ -10,8 +10,8 @@ not conflict (one is less precise), nor do "dozens" and 30. Conflicting values a
 side by side with their origins and quotes, never averaged or dropped. Fields that can
 hold several values (violations, victims, punishments) list every value with its support.
 
-The main value of a field is the one most origins state; ties go to the most precise,
-then the earliest stated.
+The main value of a field is the one most origins state; ties go to a named agency over
+"the authorities", then the most precise, then the earliest origin's.
 """
 
 from __future__ import annotations
@@ -44,8 +44,11 @@ def _compatible(field: str, a: Claim, b: Claim) -> bool:
     return False
 
 
-def _values(field: str, stated: Sequence[tuple[str, Claim]]) -> list[dict[str, Any]]:
-    """One entry per value, with the origins and quotes that state it."""
+def _values(field: str, stated: Sequence[tuple[str, Claim]],
+            order: Mapping[str, int]) -> list[dict[str, Any]]:
+    """One entry per value, with the origins and quotes that state it: most origins first,
+    then a named agency before "the authorities", the more precise, and the value of the
+    earliest origin (``order``: each origin's rank by publication)."""
     values: dict[str, dict[str, Any]] = {}
     for origin_id, claim in stated:
         entry = values.setdefault(claim.value, {
@@ -57,8 +60,9 @@ def _values(field: str, stated: Sequence[tuple[str, Claim]]) -> list[dict[str, A
                                   "end": claim.end, "quote": claim.quote,
                                   "origin": origin_id})
     ranked = sorted(values.values(), key=lambda v: (
-        -len(v["origins"]), -_PRECISION.get(v["precision"] or "", 0),
-        min(e["start"] for e in v["evidence"])))
+        -len(v["origins"]), v["value"] in GENERIC_AGENTS,
+        -_PRECISION.get(v["precision"] or "", 0), min(order[o] for o in v["origins"]),
+        v["value"]))
     for entry in ranked:
         if entry["precision"] is None:
             del entry["precision"]
@@ -78,6 +82,7 @@ def event_record(accounts: Sequence[Account], links: Mapping[tuple[str, str], An
     """The whole event as one JSON-ready object: origins, reports, per-field support and
     conflicts, and the links with their reasons (docs/events.md, field by field)."""
     found = origins(accounts)
+    order = {o.id: rank for rank, o in enumerate(found)}
     origin_of = {acc_id: o for o in found for acc_id in o.accounts}
     by_id = {a.id: a for a in accounts}
     fields: dict[str, Any] = {}
@@ -87,7 +92,7 @@ def event_record(accounts: Sequence[Account], links: Mapping[tuple[str, str], An
                   if c.field == field]
         if not stated:
             continue
-        entry: dict[str, Any] = {"values": _values(field, stated)}
+        entry: dict[str, Any] = {"values": _values(field, stated, order)}
         if field in SINGLE:
             pairs = _conflicts(field, stated)
             entry["conflict"] = bool(pairs)
@@ -113,8 +118,30 @@ def event_record(accounts: Sequence[Account], links: Mapping[tuple[str, str], An
         "reports": reports,
         "fields": fields,
         "conflicts": conflicts,
-        "links": [{"a": a, "b": b, "why": why} for (a, b), why in sorted(links.items())],
+        "links": _tree(links),
+        "link_count": len(links),
     }
+
+
+def _tree(links: Mapping[tuple[str, str], Any]) -> list[dict[str, Any]]:
+    """The strongest links that join the event's accounts (a maximum spanning tree): why
+    each account is in the event, in one link each, however many links there are."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    kept = []
+    for (a, b), why in sorted(links.items(), key=lambda kv: (
+            -float(kv[1].get("probability", 0)), kv[0])):
+        if find(a) != find(b):
+            parent[find(a)] = find(b)
+            kept.append({"a": a, "b": b, "why": why})
+    return sorted(kept, key=lambda link: (link["a"], link["b"]))
 
 
 def _main_origin(found: list[Origin]) -> Origin:

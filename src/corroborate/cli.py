@@ -26,10 +26,10 @@ from .export import (
 )
 from .incidents import StoryIncident
 from .model import Incident
-from .pipeline import IngestResult, ingest, refresh_stories
+from .pipeline import IngestResult, ingest, refresh_events, refresh_stories
 from .store import Store
 from .store.reading import MAX_LIMIT
-from .text import safe
+from .text import json_line, safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,10 +67,13 @@ def opened(path: str) -> Iterator[Store]:
     except CorroborateError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
-        if store.stories_stale():
+        stale = store.stories_stale()
+        if stale or store.events_missing():
             with store.locked(wait=False) as mine:
                 if mine:  # else a writer is at work and refreshes them when it is done
-                    refresh_stories(store)
+                    if stale:
+                        refresh_stories(store)
+                    refresh_events(store)
         yield store
     except CorroborateError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -197,12 +200,12 @@ def stories(collection: str, fmt: str) -> None:
         for story in store.stories():
             reports = [(m, store.report(m.report_id)) for m in story.members]
             if fmt == "jsonl":
-                echo(json.dumps({"id": story.id, "reports": [
+                click.echo(json_line({"id": story.id, "reports": [
                     {"id": m.report_id, "origin": r.url or r.origin if r else None,
                      "published": r.published if r else None, "outlet": r.outlet if r else None,
                      "canonical": m.canonical, "containment": m.containment,
                      "jaccard": m.jaccard, "adds": list(m.adds), "lacks": list(m.lacks)}
-                    for m, r in reports]}, ensure_ascii=False))
+                    for m, r in reports]}))
                 continue
             first = reports[0][1]
             echo(f"{story.id}  {len(reports)} version(s)  "

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
-from .text import safe
+from .text import json_line, safe
 
 __all__ = ["echo_event", "register"]
 
@@ -95,7 +94,7 @@ def events(collection: str, fmt: str, min_origins: int) -> None:
     with opened(collection) as store:
         for record in store.events(min_origins):
             if fmt == "jsonl":
-                click.echo(json.dumps(record, ensure_ascii=False))
+                click.echo(json_line(record))
                 continue
             click.echo(_line(record))
             for line in _origins(record):

@@ -42,6 +42,16 @@ __all__ = [
 _QUOTE = re.compile(r"[“\"]([^”\"\n]{20,400})[”\"]")
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _FIGURE = re.compile(r"\b\d{1,3}(?:,\d{3})+\b|\b\d{2,}\b")
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+# "12 August", "August 12", "the 12th": a day, already compared as the date
+_DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b|\b{_MONTH}\s+\d{{1,2}}"
+                  rf"(?:st|nd|rd|th)?\b|\bthe\s+\d{{1,2}}(?:st|nd|rd|th)\b")
+# a sentence that says what the victims were accused of
+_ACCUSING = re.compile(r"\b(?:accus|charg|convict|suspect|guilty|crime|offen[cs]|punish|"
+                       r"arrested for|detained for|executed for|sentenced for|caught)", re.I)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+_CHARGE_SENTENCES = 40
 _STOP = frozenset("""
 the and for that with from this have has had was were are been but not they their them
 its his her him she who whom which what when where while after before also said says
@@ -98,6 +108,7 @@ class Account:
     sources: tuple[str, ...]
     quotes: tuple[str, ...]
     figures: tuple[str, ...]
+    charges: tuple[str, ...]  # what the victims were accused of (data/charges.yaml)
     words: tuple[int, ...]
     claims: tuple[Claim, ...]
     reports: tuple[dict[str, Any], ...]  # id, origin, url, outlet, published, title
@@ -115,7 +126,8 @@ class Account:
         data["cites"] = tuple(tuple(c) for c in data.get("cites", ()))
         data["reports"] = tuple(data["reports"])
         for key in ("places", "violations", "acts", "perpetrators", "groups", "named",
-                    "punishments", "terms", "sources", "quotes", "figures", "words"):
+                    "punishments", "terms", "sources", "quotes", "figures", "charges",
+                    "words"):
             data[key] = tuple(data[key])
         return cls(**data)
 
@@ -149,7 +161,10 @@ def _outlet_id(name: str | None) -> str | None:
     if not name:
         return None
     term = vocab.load("outlets").lookup(name)
-    return term.id if term else "site:" + _normal(name)
+    if term:
+        return term.id
+    normal = _normal(name)  # "-", "?", "★": no outlet named, not one outlet for all
+    return "site:" + normal if normal else None
 
 
 def account(story: Story, item: StoryIncident, reports: Mapping[str, Report],
@@ -210,7 +225,8 @@ def account(story: Story, item: StoryIncident, reports: Mapping[str, Report],
                               and f.attrs.get("role") == "source"
                               and len((q := _normal(f.evidence.quote)).split()) > 2})),
         quotes=tuple(sorted({_normal(q) for q in _QUOTE.findall(canonical.text)})),
-        figures=tuple(sorted(set(_FIGURE.findall(canonical.text)) - _years(canonical.text))),
+        figures=_figures(canonical.text),
+        charges=_charges(canonical),
         words=_words(canonical.text),
         claims=tuple(claims),
         reports=tuple({"id": r.id, "origin": r.origin, "url": r.url, "outlet": r.outlet,
@@ -240,6 +256,26 @@ def account_id(story: Story, incident_id: str) -> str:
 def _high(fact: Fact) -> int | None:
     high = fact.attrs.get("max")
     return int(high) if high is not None else None
+
+
+def _figures(text: str) -> tuple[str, ...]:
+    """The numbers of two digits or more a report states, but not years or days."""
+    return tuple(sorted(set(_FIGURE.findall(_DAY.sub(" ", text))) - _years(text)))
+
+
+def _charges(report: Report) -> tuple[str, ...]:
+    """What the victims were accused of (data/charges.yaml), as the headline, the lead and
+    the first sentences that accuse ("accused of", "charged with", "arrested for") say."""
+    text = report.text
+    cut = text.find("\n\n", 0, _LEAD * 2)
+    parts = [report.title or "", text[:cut if cut > 0 else _LEAD]]
+    for n, sentence in enumerate(_SENTENCE.finditer(text)):
+        if n >= _CHARGE_SENTENCES:
+            break
+        if _ACCUSING.search(sentence.group()):
+            parts.append(sentence.group())
+    charges = vocab.load("charges")
+    return tuple(sorted({h.term.id for part in parts for h in charges.find(part)}))
 
 
 def _years(text: str) -> set[str]:
@@ -302,7 +338,8 @@ def _stamps(acc: Account) -> tuple[list[str], list[str]]:
         return [], []  # no date and no publication date: nothing to compare it with
     return ([f"u{_shift(*published, 0)}"],
             [_shift(*published, k) for k in range(-window, 1)]
-            + sorted({f"{_shift(*published, k)[:4]}*" for k in range(-12 - window, 1)})
+            # a year-dated account looks up to `window` months into the next year
+            + sorted({f"{_shift(*published, k)[:4]}*" for k in (0, -window)})
             + [f"u{_shift(*published, k)}" for k in range(-window, window + 1)])
 
 

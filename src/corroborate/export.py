@@ -17,6 +17,7 @@ from .crosswalk import label
 from .incidents import StoryIncident, assemble
 from .model import Fact
 from .store import Store
+from .text import spreadsheet_cell
 
 __all__ = [
     "CSV_COLUMNS",
@@ -111,10 +112,11 @@ def write_csv(store: Store, out: IO[str], schemes: tuple[str, ...] = ()) -> int:
             crosswalk = _crosswalk(fact, schemes)
             if crosswalk:
                 attrs["crosswalk"] = crosswalk
-            writer.writerow([item.incident.id, item.story_id, item.published or "", fact.field,
-                             fact.value, fact.label, fact.evidence.report_id,
-                             fact.evidence.start, fact.evidence.end, fact.evidence.quote,
-                             " ".join(support), json.dumps(attrs, ensure_ascii=False)])
+            writer.writerow([spreadsheet_cell(v) for v in (
+                item.incident.id, item.story_id, item.published or "", fact.field,
+                fact.value, fact.label, fact.evidence.report_id, fact.evidence.start,
+                fact.evidence.end, fact.evidence.quote, " ".join(support),
+                json.dumps(attrs, ensure_ascii=False))])
         count += 1
     return count
 
@@ -168,6 +170,6 @@ def write_event_csv(store: Store, out: IO[str]) -> int:
     writer.writerow(EVENT_COLUMNS)
     count = 0
     for record in store.events():
-        writer.writerow(event_row(record))
+        writer.writerow([spreadsheet_cell(v) for v in event_row(record)])
         count += 1
     return count

@@ -50,7 +50,8 @@ FEATURES = (
     "same_day", "days_apart", "same_month", "same_year", "no_date",
     "same_city", "shared_places",
     "same_count", "compatible_count", "different_count",
-    "shared_groups", "different_groups", "named_victims",
+    "shared_groups", "different_groups", "named_victims", "shared_charges",
+    "different_charges",
     "shared_punishments", "same_term", "different_term",
     "same_agency", "different_agency", "unshared_killing",
     "quote", "figures", "source", "wording",
@@ -195,7 +196,7 @@ def _compatible(a: Account, b: Account) -> tuple[list[str], str, int | None] | N
                                 a.published, b.published)
     if relation == "apart":
         return None
-    if relation == "unknown" and not filed_together(a, b):
+    if relation == "unknown" and not (filed_together(a, b) or filed_together(b, a)):
         return None  # no incident date on a side, and published too far apart
     return shared, relation, gap
 
@@ -249,6 +250,11 @@ def evidence(a: Account, b: Account) -> tuple[dict[str, float], dict[str, Any]] 
         fire("shared_groups", min(2.0, len(groups)), groups)
     elif a.groups and b.groups:
         fire("different_groups", 1.0, f"{list(a.groups)}, {list(b.groups)}")
+    charges = sorted(set(a.charges) & set(b.charges))
+    if charges:
+        fire("shared_charges", min(2.0, len(charges)), charges)
+    elif a.charges and b.charges:
+        fire("different_charges", 1.0, f"{list(a.charges)}, {list(b.charges)}")
     named = sorted(set(a.named) & set(b.named))
     if named:
         fire("named_victims", 1.0, named)

@@ -263,9 +263,15 @@ def refresh_events(store: Store) -> None:
                     linked.add(other.id)
         touched |= store.event_of(linked)
         accounts = store.accounts_in(touched)
-        records = [(ids, event_record([a for a in accounts if a.id in ids],
-                                      store.links_among(ids)))
-                   for ids in _components(accounts, store.links_among(a.id for a in accounts))]
+        links = store.links_among(a.id for a in accounts)
+        components = _components(accounts, links)
+        where = {acc_id: n for n, ids in enumerate(components) for acc_id in ids}
+        by_id = {a.id: a for a in accounts}
+        shares: list[dict[tuple[str, str], Any]] = [{} for _ in components]
+        for pair, why in links.items():
+            shares[where[pair[0]]][pair] = why
+        records = [(ids, event_record([by_id[i] for i in ids], share))
+                   for ids, share in zip(components, shares, strict=True)]
         store.put_events(db, touched, records)
 
 

@@ -45,6 +45,12 @@ class EventTables:
             out.setdefault(row[0], []).append(row[1])
         return out
 
+    def events_missing(self) -> bool:
+        """Whether incidents were never made into events (a collection from before them)."""
+        row = self.db.execute("SELECT EXISTS (SELECT 1 FROM stories) AND NOT EXISTS "
+                              "(SELECT 1 FROM accounts)").fetchone()
+        return bool(row[0])
+
     def clear_events(self, db: sqlite3.Connection) -> None:
         """Forget every account, link and event (``reprocess`` links everything anew)."""
         for table in ("links", "account_keys", "accounts", "events"):
