@@ -19,7 +19,7 @@ REQUIRED_VIOLATIONS = [
     "restriction_of_movement", "forced_labour", "banishment", "extortion", "sexual_violence",
     "other"]
 NAMES = ("violations", "organisations", "groups", "punishments", "outlets", "places",
-         "regions", "countries", "demonyms")
+         "regions", "countries", "demonyms", "charges")
 
 
 def test_the_required_violation_types_are_in_the_vocabulary():
@@ -80,11 +80,13 @@ def _naive(name: str, text: str) -> list[tuple[str, int, int]]:
     return [(h.term.id, h.start, h.end) for h in without_overlaps(hits)]
 
 
-@pytest.mark.parametrize("name", ["violations", "groups", "punishments"])
+@pytest.mark.parametrize("name", ["violations", "groups", "punishments", "charges"])
 def test_the_pattern_index_finds_what_scanning_every_pattern_finds(name):
     texts = [p.read_text(encoding="utf-8") for p in sample_files()]
     texts.append("They were ARRESTED, then sent to a Kyohwaso; 3 were shot dead. "
-                 "Guards beat detainees. Relatives were banished to remote villages.")
+                 "Guards beat detainees. Relatives were banished to remote villages. "
+                 "They were accused of using Chinese phones and of receiving money from a "
+                 "brother, and of carrying goods across the river.")
     found = 0
     for text in texts:
         indexed = [(h.term.id, h.start, h.end)
@@ -138,3 +140,17 @@ def test_a_possessive_country_counts_like_a_demonym():
     report = text_report("Nigeria's police detained him in Lagos.", published=None, id="r-pos")
     kinds = {f.evidence.quote: f.attrs["kind"] for f in find_places(report)}
     assert kinds["Nigeria"] == "demonym"
+
+
+@pytest.mark.parametrize(("text", "charge"), [
+    ("accused of selling methamphetamine", "drugs"),
+    ("charged with carrying goods across the river at night", "smuggling"),
+    ("for using a Chinese mobile phone", "phones"),
+    ("for watching South Korean dramas on a USB stick", "foreign_media"),
+    ("for holding secret prayer meetings", "religion"),
+    ("for trying to cross the Tumen River", "defection"),
+    ("for receiving money from relatives who defected", "contact_with_defectors"),
+    ("for trafficking women to China", "trafficking"),
+])
+def test_charges(text, charge):
+    assert charge in {h.term.id for h in load("charges").find(text)}
