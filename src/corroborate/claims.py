@@ -22,6 +22,7 @@ from typing import Any
 from .events import Account, Claim, event_id
 from .linking import GENERIC_AGENTS, counts_agree, dates_agree
 from .origins import Origin, origins
+from .partition import Partition
 
 __all__ = ["FIELDS", "SINGLE", "event_record"]
 
@@ -126,20 +127,11 @@ def event_record(accounts: Sequence[Account], links: Mapping[tuple[str, str], An
 def _tree(links: Mapping[tuple[str, str], Any]) -> list[dict[str, Any]]:
     """The strongest links that join the event's accounts (a maximum spanning tree): why
     each account is in the event, in one link each, however many links there are."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    parts = Partition()
     kept = []
     for (a, b), why in sorted(links.items(), key=lambda kv: (
             -float(kv[1].get("probability", 0)), kv[0])):
-        if find(a) != find(b):
-            parent[find(a)] = find(b)
+        if parts.join(a, b):
             kept.append({"a": a, "b": b, "why": why})
     return sorted(kept, key=lambda link: (link["a"], link["b"]))
 

@@ -28,6 +28,7 @@ from . import vocab
 from .events import Account
 from .linking import containment
 from .model import Report
+from .partition import Partition
 
 __all__ = ["REWORDED", "Origin", "citations", "origins"]
 
@@ -96,15 +97,8 @@ def _origin_outlet(acc: Account) -> tuple[str | None, str | None]:
 def origins(accounts: Sequence[Account]) -> list[Origin]:
     """Group an event's accounts by independent origin, earliest first."""
     ordered = sorted(accounts, key=lambda a: (a.published or "9999", a.id))
-    parent = {a.id: a.id for a in ordered}
+    parts = Partition(a.id for a in ordered)
     why: dict[str, dict[str, str]] = {}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     by_outlet: dict[str, str] = {}
     for acc in ordered:
         outlet, words = _origin_outlet(acc)
@@ -112,7 +106,7 @@ def origins(accounts: Sequence[Account]) -> list[Origin]:
             continue
         first = by_outlet.setdefault(outlet, acc.id)
         if first != acc.id:
-            parent[find(acc.id)] = find(first)
+            parts.join(acc.id, first)
             why[acc.id] = ({"cites": words} if words else {"same_outlet": outlet})
         elif words:
             why[acc.id] = {"cites": words}
@@ -120,16 +114,16 @@ def origins(accounts: Sequence[Account]) -> list[Origin]:
         if later.own_reporting:
             continue
         for earlier in ordered[:i]:
-            if find(earlier.id) == find(later.id):
+            if parts.find(earlier.id) == parts.find(later.id):
                 continue
             reason = _rewords(later, earlier)
             if reason:
-                parent[find(later.id)] = find(earlier.id)
+                parts.join(later.id, earlier.id)
                 why[later.id] = reason
                 break
     groups: dict[str, list[Account]] = {}
     for acc in ordered:
-        groups.setdefault(find(acc.id), []).append(acc)
+        groups.setdefault(parts.find(acc.id), []).append(acc)
     return [_origin(members, why) for members in groups.values()]
 
 

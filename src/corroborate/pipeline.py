@@ -23,6 +23,7 @@ from .incidents import assemble
 from .linking import compare
 from .model import Document, Incident, Report, Story
 from .origins import citations
+from .partition import Partition
 from .store import Store
 from .store.driver import ERRORS
 from .stories import Fingerprint, cluster, compare_versions, fingerprint
@@ -288,20 +289,9 @@ def _account(store: Store, story: Story, incident_id: str) -> Account | None:
     return replace(acc, cites=cites, own_reporting=own)
 
 
-def _components(accounts: list[Account], links: dict[tuple[str, str], object]
+def _components(accounts: list[Account], links: dict[tuple[str, str], Any]
                 ) -> list[list[str]]:
-    parent = {a.id: a.id for a in accounts}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    parts = Partition(a.id for a in accounts)
     for a, b in links:
-        if a in parent and b in parent:
-            parent[find(a)] = find(b)
-    groups: dict[str, list[str]] = {}
-    for acc_id in sorted(parent):
-        groups.setdefault(find(acc_id), []).append(acc_id)
-    return sorted(groups.values())
+        parts.join(a, b)
+    return parts.groups()
