@@ -685,6 +685,9 @@ def main() -> int:
     parser.add_argument("--labelled", type=Path, action="append", default=[],
                         help="score real reports labelled by event (JSON Lines; see "
                              "labelled()) instead of generated seeds; repeatable")
+    parser.add_argument("--together", action="store_true",
+                        help="ingest all seeds into one collection (denser blocks: other "
+                             "seeds' incidents in the same places and months)")
     parser.add_argument("--selftest", action="store_true",
                         help="check the generator and scorer only (no corroborate run)")
     args = parser.parse_args()
@@ -697,6 +700,9 @@ def main() -> int:
     sets: list[tuple[str, list[dict[str, Any]], dict[str, str] | None]] = (
         [(p.stem[:6], *labelled(p)) for p in args.labelled] if args.labelled
         else [(str(seed), generate(seed, args.families), None) for seed in seeds])
+    if args.together and not args.labelled:
+        sets = [("+".join(n for n, _, _ in sets)[:6], [r for _, rs, _ in sets for r in rs],
+                 None)]
     with tempfile.TemporaryDirectory(prefix="event-families-") as tmp:
         root = args.keep or Path(tmp)
         for name, records, negatives in sets:
