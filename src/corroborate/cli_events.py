@@ -35,7 +35,9 @@ def _origins(record: dict[str, Any]) -> list[str]:
     reports = record["reports"]
     for origin in record["origin_list"]:
         carried = [r for r in reports if r["origin_of"] == origin["id"]]
-        lines.append(f"    origin {origin['id']}  {origin['outlet'] or 'outlet unknown'}  "
+        named = next((r["outlet"] for r in carried if r["id"] == origin["id"] and r["outlet"]),
+                     None)
+        lines.append(f"    origin {origin['id']}  {named or origin['outlet'] or 'outlet unknown'}  "
                      f"{origin['published'] or 'undated'}  {len(carried)} report(s)")
         repeats = {a: why for a, why in origin["repeats"].items()}
         for report in carried:
