@@ -51,3 +51,12 @@ def test_the_year_of_a_law_is_not_the_incidents_date():
     text = ("Under the Cybercrimes Act of 2016, police in Abuja arrested the blogger, "
             "who was charged in May 2021.")
     assert _when(text) == ("2021-05", "May 2021")
+
+
+def test_the_day_an_outlet_reported_is_not_the_incidents_date():
+    text = ("NK News reported on Sunday that seven students were detained by agents in "
+            "Hamhung on 20 February.")
+    assert _when(text, "2021-03-25") == ("2021-02-20", "20 February")
+    # without an outlet before "reported", the date stays a candidate
+    text = "Residents reported on Sunday that seven students were detained in Hamhung."
+    assert _when(text, "2021-03-25") == ("2021-03-21", "on Sunday")

@@ -177,6 +177,17 @@ def main_country(places: list[Fact]) -> Fact | None:
 # surveillance are often the news hook or the background of an older act.
 _DATED_ACTS = frozenset({"killing", "kidnapping", "torture", "arbitrary_detention",
                          "physical_assault", "enforced_disappearance", "sexual_violence"})
+# "NK News reported on Sunday that ...": the day an outlet told it, not the incident's
+_OUTLET_TOLD = re.compile(r"\b(?:reported|said|wrote|announced|added)\s+(?:on\s+|last\s+)?\Z")
+
+
+def _told_on(text: str, fact: Fact) -> bool:
+    start = fact.evidence.start
+    window = text[max(0, start - 60):start]
+    found = _OUTLET_TOLD.search(window)
+    return found is not None and bool(vocab.load("outlets").find(window[:found.start()]))
+
+
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s|\n")
 
 
@@ -203,7 +214,7 @@ def _when(facts: list[Fact], text: str = "",
     month precision first; year votes across mentions; skipping sentences with background
     words ("since", "previously"): no gain.)
     """
-    dated = [i for i, f in enumerate(facts) if _dated(f)]
+    dated = [i for i, f in enumerate(facts) if _dated(f) and not _told_on(text, f)]
     if not dated:
         return None
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
