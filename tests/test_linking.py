@@ -181,3 +181,24 @@ def test_what_conflicts(field, a, b, compatible):
             return _claim(field, f"{spec[0]}", low=spec[0], high=spec[1])
         return _claim(field, spec[0], spec[1] if len(spec) > 1 else None)
     assert _compatible(field, claim(a), claim(b)) is compatible
+
+
+def test_an_outlet_the_vocabulary_does_not_know_is_cited_by_name():
+    found, _ = citations(text_report(
+        "Border Monitor reported on Monday that two were shot. According to a report by "
+        "Pyongyang Watch, the bodies were taken away."), None)
+    assert [o for o, _ in found] == ["site:border monitor", "site:pyongyang watch"]
+    assert citations(text_report("Police reported that two were held."), None)[0] == ()
+
+
+def test_a_name_cited_is_an_origin_only_when_the_event_has_a_report_under_it():
+    watch = _account(outlet="site:border monitor", published="2023-09-01")
+    citing = _account(id="a-2", story_id="s-2", outlet="site:nk roundup",
+                      published="2023-09-03",
+                      cites=(("site:border monitor", "Border Monitor reported"),))
+    person = _account(id="a-3", story_id="s-3", outlet="daily_nk", published="2023-09-04",
+                      cites=(("site:lee sang yong", "according to Lee Sang-yong"),))
+    other = _account(id="a-4", story_id="s-4", outlet="rfa", published="2023-09-05",
+                     cites=(("site:lee sang yong", "according to Lee Sang-yong"),))
+    found = origins([watch, citing, person, other])
+    assert sorted(sorted(o.accounts) for o in found) == [["a-1", "a-2"], ["a-3"], ["a-4"]]

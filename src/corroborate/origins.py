@@ -6,7 +6,10 @@ outlet's origin when it
 * **cites** it as where the account comes from: "according to Daily NK", "RFA reported",
   "first appeared on AsiaPress", "[Source: Daily NK]", "a source told RFA" (the source
   spoke to RFA, so the account is RFA's), unless it also states its own sources ("told
-  <its own outlet>"): an outlet that checked with its own people is an origin of its own;
+  <its own outlet>"): an outlet that checked with its own people is an origin of its own.
+  An outlet the vocabulary does not know is recognised by name ("according to a report by
+  Border Monitor", "Border Monitor reported") when a report of the event was published
+  under that name;
 * **is the same text** (a version in one story: syndicated, reposted, truncated): stories
   already group those;
 * **rewords** another account: it shares a quoted passage of twenty characters or more
@@ -48,6 +51,15 @@ _AFTER = re.compile(
     r"(?:reported|reports|has\s+reported|had\s+reported|said\s+in\s+a\s+report|revealed|"
     r"has\s+learned|learned|was\s+the\s+first|broke\s+the\s+news|carried\s+the\s+report))",
     re.I)
+# an outlet the vocabulary does not know, cited by name: "according to a report by Open
+# News for North Korea", "[Source: Pyongyang Watch]", "Border Monitor reported on Monday"
+_NAME = (r"[A-Z][\w'’.&-]*(?:\s+(?:(?:for|of|the|and|on|in)\s+){0,2}[A-Z][\w'’.&-]*){%d,5}")
+_CITED_BY_NAME = re.compile(
+    r"(?:\baccording\s+to\s+(?:an?\s+|the\s+)?(?:(?:report|article|story)\s+(?:by|from|in|on)"
+    r"\s+(?:the\s+)?)?|\bfirst\s+(?:appeared|published|ran)\s+(?:in|on|at)\s+(?:the\s+)?|"
+    r"\[\s*source\s*:\s*|\bcourtesy\s+of\s+(?:the\s+)?)(" + _NAME % 0 + ")", re.I)
+_NAME_REPORTED = re.compile(r"(" + _NAME % 1 + r")\s+(?:reported|has\s+reported|first\s+"
+                            r"reported|said\s+in\s+a\s+report)\b")
 _OWN = re.compile(r"(?:told|telling|informed|said\s+to|speaking\s+to|in\s+an?\s+"
                   r"(?:interview|telephone\s+call|phone\s+call|call)\s+with)\s*(?:the\s+)?$",
                   re.I)
@@ -72,6 +84,13 @@ def citations(report: Report, own_outlet: str | None) -> tuple[
             words = (cue.group(0) if cue else "") + text[hit.start:hit.end] + (
                 then.group(0) if then else "")
             out.setdefault(hit.term.id, " ".join(words.split()))
+    for found in (*_CITED_BY_NAME.finditer(text), *_NAME_REPORTED.finditer(text)):
+        name = found.group(1)
+        if name[:1].islower() or vocab.load("outlets").find(name):
+            continue  # the vocabulary's outlets are found above
+        key = "site:" + " ".join(re.findall(r"\w+", name.lower()))
+        if key != own_outlet:
+            out.setdefault(key, " ".join(found.group(0).split()))
     return tuple(sorted(out.items())), own
 
 
@@ -86,11 +105,14 @@ class Origin:
     why: dict[str, dict[str, str]]  # account id -> how it was found to repeat the origin
 
 
-def _origin_outlet(acc: Account) -> tuple[str | None, str | None]:
-    """(The outlet whose reporting an account carries, the citation that says so)."""
-    if acc.cites and not acc.own_reporting:
-        outlet, words = acc.cites[0]
-        return outlet, words
+def _origin_outlet(acc: Account, outlets: frozenset[str] = frozenset()
+                   ) -> tuple[str | None, str | None]:
+    """(The outlet whose reporting an account carries, the citation that says so). A name
+    the vocabulary does not know counts as an outlet only when a report of the event was
+    published under it ("according to Lee Sang-yong" names a person, not an origin)."""
+    cites = [(o, w) for o, w in acc.cites if not o.startswith("site:") or o in outlets]
+    if cites and not acc.own_reporting:
+        return cites[0]
     return acc.outlet, None
 
 
@@ -100,8 +122,9 @@ def origins(accounts: Sequence[Account]) -> list[Origin]:
     parts = Partition(a.id for a in ordered)
     why: dict[str, dict[str, str]] = {}
     by_outlet: dict[str, str] = {}
+    outlets = frozenset(a.outlet for a in ordered if a.outlet)
     for acc in ordered:
-        outlet, words = _origin_outlet(acc)
+        outlet, words = _origin_outlet(acc, outlets)
         if outlet is None:
             continue
         first = by_outlet.setdefault(outlet, acc.id)
@@ -124,7 +147,7 @@ def origins(accounts: Sequence[Account]) -> list[Origin]:
     groups: dict[str, list[Account]] = {}
     for acc in ordered:
         groups.setdefault(parts.find(acc.id), []).append(acc)
-    return [_origin(members, why) for members in groups.values()]
+    return [_origin(members, why, outlets) for members in groups.values()]
 
 
 def _rewords(later: Account, earlier: Account) -> dict[str, str] | None:
@@ -140,8 +163,9 @@ def _rewords(later: Account, earlier: Account) -> dict[str, str] | None:
     return None
 
 
-def _origin(members: list[Account], why: dict[str, dict[str, str]]) -> Origin:
-    outlet, _ = _origin_outlet(members[0])
+def _origin(members: list[Account], why: dict[str, dict[str, str]],
+            outlets: frozenset[str]) -> Origin:
+    outlet, _ = _origin_outlet(members[0], outlets)
     own = [a for a in members if outlet is not None and a.outlet == outlet] or members
     first = own[0]
     report = first.reports[0]["id"] if first.reports else first.report_id
