@@ -162,14 +162,8 @@ def main() -> int:
         results["trafilatura"]["pages_per_second"])  # type: ignore[arg-type]
     print(f"pipeline / trafilatura-alone throughput: {ratio:.2f} (target >= 0.70)")
     figures = {"clean_f1": quality["clean"]["f1"], "pipeline_f1": quality["pipeline"]["f1"]}
-    failed = baseline.pin_and_gate(args.write_baseline, args.gate, "article_extraction", figures)
-    for line in failed or ():
-        print(f"GATE FAILED: {line}")
-    if failed:
-        return 1
-    if failed is not None:
-        print("gate: no pinned figure dropped")
-    return 0
+    return baseline.gate_exit(args.write_baseline, args.gate, "article_extraction", figures,
+                              print)
 
 
 if __name__ == "__main__":

@@ -726,15 +726,8 @@ def main() -> int:
     print(f"{len(sets)} set(s) in {time.perf_counter() - started:.1f} s")
     from corroborate import baseline  # here: the generator and scorer need no corroborate
 
-    failed = baseline.pin_and_gate(args.write_baseline, args.gate, "event_linking",
-                                   {k: mean[k] for k in FIGURES})
-    for line in failed or ():
-        print(f"GATE FAILED: {line}")
-    if failed:
-        return 1
-    if failed is not None:
-        print("gate: no pinned figure dropped")
-    return 0
+    return baseline.gate_exit(args.write_baseline, args.gate, "event_linking",
+                              {k: mean[k] for k in FIGURES}, print)
 
 
 if __name__ == "__main__":

@@ -195,14 +195,8 @@ def main() -> int:
     print(f"speed: fingerprint {run['fingerprint_rps']:.0f} reports/s, "
           f"cluster {run['cluster_rps']:.0f} reports/s (median of {args.repeat})")
     figures = {k: q[k] for k in ("pairwise_f1", "bcubed_f1", "canonical_accuracy")}
-    failed = baseline.pin_and_gate(args.write_baseline, args.gate, "story_clustering", figures)
-    for line in failed or ():
-        print(f"GATE FAILED: {line}")
-    if failed:
-        return 1
-    if failed is not None:
-        print("gate: no pinned figure dropped")
-    return 0
+    return baseline.gate_exit(args.write_baseline, args.gate, "story_clustering", figures,
+                              print)
 
 
 if __name__ == "__main__":

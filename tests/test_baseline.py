@@ -24,3 +24,13 @@ def test_pin_and_gate_does_what_the_benchmark_options_ask(tmp_path):
     assert not path.exists()
     assert baseline.pin_and_gate(path, path, "a", {"f1": 0.9}) == []
     assert baseline.pin_and_gate(None, path, "a", {"f1": 0.8}) == ["f1 0.8 < baseline 0.9"]
+
+
+def test_gate_exit_says_the_verdict_and_returns_the_exit_code(tmp_path):
+    path = tmp_path / "baseline.json"
+    said: list[str] = []
+    assert baseline.gate_exit(None, None, "a", {"f1": 0.9}, said.append) == 0 and said == []
+    assert baseline.gate_exit(path, path, "a", {"f1": 0.9}, said.append) == 0
+    assert said == ["gate: no pinned figure dropped"]
+    assert baseline.gate_exit(None, path, "a", {"f1": 0.8}, said.append) == 1
+    assert said[-1] == "GATE FAILED: f1 0.8 < baseline 0.9"

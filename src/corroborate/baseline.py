@@ -7,10 +7,10 @@ pinning one section keeps the others.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-__all__ = ["dropped", "pin", "pin_and_gate"]
+__all__ = ["dropped", "gate_exit", "pin", "pin_and_gate"]
 
 
 def pin(path: str | Path, section: str, figures: Mapping[str, float]) -> None:
@@ -38,3 +38,15 @@ def pin_and_gate(write: str | Path | None, gate: str | Path | None, section: str
     if write:
         pin(write, section, figures)
     return dropped(gate, section, figures) if gate else None
+
+
+def gate_exit(write: str | Path | None, gate: str | Path | None, section: str,
+              figures: Mapping[str, float], say: Callable[[str], object]) -> int:
+    """A benchmark script's ending: pin and gate as asked, ``say`` the verdict, and return
+    its exit code (1 when a pinned figure dropped)."""
+    failed = pin_and_gate(write, gate, section, figures)
+    for line in failed or ():
+        say(f"GATE FAILED: {line}")
+    if failed == []:
+        say("gate: no pinned figure dropped")
+    return 1 if failed else 0

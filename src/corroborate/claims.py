@@ -102,8 +102,7 @@ def event_record(accounts: Sequence[Account], links: Mapping[tuple[str, str], An
                     {"value": v["value"], "label": v["label"], "origins": v["origins"]}
                     for v in entry["values"]]})
         fields[field] = entry
-    main = _main_origin(found)
-    lead = by_id[main.accounts[0]]
+    lead = by_id[found[0].accounts[0]]  # origins come earliest first
     reports = [_report(r, acc, origin_of[acc.id]) for acc in sorted(
         accounts, key=lambda a: (a.published or "9999", a.id)) for r in acc.reports]
     return {
@@ -134,11 +133,6 @@ def _tree(links: Mapping[tuple[str, str], Any]) -> list[dict[str, Any]]:
         if parts.join(a, b):
             kept.append({"a": a, "b": b, "why": why})
     return sorted(kept, key=lambda link: (link["a"], link["b"]))
-
-
-def _main_origin(found: list[Origin]) -> Origin:
-    """The origin that tells the event first (``origins`` lists them earliest first)."""
-    return found[0]
 
 
 def _report(report: dict[str, Any], acc: Account, origin: Origin) -> dict[str, Any]:

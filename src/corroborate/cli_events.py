@@ -39,9 +39,8 @@ def _origins(record: dict[str, Any]) -> list[str]:
                      None)
         lines.append(f"    origin {origin['id']}  {named or origin['outlet'] or 'outlet unknown'}  "
                      f"{origin['published'] or 'undated'}  {len(carried)} report(s)")
-        repeats = {a: why for a, why in origin["repeats"].items()}
         for report in carried:
-            why = repeats.get(report["account"])
+            why = origin["repeats"].get(report["account"])
             how = ("" if report["id"] == origin["id"] else
                    "  " + "; ".join(f"{k}: {v}" for k, v in why.items()) if why else
                    "  (another version of the same text)")
@@ -68,9 +67,8 @@ def echo_event(record: dict[str, Any]) -> None:
     if record["links"]:
         click.echo("  linked because")
         for link in record["links"]:
-            why = {k: v for k, v in link["why"].items()}
             click.echo(safe(f"    {link['a']} ~ {link['b']}: "
-                            + "; ".join(f"{k}: {v}" for k, v in why.items())))
+                            + "; ".join(f"{k}: {v}" for k, v in link["why"].items())))
 
 
 @click.command()

@@ -36,6 +36,7 @@ __all__ = [
     "blocking_keys",
     "event_id",
     "filed_together",
+    "outlet_key",
     "probe_keys",
 ]
 
@@ -157,7 +158,9 @@ def _normal(phrase: str) -> str:
     return " ".join(re.findall(r"\w+", phrase.lower()))
 
 
-def _outlet_id(name: str | None) -> str | None:
+def outlet_key(name: str | None) -> str | None:
+    """An outlet's key: its vocabulary id, else ``site:`` and its normalised name (None
+    for no name, or a placeholder such as "-")."""
     if not name:
         return None
     term = vocab.load("outlets").lookup(name)
@@ -204,7 +207,7 @@ def account(story: Story, item: StoryIncident, reports: Mapping[str, Report],
         story_id=story.id, incident_id=incident.id, report_id=canonical.id,
         title=canonical.title or next((r.title for r in members if r.title), None),
         published=item.published,
-        outlet=next((o for r in members if (o := _outlet_id(r.outlet))), None),
+        outlet=next((o for r in members if (o := outlet_key(r.outlet))), None),
         country=country.value if country else None,
         region=region.value if region else None,
         city=city.value if city else None,
@@ -238,13 +241,16 @@ def account(story: Story, item: StoryIncident, reports: Mapping[str, Report],
 _LEAD = 400
 
 
+def _lead(report: Report) -> str:
+    """The report's first paragraph (at most about ``_LEAD`` characters)."""
+    cut = report.text.find("\n\n", 0, _LEAD * 2)
+    return report.text[:cut if cut > 0 else _LEAD]
+
+
 def _lead_groups(report: Report) -> tuple[str, ...]:
     """The victim groups the headline and the lead name: who the incident was done to.
     (Further down a report names officials, neighbours and earlier victims too.)"""
-    text = report.text
-    cut = text.find("\n\n", 0, _LEAD * 2)
-    lead = text[:cut if cut > 0 else _LEAD]
-    return tuple(sorted({h.term.id for part in (report.title or "", lead)
+    return tuple(sorted({h.term.id for part in (report.title or "", _lead(report))
                          for h in vocab.load("groups").find(part)}))
 
 
@@ -266,10 +272,8 @@ def _figures(text: str) -> tuple[str, ...]:
 def _charges(report: Report) -> tuple[str, ...]:
     """What the victims were accused of (data/charges.yaml), as the headline, the lead and
     the first sentences that accuse ("accused of", "charged with", "arrested for") say."""
-    text = report.text
-    cut = text.find("\n\n", 0, _LEAD * 2)
-    parts = [report.title or "", text[:cut if cut > 0 else _LEAD]]
-    for n, sentence in enumerate(_SENTENCE.finditer(text)):
+    parts = [report.title or "", _lead(report)]
+    for n, sentence in enumerate(_SENTENCE.finditer(report.text)):
         if n >= _CHARGE_SENTENCES:
             break
         if _ACCUSING.search(sentence.group()):

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import vocab
-from .events import Account
+from .events import Account, outlet_key
 from .linking import containment
 from .model import Report
 from .partition import Partition
@@ -88,8 +88,8 @@ def citations(report: Report, own_outlet: str | None) -> tuple[
         name = found.group(1)
         if name[:1].islower() or vocab.load("outlets").find(name):
             continue  # the vocabulary's outlets are found above
-        key = "site:" + " ".join(re.findall(r"\w+", name.lower()))
-        if key != own_outlet:
+        key = outlet_key(name)
+        if key is not None and key != own_outlet:
             out.setdefault(key, " ".join(found.group(0).split()))
     return tuple(sorted(out.items())), own
 
