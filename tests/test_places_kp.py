@@ -7,8 +7,8 @@ from collections import defaultdict
 import pytest
 
 from corroborate import vocab
-from corroborate.extract import find_places
 from corroborate.model import Report
+from corroborate.places import find_places
 
 from .helpers import text_report
 

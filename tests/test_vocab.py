@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from corroborate import vocab
-from corroborate.extract import find_places
+from corroborate.places import find_places
 from corroborate.spans import without_overlaps
 from corroborate.vocab import find_all, load
 

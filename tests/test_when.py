@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from corroborate.extract import extract, find_dates_facts
+from corroborate.extract import extract
 from corroborate.model import Report
+from corroborate.when import find_dates_facts
 
 from .helpers import text_report
 

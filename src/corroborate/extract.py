@@ -13,24 +13,21 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date
 
 from . import vocab
 from .attribution import find_sources
 from .counts import find_victim_counts
-from .dates import find_dates, resolve
-from .model import Evidence, Fact, Incident, Report, make_id
+from .model import Fact, Incident, Report, fact_at, make_id
 from .perpetrators import agency as find_agency
 from .perpetrators import find_accusations, private_individuals
+from .places import find_places, headline_countries, main_country
 from .victims import find_named_victims
+from .when import find_dates_facts
 
-__all__ = ["extract", "find_places", "find_punishments", "main_country"]
+__all__ = ["extract", "find_punishments"]
 
-_POSSESSIVE = re.compile(r"['’‘]s\b")
-_BASED = re.compile(r"^[\s,]*(?:[A-Z][\w.]*,?\s+)*?[\w.]*-based\b|^-based\b")
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
                  "fifteen": 15, "twenty": 20}
@@ -44,12 +41,6 @@ _TERM_CONTEXT = re.compile(r"sentenc|prison|jail|imprison|term|labou?r|camp|kyoh
 
 def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
-
-
-def _fact(field: str, value: str, label: str, report: Report, start: int, end: int,
-          **attrs: object) -> Fact:
-    return Fact(field, value, label, Evidence(report.id, start, end, report.text[start:end]),
-                dict(attrs))
 
 
 def _first_mentions(facts: Iterable[Fact]) -> list[Fact]:
@@ -82,179 +73,9 @@ def _vocabulary_facts(field: str, report: Report, hits: list[vocab.Hit]) -> list
         attrs = _term_attrs(hit.term)
         if hit.via == "context":
             attrs["context"] = True
-        out.append(_fact(field, hit.term.id, hit.term.label, report, hit.start, hit.end,
+        out.append(fact_at(field, hit.term.id, hit.term.label, report, hit.start, hit.end,
                          **attrs))
     return out
-
-
-def find_places(report: Report, found: dict[str, list[vocab.Hit]] | None = None) -> list[Fact]:
-    """Countries, regions and places, normalised to ISO codes with coordinates.
-
-    A name that only says where an organisation is based ("Osaka-based") is not a place
-    of the incident and is skipped.
-    """
-    names = ("places", "regions", "countries", "demonyms")
-    found = found or vocab.find_all(report.text, names)
-    hits = [(name, h) for name in names for h in found[name]]
-    hits.sort(key=lambda nh: (nh[1].start, -(nh[1].end - nh[1].start)))
-    facts = []
-    last_end = -1
-    for kind, hit in hits:
-        if hit.start < last_end:
-            continue
-        last_end = hit.end
-        if _BASED.match(report.text[hit.end:hit.end + 40]):
-            continue
-        attrs = hit.term.attrs
-        country: str | None
-        region: str | None
-        if kind in ("countries", "demonyms"):
-            country, region = hit.term.id, None
-        elif kind == "regions":
-            country, region = attrs.get("country"), hit.term.id
-        else:
-            country, region = attrs.get("country"), attrs.get("region")
-        end = hit.end
-        suffix = re.match(r"\s+[Pp]rovince\b", report.text[end:end + 10])
-        if suffix and kind == "regions":
-            end += suffix.end()
-        value = region or country or hit.term.id
-        if kind == "places":
-            value = f"{region or country}:{hit.term.label}"
-        if kind == "countries" and _POSSESSIVE.match(report.text, end):
-            kind = "demonyms"  # "Egypt's president" says what "Egyptian president" says
-        facts.append(_fact("place", value, hit.term.label, report, hit.start, end,
-                           kind={"countries": "country", "regions": "region",
-                                 "demonyms": "demonym"}.get(
-                               kind, attrs.get("kind", "place")),
-                           country=country, region=region,
-                           lat=attrs.get("lat"), lon=attrs.get("lon"),
-                           ambiguous=bool(attrs.get("ambiguous")) or None))
-    return facts
-
-
-# how much one mention says about where an incident happened, by kind of place named
-_PLACE_WEIGHT = {"country": 1.0, "region": 1.5, "demonym": 0.5}
-_AMBIGUOUS = 0.3
-_HEADLINE = 1.5  # the headline counts like one more region mention
-
-
-def headline_countries(title: str | None) -> set[str]:
-    """Countries the headline names, directly or through a region, place or demonym."""
-    if not title:
-        return set()
-    found = vocab.find_all(title, ("places", "regions", "countries", "demonyms"))
-    codes = {h.term.id for h in found["countries"] + found["demonyms"]}
-    codes |= {str(h.term.attrs.get("country")) for h in found["regions"] + found["places"]
-              if h.term.attrs.get("country")}
-    return codes
-
-
-def main_country(places: list[Fact]) -> Fact | None:
-    """The country most of the places named belong to; earlier mentions break ties."""
-    scores: dict[str, float] = {}
-    first: dict[str, Fact] = {}
-    for fact in sorted(places, key=lambda f: f.evidence.start):
-        code = fact.attrs.get("country")
-        if not code:
-            continue
-        weight = _PLACE_WEIGHT.get(str(fact.attrs.get("kind")), 1.5)
-        if fact.attrs.get("ambiguous"):  # "Niger", "Georgia", "Jordan": often not the country
-            weight *= _AMBIGUOUS
-        scores[code] = scores.get(code, 0.0) + weight * int(fact.attrs.get("mentions", 1))
-        if fact.attrs.get("headline") and code not in first:
-            scores[code] += _HEADLINE  # the headline says where the story is, once
-        first.setdefault(code, fact)
-    if not scores:
-        return None
-    code = max(scores, key=lambda c: (scores[c], -first[c].evidence.start))
-    fact = first[code]
-    term = vocab.load("countries").terms.get(code)
-    return replace(fact, value=code, label=term.label if term else code)
-
-
-# Violations whose date is the incident's: acts done to a person. Threats, trials and
-# surveillance are often the news hook or the background of an older act.
-_DATED_ACTS = frozenset({"killing", "kidnapping", "torture", "arbitrary_detention",
-                         "physical_assault", "enforced_disappearance", "sexual_violence"})
-# "NK News reported on Sunday that ...": the day an outlet told it, not the incident's
-_OUTLET_TOLD = re.compile(r"\b(?:reported|said|wrote|announced|added)\s+(?:on\s+|last\s+)?\Z")
-
-
-def _told_on(text: str, fact: Fact) -> bool:
-    start = fact.evidence.start
-    window = text[max(0, start - 60):start]
-    found = _OUTLET_TOLD.search(window)
-    return found is not None and bool(vocab.load("outlets").find(window[:found.start()]))
-
-
-_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s|\n")
-
-
-def _dated(fact: Fact) -> bool:
-    return (fact.attrs["precision"] != "unknown" or bool(fact.attrs["month"])) and not (
-        fact.attrs.get("names_instrument"))
-
-
-# "the Prevention of Electronic Crimes Act of 2016", "the Constitution of 1994": the year
-# names a law, not when anything happened to anyone
-_INSTRUMENT = re.compile(r"\b(?:Act|Law|Constitution|Treaty|Convention|Decree|Code|Accord|"
-                         r"Agreement|Declaration|Charter|Ordinance|Proclamation|Bill|"
-                         r"Amendment|Regulations?|Resolution)(?:\s+of)?\s*$")
-
-
-def _when(facts: list[Fact], text: str = "",
-          acts: Iterable[vocab.Hit] = ()) -> int | None:
-    """Which date is the incident's: the one nearest the first violent act (killing,
-    detention, abduction...) stated in the same sentence as a date; otherwise the first
-    date stated with some precision.
-
-    (Tried on HRDsAttack train+dev: the first date in a sentence that states any violation
-    (+7 dev, +0 train; on the seed report it chose the background "late 2000"); day or
-    month precision first; year votes across mentions; skipping sentences with background
-    words ("since", "previously"): no gain.)
-    """
-    dated = [i for i, f in enumerate(facts) if _dated(f) and not _told_on(text, f)]
-    if not dated:
-        return None
-    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
-    # the dates of one sentence are found by bisection, not by a scan of every date per act
-    in_order = sorted(dated, key=lambda i: facts[i].evidence.start)
-    starts = [facts[i].evidence.start for i in in_order]
-    for act in sorted(acts, key=lambda hit: hit.start):
-        if act.term.id not in _DATED_ACTS:
-            continue
-        first = bisect_right(breaks, act.start)
-        begin = breaks[first - 1] if first else 0
-        end = breaks[first] if first < len(breaks) else len(text)
-        near = [(max(facts[i].evidence.start - act.end, act.start - facts[i].evidence.end), i)
-                for i in in_order[bisect_left(starts, begin):bisect_left(starts, end)]]
-        if near:
-            return min(near)[1]
-    return dated[0]
-
-
-def find_dates_facts(report: Report, acts: Iterable[vocab.Hit] = ()) -> list[Fact]:
-    """Every date expression, resolved; the incident's own date is marked ``role: when``
-    (chosen near the first violent act of ``acts``, the violations found in the text)."""
-    anchor = date.fromisoformat(report.published) if report.published else None
-    facts = []
-    for mention in find_dates(report.text):
-        value, precision = resolve(mention, anchor)
-        needs_anchor = mention.relative is not None or (
-            mention.year is None and mention.month is not None)
-        facts.append(_fact(
-            "date", value or mention.quote.lower(), mention.quote, report, mention.start,
-            mention.end, precision=precision, year=mention.year, month=mention.month,
-            day=mention.day, decade=mention.decade, relative=mention.relative,
-            vague=mention.vague, anchored=not needs_anchor or anchor is not None,
-            anchor=report.published if needs_anchor and anchor else None,
-            names_instrument=bool(_INSTRUMENT.search(
-                report.text, max(0, mention.start - 40), mention.start)) or None))
-    when = _when(facts, report.text, acts)
-    if when is not None:
-        facts[when] = replace(facts[when], attrs={**facts[when].attrs, "role": "when"})
-    return facts
 
 
 def _in_context(facts: list[Fact], country: Fact | None) -> list[Fact]:
@@ -291,7 +112,7 @@ def find_punishments(report: Report, hits: list[vocab.Hit] | None = None) -> lis
             continue
         label = (f"prison term of {low} to {high} years" if high != low
                  else f"prison term of {low} year{'s' if low > 1 else ''}")
-        facts.append(_fact("punishment", "prison_term", label, report, m.start(), m.end(),
+        facts.append(fact_at("punishment", "prison_term", label, report, m.start(), m.end(),
                            min_years=low, max_years=high))
     return facts
 

@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any
 
 from .dates import DateMention, resolve
-from .extract import main_country
 from .model import Fact, Incident, Report, Story
+from .places import main_country
 
 __all__ = ["StoryIncident", "anchored", "assemble", "main_values", "story_date"]
 

@@ -26,6 +26,7 @@ __all__ = [
     "Segment",
     "Story",
     "StoryMember",
+    "fact_at",
     "make_id",
 ]
 
@@ -207,3 +208,10 @@ class Story:
     id: str
     canonical_report_id: str
     members: tuple[StoryMember, ...]
+
+
+def fact_at(field: str, value: str, label: str, report: Report, start: int, end: int,
+            **attrs: object) -> Fact:
+    """A fact whose evidence is ``report.text[start:end]``."""
+    return Fact(field, value, label, Evidence(report.id, start, end, report.text[start:end]),
+                dict(attrs))
