@@ -15,8 +15,9 @@ from .conftest import sample_files
 
 DOC = Path(__file__).parents[1] / "docs" / "export.md"
 TOP_KEYS = ["export_version", "incident_id", "story_id", "event_id", "report_id",
-            "story_published", "origins", "when", "violations", "perpetrators", "victims",
-            "victim_counts", "places", "dates", "punishments", "sources"]
+            "story_published", "origins", "when", "main", "violations", "perpetrators",
+            "victims", "victim_counts", "places", "dates", "punishments", "sources",
+            "organisations"]
 FACT_KEYS = TOP_KEYS[TOP_KEYS.index("violations"):]
 
 
@@ -39,11 +40,11 @@ def test_jsonl_is_one_object_per_incident_in_the_pinned_format(filled):
     assert len(records) == len({r["incident_id"] for r in records}) >= 4
     for record in records:
         assert list(record) == TOP_KEYS
-        assert record["export_version"] == 2
+        assert record["export_version"] == 3
         assert record["event_id"].startswith("e-") and record["origins"] >= 1
         for key in FACT_KEYS:
             for fact in record[key]:
-                assert {"value", "label", "evidence", "supported_by"} <= set(fact)
+                assert {"value", "label", "evidence", "supported_by", "main"} <= set(fact)
                 ev = fact["evidence"]
                 assert set(ev) == {"report_id", "start", "end", "quote"}
                 report = filled.report(ev["report_id"])
@@ -54,7 +55,8 @@ def test_every_exported_key_is_documented():
     doc = DOC.read_text()
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", doc, re.M))
     assert set(TOP_KEYS) <= documented
-    assert {"value", "label", "evidence", "supported_by", "quote", "precision"} <= documented
+    assert {"value", "label", "evidence", "supported_by", "quote", "precision", "main",
+            "confidence"} <= documented
     assert set(CSV_COLUMNS) <= documented
 
 
@@ -77,3 +79,28 @@ def test_export_adds_crosswalk_labels_for_the_schemes_asked(filled):
     assert detention["crosswalk"] == {"acled": "Arrests", "hrdsattack": "arbitrary detention"}
     plain = _records(filled)
     assert all("crosswalk" not in v for r in plain for v in r["violations"])
+
+
+def test_main_values_are_marked_with_a_confidence_and_point_at_exported_facts(filled):
+    records = _records(filled)
+    marked = 0
+    for record in records:
+        main = record["main"]
+        assert set(main) == {"perpetrator", "country", "region", "city", "when", "violations",
+                             "victims"}
+        facts = [f for key in FACT_KEYS for f in record[key]]
+        for key, value in main.items():
+            for one in (value if isinstance(value, list) else [value] if value else []):
+                assert 0.0 <= one["confidence"] <= 1.0
+                # the fact it came from is exported, marked main for that field
+                singular = key[:-1] if isinstance(value, list) else key
+                assert any(singular in f["main"] and f["evidence"]["quote"] == one["quote"]
+                           for f in facts), (key, one)
+                marked += 1
+    assert marked >= 2 * len(records)
+
+
+def test_perpetrators_hold_only_bodies_said_to_have_done_the_act(filled):
+    for record in _records(filled):
+        assert all(f.get("role") in (None, "perpetrator") for f in record["perpetrators"])
+        assert all(f.get("role") not in (None, "perpetrator") for f in record["organisations"])

@@ -24,7 +24,7 @@ from .export import (
     write_event_jsonl,
     write_jsonl,
 )
-from .incidents import StoryIncident
+from .incidents import StoryIncident, main_marks, main_values
 from .model import Incident
 from .pipeline import IngestResult, ingest, refresh_events, refresh_stories
 from .store import Store
@@ -225,13 +225,26 @@ def stories(collection: str, fmt: str) -> None:
                                f"{member.adds[0][:70]!r}")
 
 
-def _echo_incident(item: StoryIncident | None, incident: Incident) -> None:
+def _echo_incident(item: StoryIncident | None, incident: Incident,
+                   published: str | None = None) -> None:
     head = f"incident {incident.id}  from report {incident.report_id}"
     if item is not None:
         head += f"  story {item.story_id}  published {item.published or 'unknown'}"
         if item.event_id:
             head += f"  event {item.event_id} ({item.origins} origin(s))"
+        published = item.published
     echo(head)
+    values = main_values(incident, published)
+    marks = main_marks(incident, values)
+    for key in ("violation", "perpetrator", "victim", "country", "region", "city", "when"):
+        for fact, mark in zip(incident.facts, marks, strict=True):
+            if key in mark:
+                label = fact.value if key == "when" else (
+                    values["country"].label if key == "country" else fact.label)
+                if key == "region" and values["region"] is not None:
+                    label = values["region"].label
+                echo(f"  main {key:<11} {label:<28} {mark[key]:.2f}  "
+                     f"“{fact.evidence.quote}”")
     support = item.support if item else None
     for field in FIELD_ORDER:
         for position, fact in enumerate(incident.facts):
@@ -240,14 +253,16 @@ def _echo_incident(item: StoryIncident | None, incident: Incident) -> None:
             extra = ""
             if field == "date":
                 when = ", when" if fact.attrs.get("role") == "when" else ""
-                extra = f" [{fact.attrs.get('precision')}{when}]"
+                background = ", background" if fact.attrs.get("role") == "background" else ""
+                extra = f" [{fact.attrs.get('precision')}{when}{background}]"
             elif field == "place" and fact.attrs.get("lat") is not None:
                 extra = f" [{fact.attrs.get('lat')}, {fact.attrs.get('lon')}]"
-            elif field == "source":
+            elif field in ("source", "perpetrator") and fact.attrs.get("role"):
                 extra = f" [{fact.attrs.get('role')}]"
             versions = f" ({len(support[position])} version(s))" if support else ""
-            echo(f"  {field:<11} {fact.value:<28} “{fact.evidence.quote}” "
-                       f"@{fact.evidence.start}{extra}{versions}")
+            star = "*" if marks[position] else " "
+            echo(f" {star}{field:<11} {fact.value:<28} “{fact.evidence.quote}” "
+                 f"@{fact.evidence.start}{extra}{versions}")
 
 
 @main.command()
@@ -291,7 +306,7 @@ def show(collection: str, item_id: str) -> None:
             if incident is None:
                 raise click.ClickException(f"no incident {item_id}")
             report = store.report(incident.report_id)
-            _echo_incident(None, incident)
+            _echo_incident(None, incident, report.published if report else None)
             if report is not None:
                 echo(f"\nreport {report.id}: {report.title or '(untitled)'} "
                            f"({report.outlet or '-'}, {report.published or 'undated'})")
@@ -316,7 +331,7 @@ def show(collection: str, item_id: str) -> None:
         echo("\n" + report.text)
         for incident in store.incidents(report.id):
             click.echo("")
-            _echo_incident(None, incident)
+            _echo_incident(None, incident, report.published)
 
 
 @main.command()
@@ -464,3 +479,6 @@ cli_custody.register(main)
 from . import cli_events  # noqa: E402  (registers events)
 
 cli_events.register(main)
+from . import cli_train  # noqa: E402  (registers train)
+
+cli_train.register(main)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import IO, Any
 
 from .crosswalk import label
-from .incidents import StoryIncident, assemble
+from .incidents import StoryIncident, assemble, main_marks, main_values
 from .model import Fact
 from .store import Store
 from .text import spreadsheet_cell
@@ -33,12 +33,13 @@ __all__ = [
     "write_jsonl",
 ]
 
-EXPORT_VERSION = 2
+EXPORT_VERSION = 3
 FIELD_KEYS = {"violation": "violations", "perpetrator": "perpetrators", "victim": "victims",
               "victim_count": "victim_counts", "place": "places", "date": "dates",
               "punishment": "punishments", "source": "sources"}
 CSV_COLUMNS = ["incident_id", "story_id", "story_published", "field", "value", "label",
-               "report_id", "start", "end", "quote", "supported_by", "attrs"]
+               "report_id", "start", "end", "quote", "supported_by", "main", "confidence",
+               "attrs"]
 
 
 def story_incidents(store: Store) -> Iterator[StoryIncident]:
@@ -60,13 +61,13 @@ def _crosswalk(fact: Fact, schemes: tuple[str, ...]) -> dict[str, str | None]:
     return {}
 
 
-def _fact_record(fact: Fact, support: tuple[str, ...],
-                 schemes: tuple[str, ...] = ()) -> dict[str, Any]:
+def _fact_record(fact: Fact, support: tuple[str, ...], schemes: tuple[str, ...] = (),
+                 mark: dict[str, float] | None = None) -> dict[str, Any]:
     record = {"value": fact.value, "label": fact.label,
               **{k: v for k, v in fact.attrs.items() if v is not None},
               "evidence": {"report_id": fact.evidence.report_id, "start": fact.evidence.start,
                            "end": fact.evidence.end, "quote": fact.evidence.quote},
-              "supported_by": list(support)}
+              "supported_by": list(support), "main": mark or {}}
     crosswalk = _crosswalk(fact, schemes)
     if crosswalk:
         record["crosswalk"] = crosswalk
@@ -84,14 +85,43 @@ def incident_record(item: StoryIncident, schemes: tuple[str, ...] = ()) -> dict[
         "story_published": item.published,
         "origins": item.origins,
     }
-    facts = list(zip(item.incident.facts, item.support, strict=True))
-    when = next((f for f, _ in facts if f.field == "date" and f.attrs.get("role") == "when"),
-                None)
+    values = main_values(item.incident, item.published)
+    marks = main_marks(item.incident, values)
+    facts = list(zip(item.incident.facts, item.support, marks, strict=True))
+    when = values["when_fact"]
     record["when"] = ({"value": when.value, "precision": when.attrs.get("precision"),
-                       "quote": when.evidence.quote} if when else None)
+                       "quote": when.evidence.quote,
+                       "confidence": values["confidence"]["when"]} if when else None)
+    record["main"] = _main(values)
     for field_name, key in FIELD_KEYS.items():
-        record[key] = [_fact_record(f, s, schemes) for f, s in facts if f.field == field_name]
+        record[key] = [_fact_record(f, s, schemes, m) for f, s, m in facts
+                       if f.field == field_name and not _other_body(f)]
+    # every body named that the report does not say did the act, with its role
+    record["organisations"] = [_fact_record(f, s, schemes, m) for f, s, m in facts
+                               if _other_body(f)]
     return record
+
+
+def _other_body(fact: Fact) -> bool:
+    return fact.field == "perpetrator" and fact.attrs.get("role") not in (None, "perpetrator")
+
+
+def _main(values: dict[str, Any]) -> dict[str, Any]:
+    """The main value of each field with its confidence (docs/main-values.md)."""
+    def one(fact: Fact | None, key: str) -> dict[str, Any] | None:
+        if fact is None:
+            return None
+        return {"value": fact.value, "label": fact.label,
+                "confidence": values["confidence"].get(key), "quote": fact.evidence.quote}
+    out: dict[str, Any] = {k: one(values[k], k)
+                           for k in ("perpetrator", "country", "region", "city")}
+    out["when"] = one(values["when_fact"], "when")
+    named = [v for v in values["victims"] if v.attrs.get("kind") == "person"]
+    for key, facts in (("violations", values["violations"]), ("victims", named)):
+        out[key] = [{"value": f.value, "label": f.label, "confidence": c,
+                     "quote": f.evidence.quote}
+                    for f, c in zip(facts, values["confidences"][key[:-1]], strict=True)]
+    return out
 
 
 def write_jsonl(store: Store, out: IO[str], schemes: tuple[str, ...] = ()) -> int:
@@ -107,7 +137,8 @@ def write_csv(store: Store, out: IO[str], schemes: tuple[str, ...] = ()) -> int:
     writer.writerow(CSV_COLUMNS)
     count = 0
     for item in story_incidents(store):
-        for fact, support in zip(item.incident.facts, item.support, strict=True):
+        marks = main_marks(item.incident, main_values(item.incident, item.published))
+        for fact, support, mark in zip(item.incident.facts, item.support, marks, strict=True):
             attrs: dict[str, Any] = {k: v for k, v in fact.attrs.items() if v is not None}
             crosswalk = _crosswalk(fact, schemes)
             if crosswalk:
@@ -116,6 +147,7 @@ def write_csv(store: Store, out: IO[str], schemes: tuple[str, ...] = ()) -> int:
                 item.incident.id, item.story_id, item.published or "", fact.field,
                 fact.value, fact.label, fact.evidence.report_id, fact.evidence.start,
                 fact.evidence.end, fact.evidence.quote, " ".join(support),
+                " ".join(mark), max(mark.values()) if mark else "",
                 json.dumps(attrs, ensure_ascii=False))])
         count += 1
     return count

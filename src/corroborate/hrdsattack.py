@@ -17,14 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import ranking
 from .capture import capture_bytes
 from .crosswalk import label
 from .errors import CorroborateError
-from .incidents import anchored, main_values, story_date
+from .incidents import anchored, main_values, rule_values, story_date
+from .learn import Row
+from .model import Fact, Incident
 from .pipeline import ingest, process
 from .store import Store
 
-__all__ = ["GATED", "PAPER", "Article", "predict", "read_split", "score", "table"]
+__all__ = ["GATED", "PAPER", "Article", "confidence_pairs", "extract_articles", "predict",
+           "read_split", "score", "table", "training_rows", "training_table"]
 
 # best baseline per row on the paper's test split (fine-tuned T5-large), from its README
 PAPER = {"perpetrator_mention_f1": 96.81, "perpetrator_type": 62.00, "violation_f1": 71.39,
@@ -119,6 +123,15 @@ def predict(articles: list[Article], collection: str | Path | None = None) -> tu
     ``collection`` keeps the collection the articles went into (a new folder), so that
     ``corroborate show`` can display the evidence of every predicted value.
     """
+    found, times = extract_articles(articles, collection)
+    return [prediction(a.id, incident, a.published)
+            for a, incident in zip(articles, found, strict=True)], times
+
+
+def extract_articles(articles: list[Article], collection: str | Path | None = None) -> tuple[
+        list[Incident | None], list[float]]:
+    """Each article's incident (dates anchored by its story) through the normal ingest, and
+    per-article extraction times; see :func:`predict`."""
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "articles.jsonl"
         source.write_text("\n".join(_records(articles)) + "\n", encoding="utf-8")
@@ -135,13 +148,12 @@ def predict(articles: list[Article], collection: str | Path | None = None) -> tu
             for story in store.stories():
                 anchor = story_date(story, reports)
                 anchors.update((m.report_id, anchor) for m in story.members)
-            predictions = []
-            for number, article in enumerate(articles, start=1):
+            found: list[Incident | None] = []
+            for number in range(1, len(articles) + 1):
                 report = by_line.get(f"line:{number}")
                 incidents = store.incidents(report.id) if report else []
-                incident = (anchored(incidents[0], anchors.get(incidents[0].report_id))
-                            if incidents else None)
-                predictions.append(prediction(article.id, incident))
+                found.append(anchored(incidents[0], anchors.get(incidents[0].report_id))
+                             if incidents else None)
         finally:
             store.close()
         _, docs, _ = capture_bytes(str(source), source.read_bytes())
@@ -150,12 +162,14 @@ def predict(articles: list[Article], collection: str | Path | None = None) -> tu
         start = time.perf_counter()
         process(doc)
         times.append(time.perf_counter() - start)
-    return predictions, times
+    return found, times
 
 
-def prediction(article_id: str, incident: Any) -> dict[str, Any]:
-    """The benchmark's prediction line for one article (every value from a sourced fact)."""
-    values = main_values(incident) if incident is not None else {}
+def prediction(article_id: str, incident: Incident | None, published: str | None = None,
+               model: ranking.Model | None = None) -> dict[str, Any]:
+    """The benchmark's prediction line for one article (every value from a sourced fact),
+    with the ranker's confidence per field."""
+    values = main_values(incident, published, model) if incident is not None else {}
     perpetrator = values.get("perpetrator")
     country = values.get("country")
     when = values.get("when") or {}
@@ -176,6 +190,8 @@ def prediction(article_id: str, incident: Any) -> dict[str, Any]:
         "year": when.get("year"), "month": when.get("month"), "day": when.get("day"),
         "perpetrators": [f.label for f in values.get("perpetrators", [])],
         "victims": [_victim(v) for v in values.get("victims", [])],
+        "confidence": values.get("confidence", {}),
+        "confidences": values.get("confidences", {}),
     }
 
 
@@ -192,6 +208,68 @@ def _victim(fact: Any) -> dict[str, Any]:
                 "population": "individual"}
     return {"name": None, "type": [fact.label], "sex": "unknown", "age": "unknown",
             "population": "multiple"}
+
+
+def _right(field: str, fact: Fact, gold: dict[str, Any]) -> bool:
+    """Whether an annotator's label agrees with a candidate value of ``field``."""
+    if field == "perpetrator":
+        return bool(label("actor_types", str(fact.attrs.get("actor_type", "")),
+                          "hrdsattack") == gold["perpetrator_type"])
+    if field == "country":
+        return bool((label("countries", fact.value, "hrdsattack") or fact.label)
+                    == gold["country"])
+    if field == "when":
+        return bool(fact.value[:4] == gold["year"])
+    if field == "violation":
+        return (label("violations", fact.value, "hrdsattack") or "other") in gold[
+            "violation_types"]
+    if field == "victim":
+        return fact.label.lower() in {n.lower() for n in gold["victim_names"]}
+    return bool(fact.label == gold[field])  # region, city
+
+
+def training_rows(articles: list[Article], found: list[Incident | None]) -> list[Row]:
+    """Every candidate of every article, labelled by the article's gold values."""
+    rows: list[Row] = []
+    for article, incident in zip(articles, found, strict=True):
+        if incident is None:
+            continue
+        for field, group in ranking.candidates(incident, rule_values(incident),
+                                               article.published).items():
+            rows.extend(Row(article.id, field, tuple(c.features.get(n, 0.0)
+                                                     for n in ranking.FEATURES[field]),
+                            int(_right(field, c.fact, article.gold))) for c in group)
+    return rows
+
+
+def training_table(directory: str | Path) -> list[Row]:
+    """The ranker's training rows from the train and dev splits in ``directory``."""
+    articles = [a for split in ("train", "dev")
+                for a in read_split(Path(directory) / f"{split}.json")]
+    found, _ = extract_articles(articles)
+    return training_rows(articles, found)
+
+
+def confidence_pairs(article: Article, incident: Incident | None,
+                     model: ranking.Model | None = None) -> list[tuple[str, float, bool]]:
+    """(field, confidence, right) for every main value the ranker gives one article."""
+    if incident is None:
+        return []
+    values = main_values(incident, article.published, model)
+    out = []
+    for field in ("perpetrator", "country", "region", "city"):
+        fact = values[field]
+        if fact is not None:
+            out.append((field, values["confidence"][field],
+                        _right(field, fact, article.gold)))
+    if values["when_fact"] is not None:
+        out.append(("when", values["confidence"]["when"],
+                    _right("when", values["when_fact"], article.gold)))
+    named = [v for v in values["victims"] if v.attrs.get("kind") == "person"]
+    for key, facts in (("violation", values["violations"]), ("victim", named)):
+        out.extend((key, c, _right(key, f, article.gold))
+                   for f, c in zip(facts, values["confidences"][key], strict=True))
+    return out
 
 
 def _prf(tp: float, npred: float, ngold: float) -> tuple[float, float, float]:

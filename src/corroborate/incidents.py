@@ -12,11 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from . import ranking
 from .dates import DateMention, resolve
 from .model import Fact, Incident, Report, Story
 from .places import main_country
 
-__all__ = ["StoryIncident", "anchored", "assemble", "main_values", "story_date"]
+__all__ = ["StoryIncident", "anchored", "assemble", "main_marks", "main_values", "rule_values",
+           "story_date"]
 
 
 @dataclass(frozen=True)
@@ -90,41 +92,119 @@ def _holds(text: str, fact: Fact) -> bool:
 
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December"]
-def main_values(incident: Incident) -> dict[str, Any]:
-    """The values an annotator would give the incident, each a sourced fact.
+def rule_values(incident: Incident) -> dict[str, Any]:
+    """What the hand rules choose for each field (docs/main-incident.md); the ranker
+    (:mod:`ranking`) reads these choices as one feature among others.
 
-    Violations and perpetrators as stated (but not the arrests of a non-state perpetrator);
-    the main perpetrator is the one most often named as doing a violation ("shot by
-    police", "charged with kidnapping"), then the one named most, then first; the
-    country is the one most places named belong to; region and city are the first named in
-    that country; the date is the incident's ``when`` (docs/main-incident.md).
+    Violations as stated (but not the arrests of a non-state perpetrator); the main
+    perpetrator is the one most often named as doing a violation ("shot by police",
+    "charged with kidnapping"), then the one named most, then first; the country is the one
+    most places named belong to; region and city are the first named in that country; the
+    date is the incident's ``when``.
     """
     facts = incident.facts
     perpetrators = [f for f in facts if f.field == "perpetrator"]
-    places = [f for f in facts if f.field == "place"]
-    country = main_country(places)
-    in_country = [f for f in places if country and f.attrs.get("country") == country.value]
-    region = next((f for f in in_country if f.attrs.get("kind") == "region"), None)
-    city = next((f for f in in_country if f.attrs.get("kind") in ("city", "town", "county")),
-                None)
-    if region is None and city is not None and city.attrs.get("region"):
-        from . import vocab
-
-        term = vocab.load("regions").terms.get(city.attrs["region"])
-        if term is not None:
-            region = replace(city, value=term.id, label=term.label)
+    country = main_country([f for f in facts if f.field == "place"])
     when = next((f for f in facts if f.field == "date" and f.attrs.get("role") == "when"), None)
     perpetrator = max(perpetrators, key=lambda f: (int(f.attrs.get("agent", 0)),
                                                    int(f.attrs.get("mentions", 1)),
                                                    -f.evidence.start), default=None)
+    return {"violations": _violations(facts, perpetrator), "perpetrator": perpetrator,
+            "country": country, "when": when,
+            **_subplaces(facts, country.value if country else None)}
+
+
+def _subplaces(facts: Iterable[Fact], country: str | None) -> dict[str, Any]:
+    """Regions and cities named in ``country`` (a city names its region too), and the
+    first of each: the rules' choice."""
+    in_country = [f for f in facts if f.field == "place" and country
+                  and f.attrs.get("country") == country]
+    regions = [f for f in in_country if f.attrs.get("kind") == "region"]
+    cities = [f for f in in_country if f.attrs.get("kind") in ("city", "town", "county")]
+    from . import vocab
+
+    for city in cities:
+        term = vocab.load("regions").terms.get(str(city.attrs.get("region")))
+        if term is not None and all(r.value != term.id for r in regions):
+            regions.append(replace(city, value=term.id, label=term.label,
+                                   attrs={**city.attrs, "kind": "city"}))
+    first_city = cities[0] if cities else None
+    region = next((f for f in in_country if f.attrs.get("kind") == "region"), None) or next(
+        (r for r in regions if first_city and r.evidence == first_city.evidence), None)
+    return {"region": region, "city": first_city, "region_candidates": regions,
+            "city_candidates": cities}
+
+
+def main_values(incident: Incident, published: str | None = None,
+                model: ranking.Model | None = None) -> dict[str, Any]:
+    """The values an annotator would give the incident, each a sourced fact, with the
+    ranker's confidence per field (``confidence``: field -> 0..1; for violations and
+    victims, per value in ``confidences``).
+
+    ``perpetrators`` lists the bodies the report says did an act (role ``perpetrator``, or
+    named as doing a violation); every other body named keeps its role on its fact.
+    """
+    rules = rule_values(incident)
+    found = ranking.candidates(incident, rules, published)
+    ranked = ranking.rank({k: v for k, v in found.items() if k not in ("region", "city")},
+                          model)
+    country = ranked["country"][0] if ranked["country"] else None
+    if country is not None and (rules["country"] is None
+                                or country.fact.value != rules["country"].value):
+        # the model chose another country than the rules: places are looked for in it
+        rules = {**rules, **_subplaces(incident.facts, country.fact.value)}
+        found = ranking.candidates(incident, rules, published)
+    ranked.update(ranking.rank({k: found[k] for k in ("region", "city")}, model))
+    main = {k: (v[0] if v else None) for k, v in ranked.items() if k in ranking.SINGLE}
+    perpetrators = [f for f in incident.facts if f.field == "perpetrator"
+                    and (f.attrs.get("role") == "perpetrator"
+                         or (f.attrs.get("role") is None and int(f.attrs.get("agent", 0))))]
+    when = main["when"].fact if main["when"] else None
     return {
-        "violations": _violations(facts, perpetrator),
+        "violations": [r.fact for r in ranked["violation"]],
         "perpetrators": perpetrators,
-        "perpetrator": perpetrator,
-        "victims": [f for f in facts if f.field == "victim"],
-        "country": country, "region": region, "city": city,
-        "when": _date_parts(when) if when else None,
+        "perpetrator": main["perpetrator"].fact if main["perpetrator"] else None,
+        "victims": [f for f in incident.facts if f.field == "victim"
+                    and f.attrs.get("kind") != "person"] + [r.fact for r in ranked["victim"]],
+        "country": main["country"].fact if main["country"] else None,
+        "region": main["region"].fact if main["region"] else None,
+        "city": main["city"].fact if main["city"] else None,
+        "when": _date_parts(when) if when else None, "when_fact": when,
+        "confidence": {k: round(r.confidence, 3) for k, r in main.items() if r},
+        "confidences": {k: [round(r.confidence, 3) for r in ranked[k]]
+                        for k in ("violation", "victim")},
     }
+
+
+_SINGLE_KEYS = ("perpetrator", "country", "region", "city")
+
+
+def main_marks(incident: Incident, values: dict[str, Any]) -> list[dict[str, float]]:
+    """Per fact of ``incident`` (same order), the fields it is the main value of, with the
+    confidence: ``{"country": 0.81, "region": 0.62}``. The main country is marked on its
+    first place fact; the date on the incident's ``when``."""
+    marks: list[dict[str, float]] = [{} for _ in incident.facts]
+    index = {(f.field, f.evidence.start, f.evidence.end): i
+             for i, f in reversed(list(enumerate(incident.facts)))}
+
+    def mark(key: str, fact: Fact | None, confidence: float) -> None:
+        field = "place" if key in ("country", "region", "city") else fact.field if fact else ""
+        if fact is not None:
+            position = index.get((field, fact.evidence.start, fact.evidence.end))
+            if position is not None:
+                marks[position][key] = confidence
+
+    confidence = values["confidence"]
+    for key in _SINGLE_KEYS:
+        if values[key] is not None:
+            mark(key, values[key], confidence[key])
+    if values["when_fact"] is not None:
+        mark("when", values["when_fact"], confidence["when"])
+    named = [v for v in values["victims"] if v.attrs.get("kind") == "person"]
+    for key, facts in (("violation", values["violations"]), ("victim", named)):
+        for fact, c in zip(facts, values["confidences"][key], strict=True):
+            mark(key, fact, c)
+    return marks
 
 
 # Arbitrary detention is done by a state. When the main perpetrator is not one (a gang, an
