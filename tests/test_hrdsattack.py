@@ -9,7 +9,7 @@ from corroborate.cli import main
 
 KEYS = ["id", "perpetrator_mention", "perpetrator_type", "violation_types", "country",
         "country_code", "region", "region_code", "city", "year", "month", "day",
-        "perpetrators", "victims"]
+        "perpetrators", "victims", "confidence", "confidences"]
 
 
 def _item(event_id, text, published, gold):
