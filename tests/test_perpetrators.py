@@ -84,3 +84,24 @@ def test_a_denunciation_is_not_an_accusation_of_private_persons():
     text = ("Police in Harare, Zimbabwe, detained two reporters on Tuesday. Rights groups "
             "accused the force of torture.")
     assert _main(text).value == "police_generic"
+
+
+def test_every_organisation_carries_a_role_and_credit_only_as_perpetrator():
+    incident = _incident("Soldiers detained an official of the Ministry of People's Security "
+                         "in Sinuiju, North Korea, on the orders of the provincial party "
+                         "committee.")
+    facts = {f.value: f for f in incident.facts if f.field == "perpetrator"}
+    assert {f.attrs["role"] for f in facts.values()} <= {
+        "perpetrator", "ordering", "investigating", "employer", "patient", "mentioned"}
+    assert facts["kp_mps"].attrs["role"] == "employer"
+    assert facts["kp_wpk"].attrs["role"] == "ordering"
+    for fact in facts.values():
+        assert fact.attrs["agent"] == 0 or fact.attrs["role"] == "perpetrator"
+
+
+def test_a_state_execution_of_the_accused_keeps_the_state_as_main_perpetrator():
+    text = ("A farmer accused of murdering his neighbour was publicly executed by the "
+            "Ministry of State Security in Hyesan, North Korea, the source said.")
+    main = _main(text)
+    assert main.value != "private_individuals"
+    assert main.attrs["actor_type"] == "state actor"

@@ -14,22 +14,20 @@ anyone as a suspect.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from . import vocab
 from .model import Evidence, Fact, Report
 
-__all__ = ["Accusation", "agency", "find_accusations", "private_individuals"]
+__all__ = ["GRAVE", "Accusation", "find_accusations", "private_individuals"]
 
 # acts whose doer says more about the perpetrator than arresting or sentencing, which
 # police and courts also do lawfully
-_GRAVE = {"killing": 3, "kidnapping": 3, "torture": 3, "enforced_disappearance": 3,
+GRAVE = {"killing": 3, "kidnapping": 3, "torture": 3, "enforced_disappearance": 3,
           "sexual_violence": 3}
 _BY_AGENT = re.compile(r"\b(?:by|at the hands of)\s+(?:(?:the|a|an|some|suspected|"
                        r"unidentified|unknown|armed|local|two|three|several)\s+)*$", re.I)
-_AGENT_WINDOW = 60
 
 _CRIMES = (r"murders?|murdering|killings?|killing|kill|kidnap(?:ping|pings)?|abduct(?:ion|ions|"
            r"ing)?|rap(?:e|ing)|sexual\s+assault|assault(?:ing)?|manslaughter|homicide|"
@@ -47,6 +45,10 @@ _ADVERBIAL = frozenset("""on in at last this yesterday today earlier after befor
     allegedly recently later again also and then over following during since""".split())
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s|\n")
 _LOOKBACK = 80
+# a verb between an organisation and "accused of": the organisation is that verb's subject,
+# the accused its object ("the SSD executed three men accused of killing a guard")
+_VERB_BETWEEN = re.compile(r"\b(?!(?:allegedly|reportedly|suspected|alleged|being|later)\b)"
+                           r"[a-z]+(?:ed|ing)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,9 @@ def find_accusations(text: str, organisations: list[Fact]) -> list[Accusation]:
         lo = bisect_right(starts, window[0] - 1)
         hi = bisect_right(starts, window[1] - 1)
         named = [f for f in ordered[lo:hi] if f.evidence.end <= window[1]
-                 and not (passive and _BY_AGENT.search(text[max(0, f.evidence.start - 40):
-                                                               f.evidence.start]))]
+                 and not (passive and (
+                     _BY_AGENT.search(text[max(0, f.evidence.start - 40):f.evidence.start])
+                     or _VERB_BETWEEN.search(text, f.evidence.end, m.start())))]
         accused = named[-1] if named else None
         if accused is None and not passive and m.group("verb").lower() == "accused":
             continue  # "rights groups accused the force of torture": a denunciation
@@ -97,34 +100,3 @@ def private_individuals(report: Report, accusations: list[Accusation]) -> list[F
                  Evidence(report.id, a.start, a.end, report.text[a.start:a.end]),
                  {"actor_type": term.attrs.get("actor_type"), "kind": term.attrs.get("kind")})
             for a in accusations if a.accused is None]
-
-
-def agency(perpetrators: list[Fact], violations: list[vocab.Hit], text: str,
-           accusations: Iterable[Accusation] = ()) -> dict[str, int]:
-    """How strongly each organisation is named as the one doing a violation: a violation
-    just before "by <organisation>", or just after it in the same sentence ("gunmen
-    abducted"); an accusation of a grave act counts as grave."""
-    # only violations within the window of a perpetrator can count: found by bisection on
-    # sorted positions, not by a scan of every violation for every perpetrator
-    by_end = sorted(violations, key=lambda v: v.end)
-    ends = [v.end for v in by_end]
-    by_start = sorted(violations, key=lambda v: v.start)
-    starts = [v.start for v in by_start]
-    counts: dict[str, int] = {}
-    for fact in perpetrators:
-        start, end = fact.evidence.start, fact.evidence.end
-        by = _BY_AGENT.search(text[max(0, start - 40):start])
-        # "abducted by gunmen": a violation ending at most _AGENT_WINDOW before the agent
-        done = (by_end[bisect_left(ends, start - _AGENT_WINDOW):bisect_right(ends, start)]
-                if by else [])
-        # "gunmen abducted": a violation beginning just after the agent, same sentence
-        done += [v for v in by_start[bisect_left(starts, end):
-                                     bisect_right(starts, end + _AGENT_WINDOW)]
-                 if not re.search(r"[.!?]\s", text[end:v.start])]
-        if done:
-            weight = max(_GRAVE.get(v.term.id, 1) for v in done)
-            counts[fact.value] = counts.get(fact.value, 0) + weight
-    for accusation in accusations:
-        value = accusation.accused.value if accusation.accused else "private_individuals"
-        counts[value] = counts.get(value, 0) + 3
-    return counts
