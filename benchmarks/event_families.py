@@ -138,7 +138,7 @@ TYPES: dict[str, dict[str, Any]] = {
         "One of them could not walk after the questioning, the source said.",
         "Relatives who brought food were turned away at the gate.",
         "Guards are said to have denied the injured any medical care.")},
-    "repatriation": {"agency": ("mss",), "violation": "restriction_of_movement", "clauses": (
+    "repatriation": {"agency": ("mss",), "violation": "forced_repatriation", "clauses": (
         "Chinese police forcibly repatriated {V} who had fled to China, handing them to {A} "
         "in {P} {W}", "{V} were sent back to North Korea from China {W} and handed over to {A} "
         "in {P}", "{W}, {A} in {P} took custody of {V} repatriated from China"), "headlines": (

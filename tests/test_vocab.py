@@ -16,8 +16,8 @@ from .helpers import text_report
 REQUIRED_VIOLATIONS = [
     "arbitrary_detention", "enforced_disappearance", "killing", "torture", "surveillance",
     "coerced_informing", "collective_punishment", "restriction_of_communication",
-    "restriction_of_movement", "forced_labour", "banishment", "extortion", "sexual_violence",
-    "other"]
+    "restriction_of_movement", "forced_repatriation", "forced_labour", "banishment",
+    "extortion", "sexual_violence", "other"]
 NAMES = ("violations", "organisations", "groups", "punishments", "outlets", "places",
          "regions", "countries", "demonyms", "charges")
 
@@ -154,3 +154,28 @@ def test_a_possessive_country_counts_like_a_demonym():
 ])
 def test_charges(text, charge):
     assert charge in {h.term.id for h in load("charges").find(text)}
+
+
+# the labels HRDsAttack's annotators use for violation types
+HRDSATTACK_VIOLATIONS = {"arbitrary detention", "enforced disappearance", "killing", "torture",
+                         "kidnapping", "other"}
+
+
+def test_every_violation_has_a_hrdsattack_label_in_the_crosswalk():
+    walked = vocab.read_data("crosswalk")["violations"]
+    for term in load("violations"):
+        assert walked.get(term.id, {}).get("hrdsattack") in HRDSATTACK_VIOLATIONS, term.id
+
+
+def test_the_crosswalk_names_only_violations_the_vocabulary_has():
+    ids = {t.id for t in load("violations")}
+    assert set(vocab.read_data("crosswalk")["violations"]) <= ids
+
+
+def test_forced_repatriation_is_mapped_in_the_schemes_that_have_a_category_for_it():
+    from corroborate.crosswalk import label
+
+    assert label("violations", "forced_repatriation", "hrdsattack") == "other"
+    assert label("violations", "forced_repatriation", "plover") == "COERCE"
+    assert label("violations", "forced_repatriation", "huridocs") == "Refoulement"
+    assert label("violations", "forced_repatriation", "acled") is None  # no fitting type

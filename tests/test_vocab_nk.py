@@ -289,3 +289,59 @@ def test_plain_authorities_are_the_north_korean_state_only_in_north_korea_report
     kenya = _perpetrators("In Nairobi, Kenya, the authorities confiscated phones last week.")
     assert "kp_state_authorities" in kp and "authorities_generic" not in kp
     assert "authorities_generic" in kenya and "kp_state_authorities" not in kenya
+
+
+# --- forced repatriation and killings stated as outcomes -----------------------------------
+
+def _violations(text: str) -> list[str]:
+    return [f.value for f in _facts(text) if f.field == "violation"]
+
+
+@pytest.mark.parametrize("text", [
+    "Chinese police forcibly repatriated the woman from Dandong to Sinuiju in April.",
+    "The three defectors were forcibly returned to Onsong by the Chinese authorities.",
+    "Chinese police sent her back to North Korea last month, and she is held in Hyesan.",
+    "Police in Tumen handed the family over to North Korean authorities at the bridge.",
+    "Rights groups condemned the refoulement of the escapees caught near Musan.",
+    "The couple were deported back to North Korea through Hoeryong in 2022.",
+])
+def test_a_return_to_north_korea_is_forced_repatriation_not_a_movement_restriction(text):
+    found = _violations(text)
+    assert "forced_repatriation" in found
+    assert "restriction_of_movement" not in found
+
+
+def test_a_border_crossing_stays_a_restriction_of_movement():
+    found = _violations("Guards in Hyesan detained a woman for illegally crossing the border.")
+    assert "restriction_of_movement" in found
+    assert "forced_repatriation" not in found
+
+
+@pytest.mark.parametrize(("text", "also"), [
+    ("Border guards near Hyesan shot a man wading across the Yalu; he was arrested and "
+     "died in hospital two days later.", "arbitrary_detention"),
+    ("A soldier shot the woman as she crossed the river near Musan and she did not "
+     "survive.", None),
+    ("A man from Hoeryong was shot while fleeing to China and died on the riverbank.", None),
+    ("The trader was beaten to death in a holding cell in Onsong, a source said.", None),
+    ("The smuggler was beaten to death in a police cell in Hyesan.", None),
+    ("Guards beat him to death in the detention centre in Musan.", "torture"),
+    ("The prisoner did not survive the beatings at the kyohwaso in Chongjin.", None),
+    ("The farmer was arrested in Kanggye in May and died in custody in June.",
+     "arbitrary_detention"),
+    ("The student died after being beaten by security agents in Wonsan.", None),
+])
+def test_a_death_stated_as_the_outcome_of_a_shooting_or_beating_is_a_killing(text, also):
+    found = _violations(text)
+    assert "killing" in found
+    if also:
+        assert also in found
+
+
+@pytest.mark.parametrize("text", [
+    "Guards in Hyesan shot at a smuggler who escaped across the river to China.",
+    "The film about the camps, shot in Seoul, premiered in May; its director died in 2019.",
+    "The business did not survive the border closure in Sinuiju.",
+])
+def test_shots_or_deaths_without_a_killing_are_not_killings(text):
+    assert "killing" not in {h.term.id for h in vocab.load("violations").find(text)}

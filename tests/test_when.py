@@ -61,3 +61,18 @@ def test_the_day_an_outlet_reported_is_not_the_incidents_date():
     # without an outlet before "reported", the date stays a candidate
     text = "Residents reported on Sunday that seven students were detained in Hamhung."
     assert _when(text, "2021-03-25") == ("2021-03-21", "on Sunday")
+
+
+def test_a_forced_repatriation_dates_the_incident():
+    text = ("In 2019 the UN criticised the policy again. Chinese police forcibly repatriated "
+            "sixty women from Dandong on 9 October, a source in Sinuiju said.")
+    assert _when(text) == ("2020-10-09", "9 October")
+
+
+def test_a_background_year_is_marked_and_passed_over():
+    text = ("The broker, who escaped from Hoeryong in 2012, was detained by Chinese police "
+            "in Yanji on 2 May.")
+    assert _when(text) == ("2021-05-02", "2 May")
+    [background] = [f for f in find_dates_facts(_report(text)) if f.value == "2012"]
+    assert background.attrs["role"] == "background"
+    assert background.attrs["background"] == "past of a person"
