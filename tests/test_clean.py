@@ -18,7 +18,12 @@ def test_web_page_copy_loses_its_furniture_by_shape(samples):
                       "More ways to listen", "Go to the full website", "bus stop"):
         assert furniture not in report.text, furniture
     assert report.text.startswith("Kim Jong Un has personally ordered")
-    assert report.text.rstrip().endswith("Written in English by Roseanne Gerin.")
+    # the credit line is read as bylines, not left in the text
+    assert report.text.rstrip().endswith("which makes forbidden calls easy, the source added.")
+    assert "Roseanne Gerin" not in report.text
+    assert any("Written in English by Roseanne Gerin." in r for r in report.removed)
+    assert ("written in english by", "Roseanne Gerin") in {(b.role, b.name)
+                                                          for b in report.bylines}
     # a subheading in the middle of the article is kept
     assert "\nLittle hope for those caught\n" in report.text
 

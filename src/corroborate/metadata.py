@@ -1,9 +1,13 @@
-"""Metadata of an HTML report: title, publication date, authors, site name, language.
+"""Metadata of a report: what an HTML page declares, and the header block of a text report.
 
-Read from what publishers declare for machines (Open Graph and article meta tags, schema.org
-JSON-LD, ``<time datetime>``, ``<html lang>``), in one pass over an already parsed tree.
-Only when a page declares no date does htmldate look for one. This costs about a tenth of
-trafilatura's own metadata pass, which the clean stage therefore does not use.
+HTML: read from what publishers declare for machines (Open Graph and article meta tags,
+schema.org JSON-LD, ``<time datetime>``, ``<html lang>``), in one pass over an already
+parsed tree. Only when a page declares no date does htmldate look for one. This costs about
+a tenth of trafilatura's own metadata pass, which the clean stage therefore does not use.
+
+Text: a report saved as text may open with a header block of ``Key: value`` lines
+(:func:`read_text_header`): ``Title``, ``URL``, ``Outlet``, ``Date``, ``Byline`` and a few
+synonyms, case-insensitive, ended by a blank line.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 from .dates import normalise_date
 
-__all__ = ["HtmlMetadata", "read_metadata"]
+__all__ = ["HtmlMetadata", "TextHeader", "read_metadata", "read_text_header"]
 
 _DATE_KEYS = ("article:published_time", "og:published_time", "published_time",
               "datepublished", "date", "pubdate", "publishdate", "publish-date", "dc.date",
@@ -128,3 +132,110 @@ def _htmldate(tree: Any) -> str | None:
     except Exception:  # htmldate may fail on odd pages; a missing date is not an error
         return None
     return normalise_date(found) if found else None
+
+
+# --- the header block of a text report ----------------------------------------------------
+
+# key (lower case, inner white space as one space) -> the field it declares
+_HEADER_KEYS = {
+    "title": "title", "headline": "title",
+    "url": "url", "link": "url", "source url": "url", "canonical": "url",
+    "outlet": "outlet", "publisher": "outlet", "site": "outlet", "source": "outlet",
+    "publication": "outlet", "site name": "outlet", "sitename": "outlet",
+    "date": "date", "published": "date", "publication date": "date", "date published": "date",
+    "byline": "byline", "author": "byline", "authors": "byline", "by": "byline",
+}
+_HEADER_LINE = re.compile(r"[ \t]*([A-Za-z][A-Za-z ]{0,19}?)[ \t]*:(.*)")
+_HEADER_MAX_LINES = 20
+_UNKNOWN_VALUE_WORDS = 12
+_URL = re.compile(r"https?://\S+$", re.I)
+_DOTTED_DATE = re.compile(r"((?:19|20)\d{2})[./](\d{1,2})[./](\d{1,2})\b")
+
+
+@dataclass(frozen=True)
+class TextHeader:
+    """What a text report's header block declares. ``lines``: each line of the block as
+    (start, end) in the source; ``unknown``: the lines whose key is not one of ours (left
+    out of the text like the rest of the block, but not read)."""
+
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    bylines: tuple[str, ...] = ()
+    lines: tuple[tuple[int, int], ...] = ()
+    unknown: tuple[str, ...] = ()
+    end: int = 0
+
+
+def header_date(value: str) -> str | None:
+    """A date as stated in a header or dateline: ISO, ``2024.03.05`` or written out."""
+    dotted = _DOTTED_DATE.search(value)
+    if dotted:
+        value = f"{dotted[1]}-{int(dotted[2]):02d}-{int(dotted[3]):02d}"
+    return normalise_date(value)
+
+
+def read_text_header(source: str, start: int = 0) -> TextHeader:
+    """The header block at ``source[start:]``: the ``Key: value`` lines before the first
+    blank line (or the first line of another shape), read only when at least one key is
+    one we know and all of them are keys (at most 20 lines; an unknown key's value at most
+    12 words). Returns an empty header (``end == start``) when there is none.
+
+    A value is kept as given except: a URL must be ``http(s)://...``; a date must read as
+    one (ISO, dotted or written out), else the line is still part of the block but no date
+    is taken; several ``Byline`` lines add up, and one line may name several people
+    separated by ``;`` or `` and ``.
+    """
+    fields: dict[str, str] = {}
+    bylines: list[str] = []
+    lines: list[tuple[int, int]] = []
+    unknown: list[str] = []
+    known = False
+    pos = start
+    # leading blank lines belong to the block
+    while pos < len(source) and source[pos] in " \t\r\n\ufeff":
+        pos += 1
+    end = pos
+    while pos < len(source) and len(lines) < _HEADER_MAX_LINES:
+        stop = source.find("\n", pos)
+        stop = len(source) if stop < 0 else stop
+        raw = source[pos:stop].rstrip("\r")
+        if not raw.strip():
+            break
+        m = _HEADER_LINE.match(raw)
+        if not m:
+            break
+        key = " ".join(m[1].lower().split())
+        value = m[2].strip()
+        field = _HEADER_KEYS.get(key)
+        if field is None:
+            if len(value.split()) > _UNKNOWN_VALUE_WORDS or key.count(" ") > 2:
+                break
+            unknown.append(raw.strip())
+        elif field in ("outlet", "byline") and len(value.split()) > _UNKNOWN_VALUE_WORDS:
+            break  # "Source: a resident of Hyesan said ..." opens a body
+        else:
+            known = True
+            if field == "byline":
+                bylines.extend(n.strip() for n in re.split(r";|\band\b|&", value) if n.strip())
+            elif field == "url":
+                if _URL.match(value) and "url" not in fields:
+                    fields["url"] = value
+            elif field == "date":
+                date = header_date(value)
+                if date and "date" not in fields:
+                    fields["date"] = date
+            elif value and field not in fields:
+                if field == "outlet" and _URL.match(value):
+                    fields.setdefault("url", value)  # "Source: https://..."
+                else:
+                    fields[field] = value
+        lead = len(raw) - len(raw.lstrip())
+        lines.append((pos + lead, pos + len(raw.rstrip())))
+        pos = stop + 1
+        end = min(pos, len(source))
+    if not known:
+        return TextHeader(end=start)
+    return TextHeader(fields.get("title"), fields.get("url"), fields.get("outlet"),
+                      fields.get("date"), tuple(bylines), tuple(lines), tuple(unknown), end)
