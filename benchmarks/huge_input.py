@@ -20,11 +20,11 @@ Shapes:
 * ``html``: one HTML article of many short paragraphs of ordinary words, most with an entity
   (``&amp;``, ``&#8217;``, ``&nbsp;`` ...) or an inline tag inside, with a heading and a
   short list now and then: paragraphs of the cleaned text that do not stand verbatim in the
-  source, which ``clean._locate`` used to search for to the end of the source (quadratic).
+  source, which ``locate.locate`` used to search for to the end of the source (quadratic).
   Its size is that of the HTML.
 
 Columns: seconds and s/MB of ``process`` (clean, fingerprint, extract), CPU s/MB, then s/MB
-of the clean stage alone (a separate ``clean`` call) and of ``clean._locate`` within it
+of the clean stage alone (a separate ``clean`` call) and of ``locate`` within it
 (timed by wrapping it).
 
     .venv/bin/python benchmarks/huge_input.py                      # every shape, 0.25-4 MB
@@ -223,9 +223,9 @@ class _Timed:
 
 def run_one(shape: str, mb: float, seed: int) -> tuple[float, float, float, float, int, int]:
     """Wall and CPU seconds of one ``process``, wall seconds of one ``clean`` alone and of
-    ``_locate`` within it, the input's length and the facts found."""
+    ``locate`` within it, the input's length and the facts found."""
     doc = build_document(shape, mb, seed)
-    with _Timed("_locate") as locate:
+    with _Timed("locate") as locate:
         start = time.perf_counter()
         clean(doc)
         clean_wall = time.perf_counter() - start

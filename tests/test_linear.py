@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corroborate.attribution import _LONG_SOURCE_WORD, _SOURCE, _source_matches
-from corroborate.clean import _SENTENCE_END, _is_sentence
 from corroborate.model import Document
 from corroborate.pipeline import process
 from corroborate.victims import _LONG_LOWER_RUN, _LOWER, _lower_words
+from corroborate.zones import _SENTENCE_END, is_sentence
 
 MB = 1_000_000
 
@@ -123,7 +123,7 @@ _LOWER_TEXT = st.text(alphabet="ab'’-  \t\n(“\"‘,.;9X”)", max_size=24)
 @settings(max_examples=1000, deadline=None)
 @given(_LINE)
 def test_is_sentence_says_what_the_sentence_end_regex_says(line: str) -> None:
-    assert _is_sentence(line) == bool(_SENTENCE_END.search(line.rstrip()))
+    assert is_sentence(line) == bool(_SENTENCE_END.search(line.rstrip()))
 
 
 @settings(max_examples=1000, deadline=None)
@@ -147,7 +147,7 @@ def test_the_long_word_sends_the_matchers_down_their_long_word_path() -> None:
 
 
 # HTML whose paragraphs mostly do not stand verbatim in the source (an entity or an inline
-# tag inside): clean._locate used to search for each of them to the end of the source
+# tag inside): clean's locate used to search for each of them to the end of the source
 _ENTITIES = ["&amp;", "&#8217;", "&nbsp;", "&quot;", "&eacute;", "&#x2014;"]
 _WORDS = """the a of and to in was were said that police traders market province city border
     phone family relatives money fine week month year officials team homes radio held sent
@@ -235,7 +235,7 @@ def test_finder_finds_what_str_find_finds(data: st.DataObject) -> None:
     """On the anchor index from the first search (budget 0), with starts that never go back.
     A long tail without words makes checking candidates cheaper than a plain search, so
     both ways are taken."""
-    from corroborate.clean import _Finder
+    from corroborate.locate import _Finder
 
     source = data.draw(_FINDER_TEXT) + data.draw(st.sampled_from(["", "~" * 20_000]))
     paras = data.draw(st.lists(_paragraphs(source), max_size=12))
