@@ -50,3 +50,9 @@ def test_normalise_publication_dates():
 def test_absurd_relative_dates_are_unknown_not_a_crash():
     mention = find_dates("it began 900000 days ago")[0]
     assert resolve(mention, date(2017, 6, 15)) == ("", "unknown")
+
+
+def test_the_second_of_two_decades_is_a_decade_not_its_first_year():
+    found = [(m.quote, m.year, m.decade) for m in
+             find_dates("convicted of crimes from the 1970s and 1980s, and freed in 2008")]
+    assert found == [("the 1970s", None, 1970), ("1980s", None, 1980), ("in 2008", 2008, None)]

@@ -24,7 +24,8 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
           r"|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
 _QUAL = (r"(?:(?P<qual>early|late|mid|the end of|the beginning of|the middle of"
          r"|the start of)[\s-]+)")
-_YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d|,\d)"  # "May 2018, police" yes; "2018,000" no
+# "May 2018, police" yes; "2018,000" no; "1970s and 1980s": decades, not the year 1980
+_YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d|,\d|['’]?s\b)"
 _PREP = (r"(?:in|since|from|until|till|by|during|of|last|this|between|and|to|through|on"
          r"|before|after)")
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
