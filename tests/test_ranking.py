@@ -64,12 +64,20 @@ def test_the_rules_choice_is_the_main_value_with_the_pooled_confidence_of_its_va
     assert ranked[0].confidence == pytest.approx(0.5)
 
 
-def test_without_a_rules_choice_the_most_probable_value_wins():
-    group = [Candidate("when", _fact("2019", 0), {"same_year": 0.0}),
+def test_without_a_rules_choice_there_is_no_main_value():
+    # only background dates: the rules decline, and so does the ranker
+    group = [Candidate("when", _fact("2019", 0), {"background": 1.0}),
+             Candidate("when", _fact("2015", 10), {"background": 1.0})]
+    assert ranking.rank({"when": group}, _model("when"))["when"] == []
+
+
+def test_confidence_follows_the_model():
+    group = [Candidate("when", _fact("2019", 0), {"rule": 1.0, "same_year": 0.0}),
              Candidate("when", _fact("2021", 10), {"same_year": 1.0})]
-    ranked = ranking.rank({"when": group}, _model("when", same_year=3.0))["when"]
-    assert ranked[0].fact.value == "2021"
-    assert 0.5 < ranked[0].confidence < 1.0
+    low = ranking.rank({"when": group}, _model("when", same_year=3.0))["when"][0]
+    high = ranking.rank({"when": group}, _model("when", same_year=-3.0))["when"][0]
+    assert low.fact.value == high.fact.value == "2019"
+    assert low.confidence < 0.1 < 0.4 < high.confidence
 
 
 def test_main_values_carry_a_confidence_between_0_and_1_for_every_field_given():

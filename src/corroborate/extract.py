@@ -150,8 +150,29 @@ def extract(report: Report) -> list[Incident]:
         *_first_mentions_by_label(find_punishments(report, found["punishments"])),
         *find_sources(report, words),
     ]
+    facts = _in_headline(facts, report.title)
     key = json.dumps([(f.field, f.value, f.evidence.start, f.evidence.end) for f in facts])
     return [Incident(make_id("i", report.id, key), report.id, tuple(facts))]
+
+
+_HEADLINE_FIELDS = {"violations": "violation", "organisations": "perpetrator",
+                    "groups": "victim"}
+
+
+def _in_headline(facts: list[Fact], title: str | None) -> list[Fact]:
+    """Mark the violations, organisations, groups and named victims the headline names
+    too (``headline: True``): what a headline names is what the report is about."""
+    if not title:
+        return facts
+    found = vocab.find_all(title, tuple(_HEADLINE_FIELDS))
+    named = {(_HEADLINE_FIELDS[name], hit.term.id) for name, hits in found.items()
+             for hit in hits}
+    low = title.lower()
+    return [replace(f, attrs={**f.attrs, "headline": True})
+            if (f.field, f.value) in named or (f.field == "victim"
+                                               and f.attrs.get("kind") == "person"
+                                               and f.label.lower() in low) else f
+            for f in facts]
 
 
 def _first_mentions_by_label(facts: list[Fact]) -> list[Fact]:

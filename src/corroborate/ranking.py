@@ -241,14 +241,15 @@ _PRECISION = {"day": "day", "month": "month", "year": "year_only"}
 
 def _dates(facts: list[Fact], rules: Mapping[str, Any], length: int,
            published: str | None) -> list[Candidate]:
-    dated = [f for f in facts if f.value[:4].isdigit()]
+    # dates with a year, and the rules' choice even without one ("in May" of no known year)
+    dated = [f for f in facts if f.value[:4].isdigit() or f.attrs.get("role") == "when"]
     first = _firsts(dated)
     pub_year = int(published[:4]) if published and published[:4].isdigit() else None
     out = []
     for fact in dated:
-        year = int(fact.value[:4])
+        year = int(fact.value[:4]) if fact.value[:4].isdigit() else pub_year
         precision = str(fact.attrs.get("precision", ""))
-        before = (pub_year - year) if pub_year is not None else 0
+        before = (pub_year - year) if pub_year is not None and year is not None else 0
         features = {
             "rule": float(fact.attrs.get("role") == "when"),
             "relative": float(bool(fact.attrs.get("relative"))),
@@ -329,10 +330,11 @@ def rank(found: Mapping[str, list[Candidate]],
 
     Single-valued fields: the candidates and "none of them" share one unit of probability
     (a softmax); candidates that agree (:func:`value_key`) pool theirs. The main value is
-    the rules' choice (``features["rule"]``) when there is one, else the candidate of the
-    most probable key; its confidence is its key's pooled probability. (Choosing by the
-    model instead did not beat the rules on HRDsAttack folds; the rules' choice is one of
-    its features, so a better model can take over without changing this interface.)
+    the rules' choice (``features["rule"]``), none when the rules choose none (a report
+    whose only dates are background); its confidence is its key's pooled probability.
+    (Choosing by the model instead did not beat the rules on HRDsAttack folds; the rules'
+    choice is one of its features, so a better model can take over without changing
+    this interface.)
     Violations: those the rules keep; victims: every one; each with its own logistic
     probability.
     """
@@ -351,16 +353,13 @@ def rank(found: Mapping[str, list[Candidate]],
             for c, w in zip(group, weights, strict=True):
                 key = value_key(field, c.fact)
                 pooled[key] = pooled.get(key, 0.0) + w / total
-            ruled = [c for c in group if c.features.get("rule")]
-            if ruled:  # the rules' choice, with the model's confidence in its value
-                choice = ruled[0]
-                best = value_key(field, choice.fact)
-            else:
-                best = max(pooled, key=lambda k: (pooled[k], -min(
-                    c.fact.evidence.start for c in group if value_key(field, c.fact) == k)))
-                choice = max((cw for cw in zip(group, weights, strict=True)
-                              if value_key(field, cw[0].fact) == best),
-                             key=lambda cw: (cw[1], -cw[0].fact.evidence.start))[0]
+            # the rules' choice, with the model's confidence in its value; where the rules
+            # choose nothing (only background dates), there is no main value
+            choice = next((c for c in group if c.features.get("rule")), None)
+            if choice is None:
+                out[field] = []
+                continue
+            best = value_key(field, choice.fact)
             out[field] = [Ranked(choice.fact, pooled[best])]
             continue
         # victims: every one; violations: those the rules keep (a learned threshold did
