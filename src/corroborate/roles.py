@@ -95,7 +95,7 @@ _SUBJECT_GAP = re.compile(
     r"(?:said|say|says|announced|confirmed|reported|stated)\s+(?:that\s+)?(?:they|it)\b|"
     r"(?:who|which|that|has|have|had|was|were|is|are|be|been|being|will|would|could|may|"
     r"might|also|later|then|now|first|even|not|to|got|get|gets|again|"
-    r"among\s+(?:[\w-]+\s+){0,3}?(?:[\w-]+s|those|three|people|men|women)(?=\s)|[a-z]+ly|"
+    r"among\s+(?:[\w-]+\s+){0,3}(?:[\w-]+s|those|three|people|men|women)(?=\s)|[a-z]+ly|"
     r"(?:last|this|on|in|at|early|late)\s+[\w-]+(?:\s+\d{1,2})?,?)\b))*\s*", re.I)
 # after a subject, a verb that is not a violation, then one that is: "gunmen attacked a
 # school, abducting scores"; "gangs who raid villages, killing and abducting residents"
