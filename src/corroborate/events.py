@@ -175,7 +175,7 @@ def account(story: Story, item: StoryIncident, reports: Mapping[str, Report],
     """The account a story gives of its incident (``reports``: the story's versions)."""
     incident = item.incident
     canonical = reports[story.canonical_report_id]
-    main = main_values(incident)
+    main = main_values(incident, item.published)
     facts = incident.facts
     country, region, city = main["country"], main["region"], main["city"]
     when = next((f for f in facts if f.field == "date" and f.attrs.get("role") == "when"),
