@@ -235,3 +235,30 @@ def test_capture_keeps_the_removed_lines_byte_for_byte():
     report = clean(docs[0])
     assert docs[0].content == data.decode()
     assert "August 2004" in docs[0].content and "August 2004" not in report.text
+
+
+def test_a_stray_read_more_does_not_take_the_paragraph_under_it():
+    report = _html("<html><body><article><p>Agents detained six traders in Hyesan on "
+                   "Monday, a source said.</p><p>Read more</p><p>Two of them were beaten "
+                   "in custody, the source added.</p></article></body></html>")
+    assert "Two of them were beaten in custody" in report.text
+
+
+def test_a_header_line_that_reads_as_a_sentence_is_the_body():
+    report = _text("Title: Arrests in Hyesan\nPolice said: five people were detained.\n\n"
+                   "The rest of the report follows here, a source said.")
+    assert report.title == "Arrests in Hyesan"
+    assert report.text.startswith("Police said: five people were detained.")
+
+
+def test_a_header_running_into_the_body_ends_at_its_last_known_key():
+    report = _text("Date: 2024-03-05\nHYESAN: Border guards shot a woman crossing the "
+                   "river on Monday, a source said.\n\nShe was taken to a clinic.")
+    assert report.published == "2024-03-05"
+    assert report.text.startswith("HYESAN: Border guards shot a woman")
+
+
+def test_a_first_line_with_a_colon_and_no_known_key_is_no_header():
+    report = _text("Update: Police detained two activists in Musan.\nSource: Daily NK\n\n"
+                   "Their families were told nothing, a source said.")
+    assert report.text.startswith("Update: Police detained two activists")

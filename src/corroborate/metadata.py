@@ -176,11 +176,16 @@ def header_date(value: str) -> str | None:
     return normalise_date(value)
 
 
+# an unknown key whose value reads as a sentence is the body, not metadata
+_SENTENCE_VALUE = re.compile(r"[.!?][\"'”’)]*$")
+
+
 def read_text_header(source: str, start: int = 0) -> TextHeader:
     """The header block at ``source[start:]``: the ``Key: value`` lines before the first
-    blank line (or the first line of another shape), read only when at least one key is
-    one we know and all of them are keys (at most 20 lines; an unknown key's value at most
-    12 words). Returns an empty header (``end == start``) when there is none.
+    blank line, read only when at least one key is one we know (at most 20 lines; an
+    unknown key's value at most 12 words and not a sentence). A block that runs into the
+    body without a blank line ends at its last known key. Returns an empty header
+    (``end == start``) when there is none.
 
     A value is kept as given except: a URL must be ``http(s)://...``; a date must read as
     one (ISO, dotted or written out), else the line is still part of the block but no date
@@ -192,6 +197,8 @@ def read_text_header(source: str, start: int = 0) -> TextHeader:
     lines: list[tuple[int, int]] = []
     unknown: list[str] = []
     known = False
+    blank_ended = False
+    last_known = (0, 0, start)  # lines and unknown keys so far, and where the line ends
     pos = start
     # leading blank lines belong to the block
     while pos < len(source) and source[pos] in " \t\r\n\ufeff":
@@ -202,6 +209,7 @@ def read_text_header(source: str, start: int = 0) -> TextHeader:
         stop = len(source) if stop < 0 else stop
         raw = source[pos:stop].rstrip("\r")
         if not raw.strip():
+            blank_ended = True
             break
         m = _HEADER_LINE.match(raw)
         if not m:
@@ -210,8 +218,9 @@ def read_text_header(source: str, start: int = 0) -> TextHeader:
         value = m[2].strip()
         field = _HEADER_KEYS.get(key)
         if field is None:
-            if len(value.split()) > _UNKNOWN_VALUE_WORDS or key.count(" ") > 2:
-                break
+            if (len(value.split()) > _UNKNOWN_VALUE_WORDS or key.count(" ") > 2
+                    or _SENTENCE_VALUE.search(value)):
+                break  # "Police said: five people were detained.": the body
             unknown.append(raw.strip())
         elif field in ("outlet", "byline") and len(value.split()) > _UNKNOWN_VALUE_WORDS:
             break  # "Source: a resident of Hyesan said ..." opens a body
@@ -235,7 +244,13 @@ def read_text_header(source: str, start: int = 0) -> TextHeader:
         lines.append((pos + lead, pos + len(raw.rstrip())))
         pos = stop + 1
         end = min(pos, len(source))
+        if field is not None:
+            last_known = (len(lines), len(unknown), end)
     if not known:
         return TextHeader(end=start)
+    if not blank_ended and pos < len(source):
+        # the block runs into the body: only lines up to the last known key are header
+        kept, kept_unknown, end = last_known
+        lines, unknown = lines[:kept], unknown[:kept_unknown]
     return TextHeader(fields.get("title"), fields.get("url"), fields.get("outlet"),
                       fields.get("date"), tuple(bylines), tuple(lines), tuple(unknown), end)

@@ -241,7 +241,9 @@ def related_items(texts: list[str], lines: list[tuple[int, int, bool]], head: in
         text = texts[j]
         if word_count(text) > _RELATED_ITEM_WORDS or zone(text) == "related":
             break
-        if lines[j][2] and items and not _LIST_ITEM.match(text) and is_sentence(text) \
+        # a sentence after a blank is the body again, even straight after the head: a
+        # stray "Read more" must not take the paragraph under it
+        if lines[j][2] and not _LIST_ITEM.match(text) and is_sentence(text) \
                 and not _headline_shaped(text):
             break
         items.append(j)
