@@ -2,10 +2,12 @@
 
 Every article goes through the normal ingest once. Per fold, the main-value ranker
 (``corroborate.ranking``) is trained on the other four folds' candidates only, then the
-held-out fifth is predicted and scored as the paper scores. Printed: per-fold figures, mean
-and standard deviation, the paper's test figures and the issue's target (paper + 2, mention
-F1 + 0.5), the expected calibration error of the confidences given to main values (all
-fields pooled, and per field) with a reliability table, and median extraction time.
+held-out fifth is predicted and scored as the paper scores. (The main values are the
+rules' choices, so the six figures do not depend on the ranker; its confidences do.)
+Printed: per-fold figures, mean and standard deviation, the paper's test figures and the
+issue's target (paper + 2, mention F1 + 0.5), the expected calibration error of the
+confidences given to main values (all fields pooled, and per field) with a reliability
+table, and median extraction time.
 
     .venv/bin/python benchmarks/hrdsattack_folds.py [--gate benchmarks/baseline.json]
 """
@@ -28,7 +30,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", type=Path, action="append",
                         help="a split to add (default: train.json and dev.json)")
-    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--folds", type=int, default=5, choices=range(2, 21), metavar="2..20")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--gate", help="fail when a pinned fold mean drops, or ECE > 0.08")
     parser.add_argument("--write-baseline", help="pin this run's fold means")

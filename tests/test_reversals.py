@@ -119,3 +119,23 @@ def test_a_misspelt_place_of_the_reports_country_is_found_and_flagged():
     assert city.label == "Hoeryong"
     assert city.attrs.get("fuzzy") is True
     assert 0.0 < values["confidence"]["city"] < 1.0
+
+
+def test_a_body_that_only_suffered_the_act_is_never_the_main_perpetrator():
+    _, incident, values = _main(
+        "Guards held in Hyesan\n\n"
+        "Two border guards were arrested for smuggling in Hyesan last week, a source said.")
+    assert _roles(incident)["kp_border_guard"] == "patient"
+    assert values["perpetrator"] is None
+    assert values["perpetrators"] == []
+
+
+def test_a_private_suspect_is_never_named_in_the_perpetrators_evidence():
+    _, incident, _values = _main(
+        "Arrest over a killing\n\n"
+        "Police arrested Kim Chol-su over the killing of a journalist in Chongjin, "
+        "officials said on Monday.")
+    private = [f for f in incident.facts if f.value == "private_individuals"]
+    assert [f.evidence.quote for f in private] == ["over the killing"]
+    assert all("Kim" not in f.evidence.quote for f in incident.facts
+               if f.field == "perpetrator")

@@ -345,3 +345,20 @@ def test_a_death_stated_as_the_outcome_of_a_shooting_or_beating_is_a_killing(tex
 ])
 def test_shots_or_deaths_without_a_killing_are_not_killings(text):
     assert "killing" not in {h.term.id for h in vocab.load("violations").find(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "The voluntary repatriation of refugees from Thailand began in May.",
+    "The repatriation of the remains of 55 soldiers was agreed at the talks.",
+    "The company repatriated its profits to Seoul.",
+])
+def test_repatriation_that_is_not_forced_return_of_people_is_not_refoulement(text):
+    assert "forced_repatriation" not in {h.term.id for h in vocab.load("violations").find(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "The scene was shot in the old market\n\nHer father died in a hospital years later.",
+    "He was shot for a fashion magazine\nHis uncle died that winter.",
+])
+def test_a_shot_and_a_death_in_other_paragraphs_are_not_a_killing(text):
+    assert "killing" not in {h.term.id for h in vocab.load("violations").find(text)}

@@ -56,8 +56,8 @@ def train(table: str | None, output: str | None, rebuild_from: str | None,
         else:
             rows = learn.read_table(table_path)
         model = learn.fit_model(rows)
-    except CorroborateError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except (CorroborateError, OSError, ValueError) as exc:
+        raise click.ClickException(f"{table_path}: {exc}") from exc
     target = Path(output) if output else learn.MODEL
     if check:
         shipped_model = Model.from_dict(json.loads(target.read_text(encoding="utf-8")))

@@ -116,11 +116,11 @@ def _main(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {k: one(values[k], k)
                            for k in ("perpetrator", "country", "region", "city")}
     out["when"] = one(values["when_fact"], "when")
-    named = [v for v in values["victims"] if v.attrs.get("kind") == "person"]
-    for key, facts in (("violations", values["violations"]), ("victims", named)):
+    for key, field in (("violations", "violation"), ("victims", "victim")):
+        facts = values["violations"] if field == "violation" else values["named_victims"]
         out[key] = [{"value": f.value, "label": f.label, "confidence": c,
                      "quote": f.evidence.quote}
-                    for f, c in zip(facts, values["confidences"][key[:-1]], strict=True)]
+                    for f, c in zip(facts, values["confidences"][field], strict=True)]
     return out
 
 

@@ -50,8 +50,9 @@ def _first_mentions(facts: Iterable[Fact]) -> list[Fact]:
     for fact in facts:
         key = (fact.field, fact.value)
         counts[key] = counts.get(key, 0) + 1
-        # the mention that carries a role (the incident's date) is the one to keep
-        if key not in seen or ("role" in fact.attrs and "role" not in seen[key].attrs):
+        # the mention that is the incident's date is the one to keep; otherwise the first
+        if key not in seen or (fact.attrs.get("role") == "when"
+                               and seen[key].attrs.get("role") != "when"):
             seen[key] = fact
     return [Fact(f.field, f.value, f.label, f.evidence, {**f.attrs, "mentions": counts[k]})
             for k, f in seen.items()]

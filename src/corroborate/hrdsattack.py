@@ -265,8 +265,8 @@ def confidence_pairs(article: Article, incident: Incident | None,
     if values["when_fact"] is not None:
         out.append(("when", values["confidence"]["when"],
                     _right("when", values["when_fact"], article.gold)))
-    named = [v for v in values["victims"] if v.attrs.get("kind") == "person"]
-    for key, facts in (("violation", values["violations"]), ("victim", named)):
+    for key, facts in (("violation", values["violations"]),
+                       ("victim", values["named_victims"])):
         out.extend((key, c, _right(key, f, article.gold))
                    for f, c in zip(facts, values["confidences"][key], strict=True))
     return out

@@ -92,6 +92,9 @@ def _holds(text: str, fact: Fact) -> bool:
 
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December"]
+_NOT_AGENTS = frozenset({"patient", "employer", "investigating"})
+
+
 def rule_values(incident: Incident) -> dict[str, Any]:
     """What the hand rules choose for each field (docs/main-incident.md); the ranker
     (:mod:`ranking`) reads these choices as one feature among others.
@@ -106,9 +109,11 @@ def rule_values(incident: Incident) -> dict[str, Any]:
     perpetrators = [f for f in facts if f.field == "perpetrator"]
     country = main_country([f for f in facts if f.field == "place"])
     when = next((f for f in facts if f.field == "date" and f.attrs.get("role") == "when"), None)
-    perpetrator = max(perpetrators, key=lambda f: (int(f.attrs.get("agent", 0)),
-                                                   int(f.attrs.get("mentions", 1)),
-                                                   -f.evidence.start), default=None)
+    # never a body the report says suffered the act, employed a victim or investigated it
+    perpetrator = max((f for f in perpetrators if f.attrs.get("role") not in _NOT_AGENTS),
+                      key=lambda f: (int(f.attrs.get("agent", 0)),
+                                     int(f.attrs.get("mentions", 1)), -f.evidence.start),
+                      default=None)
     return {"violations": _violations(facts, perpetrator), "perpetrator": perpetrator,
             "country": country, "when": when,
             **_subplaces(facts, country.value if country else None)}
@@ -143,18 +148,11 @@ def main_values(incident: Incident, published: str | None = None,
 
     ``perpetrators`` lists the bodies the report says did an act (role ``perpetrator``, or
     named as doing a violation); every other body named keeps its role on its fact.
+    ``victims`` holds groups and named people, ``named_victims`` the people only (ranked,
+    in the order of ``confidences["victim"]``).
     """
-    rules = rule_values(incident)
-    found = ranking.candidates(incident, rules, published)
-    ranked = ranking.rank({k: v for k, v in found.items() if k not in ("region", "city")},
+    ranked = ranking.rank(ranking.candidates(incident, rule_values(incident), published),
                           model)
-    country = ranked["country"][0] if ranked["country"] else None
-    if country is not None and (rules["country"] is None
-                                or country.fact.value != rules["country"].value):
-        # the model chose another country than the rules: places are looked for in it
-        rules = {**rules, **_subplaces(incident.facts, country.fact.value)}
-        found = ranking.candidates(incident, rules, published)
-    ranked.update(ranking.rank({k: found[k] for k in ("region", "city")}, model))
     main = {k: (v[0] if v else None) for k, v in ranked.items() if k in ranking.SINGLE}
     perpetrators = [f for f in incident.facts if f.field == "perpetrator"
                     and (f.attrs.get("role") == "perpetrator"
@@ -166,6 +164,7 @@ def main_values(incident: Incident, published: str | None = None,
         "perpetrator": main["perpetrator"].fact if main["perpetrator"] else None,
         "victims": [f for f in incident.facts if f.field == "victim"
                     and f.attrs.get("kind") != "person"] + [r.fact for r in ranked["victim"]],
+        "named_victims": [r.fact for r in ranked["victim"]],
         "country": main["country"].fact if main["country"] else None,
         "region": main["region"].fact if main["region"] else None,
         "city": main["city"].fact if main["city"] else None,
@@ -200,8 +199,7 @@ def main_marks(incident: Incident, values: dict[str, Any]) -> list[dict[str, flo
             mark(key, values[key], confidence[key])
     if values["when_fact"] is not None:
         mark("when", values["when_fact"], confidence["when"])
-    named = [v for v in values["victims"] if v.attrs.get("kind") == "person"]
-    for key, facts in (("violation", values["violations"]), ("victim", named)):
+    for key, facts in (("violation", values["violations"]), ("victim", values["named_victims"])):
         for fact, c in zip(facts, values["confidences"][key], strict=True):
             mark(key, fact, c)
     return marks

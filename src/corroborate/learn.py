@@ -66,6 +66,8 @@ def read_table(source: str | Path | IO[bytes]) -> list[Row]:
     rows = []
     with gzip.open(source, "rt", encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
             data = json.loads(line)
             field = data.get("field")
             if field not in FEATURES or len(data.get("x", ())) != len(FEATURES[field]):
@@ -128,8 +130,8 @@ def _fit_choice(x: Any, y: Any, groups: Any, penalty: float) -> Any:
 def fit_model(rows: Sequence[Row], penalty: float = PENALTY) -> Model:
     """Per field: a conditional logit over each article's candidates for single-valued
     fields (``ranking.SINGLE``), a logistic regression per candidate for the others. A
-    field without rows, or with one class only, gets zero weights and the rows' base rate
-    as its bias."""
+    logistic field without rows, or with one class only, gets zero weights and the rows'
+    base rate as its bias (a conditional logit learns "none of them" from such rows)."""
     import math
 
     import numpy as np

@@ -35,11 +35,11 @@ _CRIMES = (r"murders?|murdering|killings?|killing|kill|kidnap(?:ping|pings)?|abd
 _ACCUSATION = re.compile(
     r"\b(?P<verb>charged|convicted|accused|indicted|found\s+guilty|pleaded\s+guilty|"
     r"pled\s+guilty|jailed|sentenced|arrested|detained|nabbed|arraigned|suspected|"
-    r"prosecuted|extradited|booked)\b(?P<mid>[^.;!?]{0,60}?)\b(?:of|with|for|over|"
+    r"prosecuted|extradited|booked)\b(?P<mid>[^.;!?]{0,60}?)\b(?P<crime>(?:of|with|for|over|"
     r"in\s+connection\s+with|on\s+suspicion\s+of)\s+(?:(?:the|a|an|his|her|their|"
     r"allegedly|alleged|plotting\s+to|attempted|attempting\s+to|involvement\s+in|"
     r"taking\s+part\s+in|participat\w+\s+in)\s+)*(?:[\w-]+\s+){0,2}?"
-    r"(?:" + _CRIMES + r")\b", re.I)
+    r"(?:" + _CRIMES + r"))\b", re.I)
 # words that open an adverbial, not an object: "arrested on Monday for", "held in Lagos over"
 _ADVERBIAL = frozenset("""on in at last this yesterday today earlier after before by
     allegedly recently later again also and then over following during since""".split())
@@ -58,6 +58,7 @@ class Accusation:
     start: int
     end: int
     accused: Fact | None  # an organisation fact, or None for private persons
+    crime_start: int = -1  # where the crime is named ("over the killing"), not who is accused
 
 
 def find_accusations(text: str, organisations: list[Fact]) -> list[Accusation]:
@@ -89,14 +90,16 @@ def find_accusations(text: str, organisations: list[Fact]) -> list[Accusation]:
         accused = named[-1] if named else None
         if accused is None and not passive and m.group("verb").lower() == "accused":
             continue  # "rights groups accused the force of torture": a denunciation
-        out.append(Accusation(m.start(), m.end(), accused))
+        out.append(Accusation(m.start(), m.end(), accused, m.start("crime")))
     return out
 
 
 def private_individuals(report: Report, accusations: list[Accusation]) -> list[Fact]:
-    """One perpetrator fact per accusation of a private person, its words as evidence."""
+    """One perpetrator fact per accusation of a private person. Its evidence is the crime
+    as named ("over the killing"), never the words that name the person accused."""
     term = vocab.load("organisations").terms["private_individuals"]
     return [Fact("perpetrator", term.id, term.label,
-                 Evidence(report.id, a.start, a.end, report.text[a.start:a.end]),
+                 Evidence(report.id, max(a.start, a.crime_start), a.end,
+                          report.text[max(a.start, a.crime_start):a.end]),
                  {"actor_type": term.attrs.get("actor_type"), "kind": term.attrs.get("kind")})
             for a in accusations if a.accused is None]

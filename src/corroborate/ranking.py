@@ -7,7 +7,7 @@ incident's. Each stated value is a *candidate* described by features a reader wo
 where it stands, how often it is named, whether the headline names it, the role the clause
 gives it, and what the hand rules (``incidents.rule_values``) would choose. A logistic model
 per field turns the features into the probability that the candidate is right; the main
-value is the most probable candidate, and its probability is the confidence shown to
+value is the rules' choice (``rank`` says why), and its probability is the confidence shown to
 reviewers (calibrated: of values given 0.8, about 80 % are right on articles the model was
 not trained on — measured in ``benchmarks/hrdsattack_folds.py``).
 
@@ -140,7 +140,7 @@ def _position(fact: Fact, length: int) -> float:
     return fact.evidence.start / length if length else 0.0
 
 
-def _firsts(facts: Iterable[Fact]) -> Fact | None:
+def _earliest(facts: Iterable[Fact]) -> Fact | None:
     return min(facts, key=lambda f: f.evidence.start, default=None)
 
 
@@ -169,7 +169,7 @@ def candidates(incident: Incident, rules: Mapping[str, Any],
 def _perpetrators(facts: list[Fact], rules: Mapping[str, Any], length: int) -> list[Candidate]:
     chosen = rules.get("perpetrator")
     total = sum(float(f.attrs.get("agent", 0) or 0) for f in facts)
-    first = _firsts(facts)
+    first = _earliest(facts)
     out = []
     for fact in facts:
         agent = float(fact.attrs.get("agent", 0) or 0)
@@ -205,7 +205,7 @@ def _countries(places: list[Fact], rules: Mapping[str, Any], length: int) -> lis
             return _log(sum(int(f.attrs.get("mentions", 1)) for f in of
                             if f.attrs.get("kind") in kinds))
         mentions = sum(int(f.attrs.get("mentions", 1)) for f in group)
-        first = _firsts(group)
+        first = _earliest(group)
         assert first is not None
         # the candidate's fact: the rule's when it chose this country, else the first mention
         fact = chosen if chosen is not None and chosen.value == code else _as_country(first,
@@ -243,7 +243,7 @@ def _dates(facts: list[Fact], rules: Mapping[str, Any], length: int,
            published: str | None) -> list[Candidate]:
     # dates with a year, and the rules' choice even without one ("in May" of no known year)
     dated = [f for f in facts if f.value[:4].isdigit() or f.attrs.get("role") == "when"]
-    first = _firsts(dated)
+    first = _earliest(dated)
     pub_year = int(published[:4]) if published and published[:4].isdigit() else None
     out = []
     for fact in dated:
@@ -256,7 +256,7 @@ def _dates(facts: list[Fact], rules: Mapping[str, Any], length: int,
             "vague": float(bool(fact.attrs.get("vague"))),
             "mentions": _log(float(fact.attrs.get("mentions", 1))),
             "position": _position(fact, length), "first": float(fact is first),
-            "same_year": float(pub_year == year),
+            "same_year": float(pub_year is not None and pub_year == year),
             "years_before": _log(float(before)), "after_publication": float(before < 0),
             "background": float(fact.attrs.get("role") == "background"),
             "instrument": float(bool(fact.attrs.get("names_instrument"))),
@@ -270,7 +270,7 @@ def _dates(facts: list[Fact], rules: Mapping[str, Any], length: int,
 def _violations(facts: list[Fact], rules: Mapping[str, Any], perpetrators: list[Fact],
                 length: int) -> list[Candidate]:
     kept = {id(f) for f in rules.get("violations", [])}
-    first = _firsts(facts)
+    first = _earliest(facts)
     agent = float(any(float(p.attrs.get("agent", 0) or 0) > 0 for p in perpetrators))
     out = []
     for fact in facts:
@@ -288,7 +288,7 @@ def _violations(facts: list[Fact], rules: Mapping[str, Any], perpetrators: list[
 def _subplaces(field: str, rules: Mapping[str, Any], length: int) -> list[Candidate]:
     facts: list[Fact] = list(rules.get(f"{field}_candidates", []))
     chosen = rules.get(field)
-    first = _firsts(facts)
+    first = _earliest(facts)
     out = []
     for fact in facts:
         features = {
@@ -307,7 +307,7 @@ def _subplaces(field: str, rules: Mapping[str, Any], length: int) -> list[Candid
 
 def _victims(facts: list[Fact], length: int) -> list[Candidate]:
     named = [f for f in facts if f.attrs.get("kind") == "person"]
-    first = _firsts(named)
+    first = _earliest(named)
     return [Candidate("victim", f, {
         "mentions": _log(float(f.attrs.get("mentions", 1))), "position": _position(f, length),
         "first": float(f is first), "role": float(bool(f.attrs.get("role"))),
@@ -348,7 +348,7 @@ def rank(found: Mapping[str, list[Candidate]],
         if field in SINGLE:
             top = max(scores)
             weights = [math.exp(z - top) for z in scores]
-            total = sum(weights) + math.exp(-top)  # "none of them" scores 0
+            total = sum(weights) + math.exp(-max(-30.0, min(30.0, top)))  # "none": 0
             pooled: dict[str, float] = {}
             for c, w in zip(group, weights, strict=True):
                 key = value_key(field, c.fact)

@@ -354,8 +354,8 @@ def find_roles(text: str, organisations: Sequence[Fact], violations: Iterable[vo
                accusations: Iterable[Accusation] = ()) -> list[Role]:
     """One role per organisation mention (``organisations``, in their order).
 
-    The ``private_individuals`` facts that accusations make (their evidence is the
-    accusation's words) take the role of their accusation.
+    The ``private_individuals`` facts that accusations make (their evidence is the crime
+    the accusation names) take the role of their accusation.
     """
     acts = _Acts(violations)
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
@@ -364,7 +364,8 @@ def find_roles(text: str, organisations: Sequence[Fact], violations: Iterable[vo
     for accusation in accusations:
         role = _accusation_role(text, accusation, acts, breaks)
         if accusation.accused is None:
-            accused[(accusation.start, accusation.end)] = role
+            # the fact quotes the crime ("over the killing"), not the person accused
+            accused[(max(accusation.start, accusation.crime_start), accusation.end)] = role
         else:
             key = _key(accusation.accused)
             named[key] = min(role, named.get(key, "mentioned"), key=PRIORITY.__getitem__)
