@@ -110,3 +110,17 @@ def test_demo_prints_the_sample_stories_incidents_and_events(tmp_path):
     assert "2 origin(s), 4 report(s)" in trial and "Hyesan" in trial
     assert "cites: according to Daily NK" in trial
     assert "Two phone smugglers arrested" in events and "Two phone smugglers" not in trial
+
+
+def test_show_incident_marks_main_values_with_the_confidence_export_gives(collection):
+    runner = CliRunner()
+    exported = runner.invoke(main, ["export", "-c", str(collection)])
+    records = [json.loads(line) for line in exported.output.splitlines()
+               if line.startswith("{")]
+    record = next(r for r in records if r["main"]["perpetrator"])
+    shown = runner.invoke(main, ["show", "-c", str(collection), record["incident_id"]])
+    assert shown.exit_code == 0, shown.output
+    main_lines = [line for line in shown.output.splitlines() if line.startswith("  main ")]
+    perpetrator = next(line for line in main_lines if line.startswith("  main perpetrator"))
+    assert f"{record['main']['perpetrator']['confidence']:.2f}" in perpetrator
+    assert any(line.startswith(" *") for line in shown.output.splitlines())

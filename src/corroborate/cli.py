@@ -306,7 +306,13 @@ def show(collection: str, item_id: str) -> None:
             if incident is None:
                 raise click.ClickException(f"no incident {item_id}")
             report = store.report(incident.report_id)
-            _echo_incident(None, incident, report.published if report else None)
+            # as the story states it (dates anchored by the story, confidence as exported),
+            # when it is the story's canonical version's; otherwise as its report states it
+            item = next((i for i in story_incidents(store) if i.incident.id == item_id), None)
+            if item is not None:
+                _echo_incident(item, item.incident)
+            else:
+                _echo_incident(None, incident, report.published if report else None)
             if report is not None:
                 echo(f"\nreport {report.id}: {report.title or '(untitled)'} "
                            f"({report.outlet or '-'}, {report.published or 'undated'})")
