@@ -15,11 +15,14 @@ from datetime import date, timedelta
 
 from .spans import without_overlaps
 
-__all__ = ["DateMention", "find_dates", "normalise_date", "resolve"]
+__all__ = ["MONTH_NAMES", "DateMention", "find_dates", "normalise_date", "resolve"]
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
+# in English whatever the locale (``calendar.month_name`` follows LC_TIME)
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
           r"|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
 _QUAL = (r"(?:(?P<qual>early|late|mid|the end of|the beginning of|the middle of"

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from . import ranking
-from .dates import DateMention, resolve
+from .dates import MONTH_NAMES, DateMention, resolve
 from .model import Fact, Incident, Report, Story
 from .places import main_country
 
@@ -90,8 +90,6 @@ def _holds(text: str, fact: Fact) -> bool:
     return text.startswith(quote, fact.evidence.start) or quote in text
 
 
-_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December"]
 _NOT_AGENTS = frozenset({"patient", "employer", "investigating"})
 
 
@@ -232,6 +230,6 @@ def _violations(facts: tuple[Fact, ...], perpetrator: Fact | None) -> list[Fact]
 def _date_parts(fact: Fact) -> dict[str, str | None]:
     parts = fact.value.split("-")
     year = parts[0] if parts[0].isdigit() and len(parts[0]) == 4 else None
-    month = _MONTH_NAMES[int(parts[1]) - 1] if len(parts) > 1 and parts[1].isdigit() else None
+    month = MONTH_NAMES[int(parts[1]) - 1] if len(parts) > 1 and parts[1].isdigit() else None
     day = str(int(parts[2])) if len(parts) > 2 and parts[2].isdigit() else None
     return {"year": year, "month": month, "day": day}
