@@ -138,3 +138,12 @@ def test_roles_are_read_in_linear_time():
     start = time.perf_counter()
     _roles(text)
     assert time.perf_counter() - start < 5
+
+
+def test_a_bodys_evidence_is_the_mention_that_gives_it_its_role():
+    text = ("The Ministry of State Security keeps an office near the market in Hyesan. Last "
+            "week the Ministry of State Security arrested three traders there, a source said.")
+    incident = extract(text_report(text, "2023-04-01"))[0]
+    mss = next(f for f in incident.facts if f.value == "kp_mss")
+    assert mss.attrs["role"] == "perpetrator" and mss.attrs["mentions"] == 2
+    assert mss.evidence.start == text.index("the Ministry of State Security arrested") + 4

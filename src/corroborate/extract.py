@@ -22,7 +22,7 @@ from .counts import find_victim_counts
 from .model import Fact, Incident, Report, fact_at, make_id
 from .perpetrators import find_accusations, private_individuals
 from .places import find_places, headline_countries, main_country
-from .roles import agent_scores, by_value, find_roles
+from .roles import agent_scores, by_value, deciding_mentions, find_roles
 from .victims import find_named_victims
 from .when import find_dates_facts
 
@@ -136,12 +136,15 @@ def extract(report: Report) -> list[Incident]:
     # who did what to whom: each organisation's role, and agent credit for perpetrators only
     roles = find_roles(report.text, perpetrators, found["violations"], accusations)
     agency, role_of = agent_scores(roles), by_value(roles)
+    deciding = deciding_mentions(roles)
     facts: list[Fact] = [
         # where in the report a violation is first stated: the lead states the main event
         *[replace(f, attrs={**f.attrs, "position": round(f.evidence.start / len(report.text), 2)})
           for f in _first_mentions(violations)],
-        *[replace(f, attrs={**f.attrs, "agent": agency.get(f.value, 0),
-                            "role": role_of.get(f.value, "mentioned")})
+        # each body's evidence: the mention that gives it its role
+        *[replace(f, evidence=deciding[f.value].evidence if f.value in deciding else f.evidence,
+                  attrs={**f.attrs, "agent": agency.get(f.value, 0),
+                         "role": role_of.get(f.value, "mentioned")})
           for f in _first_mentions(perpetrators)],
         *_first_mentions(_vocabulary_facts("victim", report, found["groups"])),
         *find_named_victims(report, violations),  # one fact per person already

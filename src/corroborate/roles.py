@@ -35,7 +35,8 @@ from . import vocab
 from .model import Fact
 from .perpetrators import GRAVE, Accusation
 
-__all__ = ["PRIORITY", "ROLES", "Role", "agent_scores", "by_value", "find_roles"]
+__all__ = ["PRIORITY", "ROLES", "Role", "agent_scores", "by_value", "deciding_mentions",
+           "find_roles"]
 
 ROLES = ("perpetrator", "ordering", "investigating", "employer", "patient", "mentioned")
 # when one organisation has mentions in several roles, the one it keeps
@@ -401,6 +402,18 @@ def by_value(roles: Iterable[Role]) -> dict[str, str]:
         prior = out.get(r.fact.value)
         if prior is None or PRIORITY[r.role] < PRIORITY[prior]:
             out[r.fact.value] = r.role
+    return out
+
+
+def deciding_mentions(roles: Iterable[Role]) -> dict[str, Fact]:
+    """Per organisation, the first mention that has its role (:func:`by_value`): the words a
+    reviewer should see, "the SSD arrested three traders", rather than a passing mention."""
+    roles = list(roles)
+    role_of = by_value(roles)
+    out: dict[str, Fact] = {}
+    for r in sorted(roles, key=lambda r: r.fact.evidence.start):
+        if r.role == role_of[r.fact.value]:
+            out.setdefault(r.fact.value, r.fact)
     return out
 
 
