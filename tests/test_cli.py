@@ -15,8 +15,8 @@ COMMANDS = sorted(main.commands)
 
 def test_the_command_set():
     assert COMMANDS == ["anchor", "bench", "demo", "events", "export", "incidents", "ingest",
-                        "init", "keygen", "receipts", "repair", "reprocess", "search", "show",
-                        "stories", "train", "verify"]
+                        "init", "keygen", "receipts", "repair", "reprocess", "review", "search",
+                        "show", "stories", "train", "verify"]
 
 
 @pytest.mark.parametrize("name", COMMANDS)

@@ -15,7 +15,7 @@ from .conftest import sample_files
 
 DOC = Path(__file__).parents[1] / "docs" / "export.md"
 TOP_KEYS = ["export_version", "incident_id", "story_id", "event_id", "report_id",
-            "story_published", "origins", "when", "main", "violations", "perpetrators",
+            "story_published", "origins", "when", "main", "reviews", "violations", "perpetrators",
             "victims", "victim_counts", "places", "dates", "punishments", "sources",
             "organisations"]
 FACT_KEYS = TOP_KEYS[TOP_KEYS.index("violations"):]

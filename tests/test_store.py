@@ -140,3 +140,14 @@ def test_opening_a_folder_that_is_not_a_collection(tmp_path):
     Store.init(tmp_path / "c").close()
     with pytest.raises(CollectionError, match="already"):
         Store.init(tmp_path / "c")
+
+
+def test_a_schema_3_collection_gets_its_review_log_on_opening(tmp_path):
+    root = tmp_path / "old"
+    Store.init(root).close()
+    db = sqlite3.connect(root / "corroborate.sqlite")
+    db.executescript("DROP TABLE review_log; PRAGMA user_version = 3;")
+    db.close()
+    with Store.open(root) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert store.db.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == 0

@@ -373,8 +373,11 @@ def search(collection: str, query: str, limit: int) -> None:
 @click.option("--bom", is_flag=True,
               help="Begin a CSV file with a byte-order mark (for spreadsheet programs that "
                    "need one to read UTF-8).")
+@click.option("--reviewed-only", is_flag=True,
+              help="Only incidents a person has accepted or edited a value of, with only "
+                   "the reviewed values (JSON Lines; `corroborate review`).")
 def export(collection: str, fmt: str, output: Any, schemes: tuple[str, ...], level: str,
-           bom: bool) -> None:
+           bom: bool, reviewed_only: bool) -> None:
     """Export incidents or events with their evidence (formats: docs/export.md).
 
     \b
@@ -382,16 +385,21 @@ def export(collection: str, fmt: str, output: Any, schemes: tuple[str, ...], lev
         corroborate export --format csv -o incidents.csv
         corroborate export --level event --format csv --bom -o events.csv
         corroborate export --scheme acled --scheme huridocs > incidents.jsonl
+        corroborate export --reviewed-only -o reviewed.jsonl
     """
     if level == "event" and schemes:
         raise click.UsageError("--scheme applies to incident exports")
+    if reviewed_only and (level == "event" or fmt != "jsonl"):
+        raise click.UsageError("--reviewed-only writes incident records as JSON Lines")
     if bom and fmt == "csv":
         output.write("\ufeff")
     with opened(collection) as store:
         if level == "event":
             count = (write_event_jsonl if fmt == "jsonl" else write_event_csv)(store, output)
+        elif fmt == "jsonl":
+            count = write_jsonl(store, output, schemes, reviewed_only)
         else:
-            count = (write_jsonl if fmt == "jsonl" else write_csv)(store, output, schemes)
+            count = write_csv(store, output, schemes)
     click.echo(f"exported {count} {level}(s)", err=True)
 
 
@@ -488,3 +496,6 @@ cli_events.register(main)
 from . import cli_train  # noqa: E402  (registers train)
 
 cli_train.register(main)
+from . import cli_review  # noqa: E402  (registers review)
+
+cli_review.register(main)

@@ -9,9 +9,10 @@ The hierarchy is deliberately small::
     │   ├── UndecodableInput    binary, or not text in any encoding we accept
     │   ├── CorruptInput        a truncated or damaged container (gzip, WARC)
     │   └── MalformedInput      HTML, CSV or JSON that does not parse
-    └── CollectionError         the collection cannot be opened or written as asked
-        ├── LogDamaged          the custody log does not end in a whole, chained entry
-        └── SealError           encrypted data that does not open (wrong key, altered, cut)
+    ├── CollectionError         the collection cannot be opened or written as asked
+    │   ├── LogDamaged          the custody log does not end in a whole, chained entry
+    │   └── SealError           encrypted data that does not open (wrong key, altered, cut)
+    └── ReviewConflict          a review decision made on a value someone else has changed
 
 Library code raises these; only the CLI turns them into ``click.ClickException``.
 """
@@ -26,6 +27,7 @@ __all__ = [
     "InputError",
     "LogDamaged",
     "MalformedInput",
+    "ReviewConflict",
     "SealError",
     "TooLarge",
     "UndecodableInput",
@@ -84,3 +86,15 @@ class LogDamaged(CollectionError):
 
 class SealError(CollectionError):
     """Sealed data that cannot be opened: wrong key, altered, truncated or not sealed."""
+
+
+class ReviewConflict(CorroborateError):
+    """A review decision that was made on a value another reviewer has decided on since.
+
+    ``current`` is the decision that now stands (a ``review.Decision``): the reviewer is
+    told what changed, and nothing is overwritten silently.
+    """
+
+    def __init__(self, message: str, current: object) -> None:
+        super().__init__(message)
+        self.current = current

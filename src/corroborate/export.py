@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import IO, Any
 
 from .crosswalk import label
 from .incidents import StoryIncident, assemble, main_marks, main_values
 from .model import Fact
+from .review import Decision
 from .store import Store
 from .text import spreadsheet_cell
 
@@ -74,8 +75,12 @@ def _fact_record(fact: Fact, support: tuple[str, ...], schemes: tuple[str, ...] 
     return record
 
 
-def incident_record(item: StoryIncident, schemes: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The JSON object of one incident (``docs/export.md``)."""
+def incident_record(item: StoryIncident, schemes: tuple[str, ...] = (),
+                    reviewed: Mapping[str, Decision] | None = None,
+                    reviewed_only: bool = False) -> dict[str, Any]:
+    """The JSON object of one incident (``docs/export.md``); ``reviewed`` holds the
+    decisions that stand for its report's fields (``review.decisions``): they replace the
+    machine's main values, and with ``reviewed_only`` only reviewed values are given."""
     record: dict[str, Any] = {
         "export_version": EXPORT_VERSION,
         "incident_id": item.incident.id,
@@ -92,7 +97,8 @@ def incident_record(item: StoryIncident, schemes: tuple[str, ...] = ()) -> dict[
     record["when"] = ({"value": when.value, "precision": when.attrs.get("precision"),
                        "quote": when.evidence.quote,
                        "confidence": values["confidence"]["when"]} if when else None)
-    record["main"] = _main(values)
+    record["main"] = _reviewed(_main(values), reviewed or {}, reviewed_only)
+    record["reviews"] = {f: _review_entry(d) for f, d in (reviewed or {}).items()}
     for field_name, key in FIELD_KEYS.items():
         record[key] = [_fact_record(f, s, schemes, m) for f, s, m in facts
                        if f.field == field_name and not _other_body(f)]
@@ -100,6 +106,38 @@ def incident_record(item: StoryIncident, schemes: tuple[str, ...] = ()) -> dict[
     record["organisations"] = [_fact_record(f, s, schemes, m) for f, s, m in facts
                                if _other_body(f)]
     return record
+
+
+def _review_entry(decision: Decision) -> dict[str, Any]:
+    return {"action": decision.action, "reviewer": decision.reviewer, "at": decision.at,
+            "revision": decision.revision, "note": decision.note}
+
+
+def _reviewed(main: dict[str, Any], reviewed: Mapping[str, Decision],
+              reviewed_only: bool) -> dict[str, Any]:
+    """Main values with people's decisions applied: an accepted value is marked, an edited
+    one replaced (the machine's kept under ``machine``), a rejected one removed."""
+    out: dict[str, Any] = {}
+    for key, machine in main.items():
+        decision = reviewed.get(key)
+        if decision is None:
+            out[key] = None if reviewed_only and key != "victims" else machine
+            if reviewed_only and key in ("violations", "victims"):
+                out[key] = []
+            continue
+        entry = _review_entry(decision)
+        if decision.action == "reject":
+            out[key] = [] if key == "violations" else None
+        elif decision.action == "accept":
+            out[key] = ([{**v, "review": entry} for v in machine] if key == "violations"
+                        else {**machine, "review": entry} if machine else None)
+        else:
+            edited = decision.after if key == "violations" else [decision.after]
+            values = [{"value": v.get("value"), "label": v.get("label", v.get("value")),
+                       "confidence": None, "quote": v.get("quote"), "review": entry,
+                       "machine": machine} for v in edited]
+            out[key] = values if key == "violations" else values[0]
+    return out
 
 
 def _other_body(fact: Fact) -> bool:
@@ -124,10 +162,22 @@ def _main(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def write_jsonl(store: Store, out: IO[str], schemes: tuple[str, ...] = ()) -> int:
+def write_jsonl(store: Store, out: IO[str], schemes: tuple[str, ...] = (),
+                reviewed_only: bool = False) -> int:
+    """One JSON object per incident; with ``reviewed_only``, only incidents a person has
+    accepted or edited a value of, and in them only the reviewed values."""
+    from .review import decisions
+
+    standing: dict[str, dict[str, Decision]] = {}
+    for (report_id, field), decision in decisions(store).items():
+        standing.setdefault(report_id, {})[field] = decision
     count = 0
     for item in story_incidents(store):
-        out.write(json.dumps(incident_record(item, schemes), ensure_ascii=False) + "\n")
+        mine = standing.get(item.incident.report_id, {})
+        if reviewed_only and not any(d.action in ("accept", "edit") for d in mine.values()):
+            continue
+        out.write(json.dumps(incident_record(item, schemes, mine, reviewed_only),
+                             ensure_ascii=False) + "\n")
         count += 1
     return count
 

@@ -135,6 +135,28 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX events_rank ON events(origins DESC, reports DESC, first_published);
     """,
+    # 4: review decisions (corroborate.review): an append-only log of who decided what about
+    # a report's main value, when, from what to what and why. Human work: no foreign key to
+    # reports (a reprocess or re-ingest removes and remakes reports; decisions stay)
+    """
+    CREATE TABLE review_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        reviewer TEXT NOT NULL,
+        report_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('accept', 'edit', 'reject')),
+        before TEXT,
+        after TEXT,
+        note TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        UNIQUE (report_id, field, revision)
+    );
+    CREATE TRIGGER review_log_kept BEFORE UPDATE ON review_log
+        BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+    CREATE TRIGGER review_log_never_deleted BEFORE DELETE ON review_log
+        BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+    """,
 ]
 
 # "CROB": marks a database as a corroborate collection's, so a foreign one is refused
