@@ -346,7 +346,8 @@ def test_a_schema_2_collection_gets_its_events_at_the_next_ingest(tmp_path):
         expected = _summary(store)
     db = sqlite3.connect(root / "corroborate.sqlite")
     db.executescript("DROP TABLE links; DROP TABLE account_keys; DROP TABLE accounts; "
-                     "DROP TABLE events; DROP TABLE review_log; PRAGMA user_version = 2;")
+                     "DROP TABLE events; DROP TABLE review_log; DROP TABLE users; "
+                     "PRAGMA user_version = 2;")
     db.close()
     with Store.open(root) as store:
         assert list(store.events()) == []
@@ -362,7 +363,8 @@ def test_a_schema_2_collection_shows_its_events_without_an_ingest(tmp_path):
         _ingest(store, *FAMILY[:3])
     db = sqlite3.connect(root / "corroborate.sqlite")
     db.executescript("DROP TABLE links; DROP TABLE account_keys; DROP TABLE accounts; "
-                     "DROP TABLE events; DROP TABLE review_log; PRAGMA user_version = 2;")
+                     "DROP TABLE events; DROP TABLE review_log; DROP TABLE users; "
+                     "PRAGMA user_version = 2;")
     db.close()
     result = CliRunner().invoke(main, ["events", "-c", str(root)])
     assert result.exit_code == 0, result.output

@@ -146,7 +146,7 @@ def test_a_schema_3_collection_gets_its_review_log_on_opening(tmp_path):
     root = tmp_path / "old"
     Store.init(root).close()
     db = sqlite3.connect(root / "corroborate.sqlite")
-    db.executescript("DROP TABLE review_log; PRAGMA user_version = 3;")
+    db.executescript("DROP TABLE review_log; DROP TABLE users; PRAGMA user_version = 3;")
     db.close()
     with Store.open(root) as store:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)

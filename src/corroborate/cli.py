@@ -499,3 +499,6 @@ cli_train.register(main)
 from . import cli_review  # noqa: E402  (registers review)
 
 cli_review.register(main)
+from . import cli_users  # noqa: E402  (registers user)
+
+cli_users.register(main)

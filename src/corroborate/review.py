@@ -105,6 +105,11 @@ def decide(store: Store, report_id: str, field: str, action: str, reviewer: str,
     _check(field, action, value)
     if not reviewer.strip():
         raise CorroborateError("a decision needs the reviewer's name")
+    from .users import may_decide
+
+    if not may_decide(store, reviewer):
+        raise CorroborateError(f"{reviewer!r} may not decide: only analysts and admins do "
+                               "(corroborate user add NAME --role analyst)")
     if store.report(report_id) is None:
         raise CorroborateError(f"no report {report_id}")
     stamp = at or datetime.now(UTC).isoformat(timespec="seconds")

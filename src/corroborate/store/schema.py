@@ -137,7 +137,8 @@ MIGRATIONS: list[str] = [
     """,
     # 4: review decisions (corroborate.review): an append-only log of who decided what about
     # a report's main value, when, from what to what and why. Human work: no foreign key to
-    # reports (a reprocess or re-ingest removes and remakes reports; decisions stay)
+    # reports (a reprocess or re-ingest removes and remakes reports; decisions stay). The
+    # team's user accounts (corroborate.users), passwords as argon2id hashes
     """
     CREATE TABLE review_log (
         seq INTEGER PRIMARY KEY,
@@ -156,6 +157,12 @@ MIGRATIONS: list[str] = [
         BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
     CREATE TRIGGER review_log_never_deleted BEFORE DELETE ON review_log
         BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END;
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'viewer')),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
     """,
 ]
 
