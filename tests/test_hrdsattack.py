@@ -113,3 +113,18 @@ def test_a_repost_without_a_date_is_dated_by_its_story(tmp_path):
     assert (dated["year"], dated["month"]) == ("2019", "May")
     assert (repost["year"], repost["month"]) == ("2019", "May")
     assert repost["region_code"] == "KP-10"
+
+
+def test_the_lenient_country_score_forgives_spellings_but_not_other_countries(tmp_path):
+    articles = hrdsattack.read_split(_split(tmp_path))
+    predictions, _ = hrdsattack.predict(articles)
+    spelled = [dict(articles[0].gold, country="Federal Republic of Nigeria"),
+               articles[1].gold]
+    renamed = [hrdsattack.Article(a.id, a.title, a.published, a.text, g)
+               for a, g in zip(articles, spelled, strict=True)]
+    scores = hrdsattack.score(predictions, renamed)
+    assert scores["country"] == 50.0 and scores["country_lenient"] == 100.0
+    elsewhere = [dict(articles[0].gold, country="Ghana"), articles[1].gold]
+    moved = [hrdsattack.Article(a.id, a.title, a.published, a.text, g)
+             for a, g in zip(articles, elsewhere, strict=True)]
+    assert hrdsattack.score(predictions, moved)["country_lenient"] == 50.0
