@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from corroborate.export import CSV_COLUMNS, write_csv, write_jsonl
+from corroborate.export import (
+    CSV_COLUMNS,
+    MAIN_COLUMNS,
+    write_csv,
+    write_jsonl,
+    write_main_csv,
+)
 from corroborate.pipeline import ingest
 
 from .conftest import sample_files
@@ -58,6 +64,7 @@ def test_every_exported_key_is_documented():
     assert {"value", "label", "evidence", "supported_by", "quote", "precision", "main",
             "confidence"} <= documented
     assert set(CSV_COLUMNS) <= documented
+    assert set(MAIN_COLUMNS) <= documented
 
 
 def test_csv_has_one_row_per_fact(filled):
@@ -104,3 +111,19 @@ def test_perpetrators_hold_only_bodies_said_to_have_done_the_act(filled):
     for record in _records(filled):
         assert all(f.get("role") in (None, "perpetrator") for f in record["perpetrators"])
         assert all(f.get("role") not in (None, "perpetrator") for f in record["organisations"])
+
+
+def test_the_main_values_csv_has_one_row_per_incident_with_its_main_values(filled):
+    out = io.StringIO()
+    count = write_main_csv(filled, out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    records = _records(filled)
+    assert len(rows) == count == len(records)
+    assert list(rows[0]) == MAIN_COLUMNS
+    by_id = {r["incident_id"]: r for r in rows}
+    for record in records:
+        row, main = by_id[record["incident_id"]], record["main"]
+        if main["country"]:
+            assert row["country_id"] == main["country"]["value"]
+            assert float(row["country_confidence"]) == main["country"]["confidence"]
+        assert row["violations"] == "; ".join(v["label"] for v in main["violations"])

@@ -129,3 +129,28 @@ def test_the_review_command_decides_lists_and_refuses_a_stale_decision(tmp_path)
     reviewed = runner.invoke(main, ["export", "-c", path, "--reviewed-only"])
     assert [json.loads(line)["report_id"] for line in reviewed.output.splitlines()
             if line.startswith("{")] == [rid]
+
+
+def test_the_incident_csv_shows_reviewed_values_and_can_keep_only_them(tmp_path):
+    import csv
+
+    path = str(tmp_path / "c")
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", path]).exit_code == 0
+    assert runner.invoke(main, ["ingest", "-q", "-c", path,
+                                *[str(p) for p in sample_files()]]).exit_code == 0
+    exported = runner.invoke(main, ["export", "-c", path])
+    rid = next(r["report_id"] for r in map(json.loads, (
+        line for line in exported.output.splitlines() if line.startswith("{")))
+        if r["main"]["country"])
+    assert runner.invoke(main, ["review", "-c", path, rid, "when", "edit", "--value",
+                                "2019-03", "--reviewer", "ana"]).exit_code == 0
+    result = runner.invoke(main, ["export", "-c", path, "--format", "csv", "--rows",
+                                  "incident", "--reviewed-only"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(line for line in result.output.splitlines()
+                               if not line.startswith("exported")))
+    assert [(r["report_id"], r["when_id"], r["when_confidence"], r["reviewed"])
+            for r in rows] == [(rid, "2019-03", "", "when:edit")]
+    refused = runner.invoke(main, ["export", "-c", path, "--format", "csv", "--reviewed-only"])
+    assert refused.exit_code == 2

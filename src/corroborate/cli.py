@@ -23,6 +23,7 @@ from .export import (
     write_event_csv,
     write_event_jsonl,
     write_jsonl,
+    write_main_csv,
 )
 from .incidents import StoryIncident, main_marks, main_values
 from .model import Incident
@@ -373,11 +374,14 @@ def search(collection: str, query: str, limit: int) -> None:
 @click.option("--bom", is_flag=True,
               help="Begin a CSV file with a byte-order mark (for spreadsheet programs that "
                    "need one to read UTF-8).")
+@click.option("--rows", type=click.Choice(["fact", "incident"]), default="fact",
+              show_default=True,
+              help="Incident CSV: one row per fact, or one per incident with its main values.")
 @click.option("--reviewed-only", is_flag=True,
               help="Only incidents a person has accepted or edited a value of, with only "
-                   "the reviewed values (JSON Lines; `corroborate review`).")
+                   "the reviewed values (`corroborate review`).")
 def export(collection: str, fmt: str, output: Any, schemes: tuple[str, ...], level: str,
-           bom: bool, reviewed_only: bool) -> None:
+           bom: bool, rows: str, reviewed_only: bool) -> None:
     """Export incidents or events with their evidence (formats: docs/export.md).
 
     \b
@@ -386,11 +390,17 @@ def export(collection: str, fmt: str, output: Any, schemes: tuple[str, ...], lev
         corroborate export --level event --format csv --bom -o events.csv
         corroborate export --scheme acled --scheme huridocs > incidents.jsonl
         corroborate export --reviewed-only -o reviewed.jsonl
+        corroborate export --format csv --rows incident --reviewed-only --bom -o main.csv
     """
     if level == "event" and schemes:
         raise click.UsageError("--scheme applies to incident exports")
-    if reviewed_only and (level == "event" or fmt != "jsonl"):
-        raise click.UsageError("--reviewed-only writes incident records as JSON Lines")
+    csv_main = fmt == "csv" and rows == "incident"
+    if reviewed_only and (level == "event" or (fmt == "csv" and not csv_main)):
+        raise click.UsageError("--reviewed-only writes incident records: JSON Lines, or CSV "
+                               "with --rows incident")
+    if rows == "incident" and (fmt != "csv" or level == "event" or schemes):
+        raise click.UsageError("--rows incident is a shape of the incident CSV, without "
+                               "--scheme")
     if bom and fmt == "csv":
         output.write("\ufeff")
     with opened(collection) as store:
@@ -398,6 +408,8 @@ def export(collection: str, fmt: str, output: Any, schemes: tuple[str, ...], lev
             count = (write_event_jsonl if fmt == "jsonl" else write_event_csv)(store, output)
         elif fmt == "jsonl":
             count = write_jsonl(store, output, schemes, reviewed_only)
+        elif csv_main:
+            count = write_main_csv(store, output, reviewed_only)
         else:
             count = write_csv(store, output, schemes)
     click.echo(f"exported {count} {level}(s)", err=True)

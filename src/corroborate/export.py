@@ -25,13 +25,16 @@ __all__ = [
     "EVENT_COLUMNS",
     "EXPORT_VERSION",
     "FIELD_KEYS",
+    "MAIN_COLUMNS",
     "event_row",
     "incident_record",
+    "incident_records",
     "story_incidents",
     "write_csv",
     "write_event_csv",
     "write_event_jsonl",
     "write_jsonl",
+    "write_main_csv",
 ]
 
 EXPORT_VERSION = 3
@@ -162,22 +165,29 @@ def _main(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def write_jsonl(store: Store, out: IO[str], schemes: tuple[str, ...] = (),
-                reviewed_only: bool = False) -> int:
-    """One JSON object per incident; with ``reviewed_only``, only incidents a person has
-    accepted or edited a value of, and in them only the reviewed values."""
+def incident_records(store: Store, schemes: tuple[str, ...] = (),
+                     reviewed_only: bool = False) -> Iterator[dict[str, Any]]:
+    """Each incident's record, one story at a time, review decisions applied; with
+    ``reviewed_only``, only incidents a person has accepted or edited a value of, and in
+    them only the reviewed values."""
     from .review import decisions
 
     standing: dict[str, dict[str, Decision]] = {}
     for (report_id, field), decision in decisions(store).items():
         standing.setdefault(report_id, {})[field] = decision
-    count = 0
     for item in story_incidents(store):
         mine = standing.get(item.incident.report_id, {})
         if reviewed_only and not any(d.action in ("accept", "edit") for d in mine.values()):
             continue
-        out.write(json.dumps(incident_record(item, schemes, mine, reviewed_only),
-                             ensure_ascii=False) + "\n")
+        yield incident_record(item, schemes, mine, reviewed_only)
+
+
+def write_jsonl(store: Store, out: IO[str], schemes: tuple[str, ...] = (),
+                reviewed_only: bool = False) -> int:
+    """One JSON object per incident (:func:`incident_records`)."""
+    count = 0
+    for record in incident_records(store, schemes, reviewed_only):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
 
@@ -200,6 +210,34 @@ def write_csv(store: Store, out: IO[str], schemes: tuple[str, ...] = ()) -> int:
                 " ".join(mark), max(mark.values()) if mark else "",
                 json.dumps(attrs, ensure_ascii=False))])
         count += 1
+    return count
+
+
+_SINGLE = ("perpetrator", "country", "region", "city", "when")
+MAIN_COLUMNS = ["incident_id", "story_id", "event_id", "report_id", "story_published",
+                "origins", *(f"{f}{s}" for f in _SINGLE for s in ("", "_id", "_confidence")),
+                "violations", "victims", "reviewed"]
+
+
+def write_main_csv(store: Store, out: IO[str], reviewed_only: bool = False) -> int:
+    """One row per incident with its main values, their confidence and, where a person
+    reviewed them, the reviewed value (columns: ``MAIN_COLUMNS``, docs/export.md)."""
+    writer = csv.writer(out)
+    writer.writerow(MAIN_COLUMNS)
+    count = 0
+    for record in incident_records(store, reviewed_only=reviewed_only):
+        count += 1
+        main = record["main"]
+        row: list[Any] = [record[k] or "" for k in MAIN_COLUMNS[:6]]
+        for field in _SINGLE:
+            value = main.get(field) or {}
+            confidence = value.get("confidence")
+            row += [value.get("label") or "", value.get("value") or "",
+                    "" if confidence is None else confidence]
+        row += ["; ".join(v["label"] for v in main["violations"]),
+                "; ".join(v["label"] for v in main["victims"]),
+                " ".join(f"{f}:{r['action']}" for f, r in sorted(record["reviews"].items()))]
+        writer.writerow([spreadsheet_cell(v) for v in row])
     return count
 
 
