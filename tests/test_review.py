@@ -108,7 +108,10 @@ def test_reviewed_only_exports_only_reviewed_incidents_and_values(filled):
     assert set(records[rid]["reviews"]) == {"perpetrator", "when"}
 
 
-def test_the_review_command_decides_lists_and_refuses_a_stale_decision(tmp_path):
+@pytest.fixture
+def command_line(tmp_path):
+    """A collection of the samples made through the command line, and a report of it whose
+    incident has a main country."""
     path = str(tmp_path / "c")
     runner = CliRunner()
     assert runner.invoke(main, ["init", path]).exit_code == 0
@@ -118,6 +121,11 @@ def test_the_review_command_decides_lists_and_refuses_a_stale_decision(tmp_path)
     rid = next(r["report_id"] for r in map(json.loads, (
         line for line in exported.output.splitlines() if line.startswith("{")))
         if r["main"]["country"])
+    return runner, path, rid
+
+
+def test_the_review_command_decides_lists_and_refuses_a_stale_decision(command_line):
+    runner, path, rid = command_line
     done = runner.invoke(main, ["review", "-c", path, rid, "country", "accept",
                                 "--reviewer", "ana"])
     assert done.exit_code == 0, done.output
@@ -131,18 +139,10 @@ def test_the_review_command_decides_lists_and_refuses_a_stale_decision(tmp_path)
             if line.startswith("{")] == [rid]
 
 
-def test_the_incident_csv_shows_reviewed_values_and_can_keep_only_them(tmp_path):
+def test_the_incident_csv_shows_reviewed_values_and_can_keep_only_them(command_line):
     import csv
 
-    path = str(tmp_path / "c")
-    runner = CliRunner()
-    assert runner.invoke(main, ["init", path]).exit_code == 0
-    assert runner.invoke(main, ["ingest", "-q", "-c", path,
-                                *[str(p) for p in sample_files()]]).exit_code == 0
-    exported = runner.invoke(main, ["export", "-c", path])
-    rid = next(r["report_id"] for r in map(json.loads, (
-        line for line in exported.output.splitlines() if line.startswith("{")))
-        if r["main"]["country"])
+    runner, path, rid = command_line
     assert runner.invoke(main, ["review", "-c", path, rid, "when", "edit", "--value",
                                 "2019-03", "--reviewer", "ana"]).exit_code == 0
     result = runner.invoke(main, ["export", "-c", path, "--format", "csv", "--rows",

@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from . import __version__, baseline
 from .capture import DEFAULT_MAX_BYTES, CaptureOptions, iter_inputs
+from .cli_common import PASSPHRASE_ENV, collection_option, echo, opened
 from .crosswalk import SCHEMES
 from .errors import CorroborateError
 from .export import (
@@ -27,59 +26,12 @@ from .export import (
 )
 from .incidents import StoryIncident, main_marks, main_values
 from .model import Incident
-from .pipeline import IngestResult, ingest, refresh_events, refresh_stories
+from .pipeline import IngestResult, ingest
 from .store import Store
 from .store.reading import MAX_LIMIT
 from .text import json_line, safe
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-PASSPHRASE_ENV = "CORROBORATE_PASSPHRASE"
-
 FIELD_ORDER = ("violation", "perpetrator", "victim", "place", "date", "punishment", "source")
-
-
-def echo(text: str = "") -> None:
-    """Print what came from a report: control characters escaped (text.safe)."""
-    click.echo(safe(text))
-
-
-def collection_option(func: F) -> F:
-    return click.option(
-        "--collection", "-c", type=click.Path(file_okay=False),
-        default=lambda: os.environ.get("CORROBORATE_COLLECTION", "."),
-        show_default="$CORROBORATE_COLLECTION or the current folder",
-        help="The collection folder.")(func)
-
-
-def passphrase_for(path: str) -> str | None:
-    """An encrypted collection's passphrase: $CORROBORATE_PASSPHRASE, else asked (hidden)."""
-    if not Store.is_encrypted(path):
-        return None
-    secret: str = os.environ.get(PASSPHRASE_ENV) or click.prompt(
-        "Passphrase", hide_input=True, err=True)
-    return secret
-
-
-@contextmanager
-def opened(path: str) -> Iterator[Store]:
-    try:
-        store = Store.open(path, passphrase_for(path))
-    except CorroborateError as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
-        stale = store.stories_stale()
-        if stale or store.events_missing():
-            with store.locked(wait=False) as mine:
-                if mine:  # else a writer is at work and refreshes them when it is done
-                    if stale:
-                        refresh_stories(store)
-                    refresh_events(store)
-        yield store
-    except CorroborateError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
 
 
 @click.group()

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from .cli_common import collection_option, passphrase_for
 from .errors import CorroborateError
 from .pipeline import reprocess
 from .store import Store
@@ -18,24 +19,12 @@ from .text import safe
 __all__ = ["register"]
 
 
-def _collection(func: Any) -> Any:
-    from .cli import collection_option
-
-    return collection_option(func)
-
-
-def _passphrase(collection: str) -> str | None:
-    from .cli import passphrase_for
-
-    return passphrase_for(collection)
-
-
 def _fail(exc: CorroborateError) -> click.ClickException:
     return click.ClickException(safe(str(exc)))
 
 
 @click.command()
-@_collection
+@collection_option
 @click.option("--deep", is_flag=True,
               help="Also derive every report again from its archived bytes and compare.")
 @click.option("--anchor", "anchor_file", type=click.Path(exists=True, dir_okay=False),
@@ -61,7 +50,7 @@ def verify(collection: str, deep: bool, anchor_file: str | None,
     anchor = _read_json(anchor_file) if anchor_file else None
     key = Path(trusted_key).read_text(encoding="ascii") if trusted_key else None
     try:
-        with Store.open_read_only(collection, _passphrase(collection)) as store:
+        with Store.open_read_only(collection, passphrase_for(collection)) as store:
             problems = store.verify(deep=deep, anchor=anchor, trusted_key=key)
             counts = store.counts()
     except CorroborateError as exc:
@@ -103,7 +92,7 @@ def keygen(key_file: str) -> None:
 
 
 @click.command()
-@_collection
+@collection_option
 @click.option("--key", "key_file", required=True, type=click.Path(exists=True, dir_okay=False),
               help="The Ed25519 private key (`corroborate keygen`), kept outside.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False),
@@ -117,7 +106,7 @@ def anchor(collection: str, key_file: str, output: str | None) -> None:
         corroborate anchor -c ~/cases/phones --key ~/keys/team.key -o anchor-2026-11-29.json
     """
     try:
-        with Store.open_read_only(collection, _passphrase(collection)) as store:
+        with Store.open_read_only(collection, passphrase_for(collection)) as store:
             signed = store.anchor(Path(key_file))
     except CorroborateError as exc:
         raise _fail(exc) from exc
@@ -130,7 +119,7 @@ def anchor(collection: str, key_file: str, output: str | None) -> None:
 
 
 @click.command()
-@_collection
+@collection_option
 def repair(collection: str) -> None:
     """Move a damaged end of the custody log aside (kept in custody.damaged/) and log it.
 
@@ -143,7 +132,7 @@ def repair(collection: str) -> None:
         corroborate repair -c ~/cases/phones
     """
     try:
-        with Store.open(collection, _passphrase(collection)) as store:
+        with Store.open(collection, passphrase_for(collection)) as store:
             entry = store.repair()
     except CorroborateError as exc:
         raise _fail(exc) from exc
@@ -156,7 +145,7 @@ def repair(collection: str) -> None:
 
 
 @click.command(name="reprocess")
-@_collection
+@collection_option
 def reprocess_command(collection: str) -> None:
     """Derive every report again from the archive (after an upgrade or a vocabulary
     change); the custody log records the new digests.
@@ -166,7 +155,7 @@ def reprocess_command(collection: str) -> None:
         corroborate reprocess -c ~/cases/phones
     """
     try:
-        with Store.open(collection, _passphrase(collection)) as store:
+        with Store.open(collection, passphrase_for(collection)) as store:
             result = reprocess(store)
     except CorroborateError as exc:
         raise _fail(exc) from exc
@@ -179,7 +168,7 @@ def reprocess_command(collection: str) -> None:
 
 
 @click.command()
-@_collection
+@collection_option
 @click.option("--refused", is_flag=True, help="Only inputs and records that were refused.")
 def receipts(collection: str, refused: bool) -> None:
     """List what the custody log records receiving: captured, received again, refused.
@@ -189,7 +178,7 @@ def receipts(collection: str, refused: bool) -> None:
         corroborate receipts --refused
     """
     try:
-        with Store.open_read_only(collection, _passphrase(collection)) as store:
+        with Store.open_read_only(collection, passphrase_for(collection)) as store:
             rows = store.receipts("refused" if refused else None)
     except CorroborateError as exc:
         raise _fail(exc) from exc

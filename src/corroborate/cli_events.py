@@ -6,15 +6,10 @@ from typing import Any
 
 import click
 
+from .cli_common import collection_option, opened
 from .text import json_line, safe
 
 __all__ = ["echo_event", "register"]
-
-
-def _collection(func: Any) -> Any:
-    from .cli import collection_option
-
-    return collection_option(func)
 
 
 def _line(record: dict[str, Any]) -> str:
@@ -72,7 +67,7 @@ def echo_event(record: dict[str, Any]) -> None:
 
 
 @click.command()
-@_collection
+@collection_option
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text",
               show_default=True)
 @click.option("--min-origins", type=click.IntRange(1), default=1, show_default=True,
@@ -89,7 +84,6 @@ def events(collection: str, fmt: str, min_origins: int) -> None:
         corroborate events --min-origins 2
         corroborate events --format jsonl > events.jsonl
     """
-    from .cli import opened
 
     with opened(collection) as store:
         for record in store.events(min_origins):

@@ -7,19 +7,14 @@ from typing import Any
 
 import click
 
+from .cli_common import collection_option, opened
 from .text import safe
 
 __all__ = ["register"]
 
 
-def _collection(func: Any) -> Any:
-    from .cli import collection_option
-
-    return collection_option(func)
-
-
 @click.command()
-@_collection
+@collection_option
 @click.argument("report_id")
 @click.argument("field", required=False)
 @click.argument("action", required=False, type=click.Choice(["accept", "edit", "reject"]))
@@ -45,16 +40,15 @@ def review(collection: str, report_id: str, field: str | None, action: str | Non
             --note "the source says early March" --revision 1
     """
     from . import review as reviewing
-    from .cli import opened
     from .errors import CorroborateError, ReviewConflict
 
     with opened(collection) as store:
         if field is None or action is None:
             standing = reviewing.decisions(store, report_id)
+            machine = reviewing.machine_values(store, report_id)
             for name in reviewing.FIELDS:
                 decision = standing.get((report_id, name))
-                shown = decision.after if decision else reviewing.machine_value(
-                    store, report_id, name)
+                shown = decision.after if decision else machine[name]
                 state = (f"{decision.action} by {decision.reviewer} at {decision.at}, "
                          f"revision {decision.revision}" if decision else "machine, revision 0")
                 click.echo(safe(f"{name:<12} {json.dumps(shown, ensure_ascii=False)}  "

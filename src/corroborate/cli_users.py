@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import click
 
+from .cli_common import collection_option, opened
 from .text import safe
 
 __all__ = ["register"]
-
-
-def _collection(func: Any) -> Any:
-    from .cli import collection_option
-
-    return collection_option(func)
 
 
 @click.group()
@@ -30,7 +24,7 @@ def user() -> None:
 
 
 @user.command(name="add")
-@_collection
+@collection_option
 @click.argument("name")
 @click.option("--role", type=click.Choice(["admin", "analyst", "viewer"]), required=True)
 @click.option("--password-stdin", is_flag=True,
@@ -43,7 +37,6 @@ def add(collection: str, name: str, role: str, password_stdin: bool) -> None:
         corroborate user add ana --role analyst
         printf '%s\\n' "$PASSWORD" | corroborate user add ben --role viewer --password-stdin
     """
-    from .cli import opened
     from .errors import CorroborateError
     from .users import add_user
 
@@ -60,7 +53,7 @@ def add(collection: str, name: str, role: str, password_stdin: bool) -> None:
 
 
 @user.command(name="list")
-@_collection
+@collection_option
 def list_users(collection: str) -> None:
     """List the accounts and their roles (never a password or its hash).
 
@@ -68,7 +61,6 @@ def list_users(collection: str) -> None:
     Example:
         corroborate user list
     """
-    from .cli import opened
     from .users import users
 
     with opened(collection) as store:

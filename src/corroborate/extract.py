@@ -21,7 +21,7 @@ from .attribution import find_sources
 from .counts import find_victim_counts
 from .model import Fact, Incident, Report, fact_at, make_id
 from .perpetrators import find_accusations, private_individuals
-from .places import find_places, headline_countries, main_country
+from .places import HEADLINE_VOCABULARIES, find_places, headline_countries, main_country
 from .roles import agent_scores, by_value, deciding_mentions, find_roles
 from .victims import find_named_victims
 from .when import find_dates_facts
@@ -127,7 +127,10 @@ def extract(report: Report) -> list[Incident]:
     if not violations and not perpetrators:
         return []
     found.update(vocab.find_all(report.text, _DETAIL, words))
-    headline = headline_countries(report.title)
+    # the title looked up once, for the countries it names and the facts it repeats
+    title_found = vocab.find_all(report.title, (*HEADLINE_VOCABULARIES, *_HEADLINE_FIELDS)) \
+        if report.title else {}
+    headline = headline_countries(report.title, title_found)
     places = [replace(f, attrs={**f.attrs, "headline": True})
               if f.attrs.get("country") in headline else f for f in find_places(report, found)]
     perpetrators = _in_context(perpetrators, main_country(places))
@@ -154,7 +157,7 @@ def extract(report: Report) -> list[Incident]:
         *_first_mentions_by_label(find_punishments(report, found["punishments"])),
         *find_sources(report, words),
     ]
-    facts = _in_headline(facts, report.title)
+    facts = _in_headline(facts, report.title, title_found)
     key = json.dumps([(f.field, f.value, f.evidence.start, f.evidence.end) for f in facts])
     return [Incident(make_id("i", report.id, key), report.id, tuple(facts))]
 
@@ -163,14 +166,14 @@ _HEADLINE_FIELDS = {"violations": "violation", "organisations": "perpetrator",
                     "groups": "victim"}
 
 
-def _in_headline(facts: list[Fact], title: str | None) -> list[Fact]:
+def _in_headline(facts: list[Fact], title: str | None,
+                 found: dict[str, list[vocab.Hit]]) -> list[Fact]:
     """Mark the violations, organisations, groups and named victims the headline names
     too (``headline: True``): what a headline names is what the report is about."""
     if not title:
         return facts
-    found = vocab.find_all(title, tuple(_HEADLINE_FIELDS))
-    named = {(_HEADLINE_FIELDS[name], hit.term.id) for name, hits in found.items()
-             for hit in hits}
+    named = {(field, hit.term.id) for name, field in _HEADLINE_FIELDS.items()
+             for hit in found[name]}
     low = title.lower()
     return [replace(f, attrs={**f.attrs, "headline": True})
             if (f.field, f.value) in named or (f.field == "victim"

@@ -58,7 +58,7 @@ class Accusation:
     start: int
     end: int
     accused: Fact | None  # an organisation fact, or None for private persons
-    crime_start: int = -1  # where the crime is named ("over the killing"), not who is accused
+    crime_start: int  # where the crime is named ("over the killing"), not who is accused
 
 
 def find_accusations(text: str, organisations: list[Fact]) -> list[Accusation]:
@@ -99,7 +99,6 @@ def private_individuals(report: Report, accusations: list[Accusation]) -> list[F
     as named ("over the killing"), never the words that name the person accused."""
     term = vocab.load("organisations").terms["private_individuals"]
     return [Fact("perpetrator", term.id, term.label,
-                 Evidence(report.id, max(a.start, a.crime_start), a.end,
-                          report.text[max(a.start, a.crime_start):a.end]),
+                 Evidence(report.id, a.crime_start, a.end, report.text[a.crime_start:a.end]),
                  {"actor_type": term.attrs.get("actor_type"), "kind": term.attrs.get("kind")})
             for a in accusations if a.accused is None]

@@ -19,7 +19,7 @@ from functools import cache
 from . import vocab
 from .model import Fact, Report, fact_at
 
-__all__ = ["find_places", "headline_countries", "main_country"]
+__all__ = ["as_country", "find_places", "headline_countries", "main_country"]
 
 _POSSESSIVE = re.compile(r"['’‘]s\b")
 _BASED = re.compile(r"^[\s,]*(?:[A-Z][\w.]*,?\s+)*?[\w.]*-based\b|^-based\b")
@@ -83,11 +83,16 @@ _AMBIGUOUS = 0.3
 _HEADLINE = 1.5  # the headline counts like one more region mention
 
 
-def headline_countries(title: str | None) -> set[str]:
-    """Countries the headline names, directly or through a region, place or demonym."""
+HEADLINE_VOCABULARIES = ("places", "regions", "countries", "demonyms")
+
+
+def headline_countries(title: str | None,
+                       found: dict[str, list[vocab.Hit]] | None = None) -> set[str]:
+    """Countries the headline names, directly or through a region, place or demonym
+    (``found``: the title's hits of :data:`HEADLINE_VOCABULARIES`, if already looked up)."""
     if not title:
         return set()
-    found = vocab.find_all(title, ("places", "regions", "countries", "demonyms"))
+    found = found or vocab.find_all(title, HEADLINE_VOCABULARIES)
     codes = {h.term.id for h in found["countries"] + found["demonyms"]}
     codes |= {str(h.term.attrs.get("country")) for h in found["regions"] + found["places"]
               if h.term.attrs.get("country")}
@@ -112,7 +117,11 @@ def main_country(places: list[Fact]) -> Fact | None:
     if not scores:
         return None
     code = max(scores, key=lambda c: (scores[c], -first[c].evidence.start))
-    fact = first[code]
+    return as_country(first[code], code)
+
+
+def as_country(fact: Fact, code: str) -> Fact:
+    """A place fact read as the country ``code`` it names (its words stay the evidence)."""
     term = vocab.load("countries").terms.get(code)
     return replace(fact, value=code, label=term.label if term else code)
 

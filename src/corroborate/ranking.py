@@ -28,6 +28,7 @@ from typing import Any
 
 from .errors import CorroborateError
 from .model import Fact, Incident
+from .places import as_country
 
 __all__ = ["FEATURES", "SINGLE", "Candidate", "Model", "Ranked", "candidates", "load_model",
            "rank", "value_key"]
@@ -133,7 +134,7 @@ def _log(x: float) -> float:
 
 
 def _headline(fact: Fact) -> float:
-    return 1.0 if fact.attrs.get("headline") or fact.attrs.get("in_headline") else 0.0
+    return 1.0 if fact.attrs.get("headline") else 0.0
 
 
 def _position(fact: Fact, length: int) -> float:
@@ -208,7 +209,7 @@ def _countries(places: list[Fact], rules: Mapping[str, Any], length: int) -> lis
         first = _earliest(group)
         assert first is not None
         # the candidate's fact: the rule's when it chose this country, else the first mention
-        fact = chosen if chosen is not None and chosen.value == code else _as_country(first,
+        fact = chosen if chosen is not None and chosen.value == code else as_country(first,
                                                                                      code)
         out.append(Candidate("country", fact, {
             "rule": float(chosen is not None and chosen.value == code),
@@ -225,15 +226,6 @@ def _countries(places: list[Fact], rules: Mapping[str, Any], length: int) -> lis
             "candidates": _log(len(groups)),
         }))
     return out
-
-
-def _as_country(fact: Fact, code: str) -> Fact:
-    from dataclasses import replace
-
-    from . import vocab
-
-    term = vocab.load("countries").terms.get(code)
-    return replace(fact, value=code, label=term.label if term else code)
 
 
 _PRECISION = {"day": "day", "month": "month", "year": "year_only"}
@@ -346,21 +338,19 @@ def rank(found: Mapping[str, list[Candidate]],
             continue
         scores = [model.score(c) for c in group]
         if field in SINGLE:
-            top = max(scores)
-            weights = [math.exp(z - top) for z in scores]
-            total = sum(weights) + math.exp(-max(-30.0, min(30.0, top)))  # "none": 0
-            pooled: dict[str, float] = {}
-            for c, w in zip(group, weights, strict=True):
-                key = value_key(field, c.fact)
-                pooled[key] = pooled.get(key, 0.0) + w / total
             # the rules' choice, with the model's confidence in its value; where the rules
             # choose nothing (only background dates), there is no main value
             choice = next((c for c in group if c.features.get("rule")), None)
             if choice is None:
                 out[field] = []
                 continue
-            best = value_key(field, choice.fact)
-            out[field] = [Ranked(choice.fact, pooled[best])]
+            top = max(scores)
+            weights = [math.exp(z - top) for z in scores]
+            total = sum(weights) + math.exp(-max(-30.0, min(30.0, top)))  # "none": 0
+            key = value_key(field, choice.fact)
+            agreeing = sum(w for c, w in zip(group, weights, strict=True)
+                           if value_key(field, c.fact) == key)
+            out[field] = [Ranked(choice.fact, agreeing / total)]
             continue
         # victims: every one; violations: those the rules keep (a learned threshold did
         # not beat them across folds); each with the model's confidence, most sure first

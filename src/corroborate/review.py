@@ -28,7 +28,8 @@ from .errors import CorroborateError, ReviewConflict
 if TYPE_CHECKING:
     from .store import Store
 
-__all__ = ["ACTIONS", "FIELDS", "Decision", "decide", "decisions", "history", "machine_value"]
+__all__ = ["ACTIONS", "FIELDS", "Decision", "decide", "decisions", "history", "machine_value",
+           "machine_values"]
 
 ACTIONS = ("accept", "edit", "reject")
 # the main values a person reviews (incidents.main_values); violations as one set
@@ -57,20 +58,30 @@ class Decision:
                 "revision": self.revision}
 
 
-def machine_value(store: Store, report_id: str, field: str) -> Any:
-    """The machine's main value of ``field`` for the report's incident, as a reviewer sees
-    it (``{"value", "label", "quote"}``, a list of them for violations), or None."""
+def machine_values(store: Store, report_id: str) -> dict[str, Any]:
+    """The machine's main value of each of :data:`FIELDS` for the report's incident, as a
+    reviewer sees it (``{"value", "label", "quote"}``, a list of them for violations, or
+    None)."""
     from .incidents import main_values
 
     incidents = store.incidents(report_id)
     if not incidents:
-        return None
+        return dict.fromkeys(FIELDS)
     report = store.report(report_id)
     values = main_values(incidents[0], report.published if report else None)
-    if field == "violations":
-        return [_shown(f) for f in values["violations"]]
-    fact = values["when_fact"] if field == "when" else values[field]
-    return _shown(fact) if fact is not None else None
+    out: dict[str, Any] = {}
+    for field in FIELDS:
+        if field == "violations":
+            out[field] = [_shown(f) for f in values["violations"]]
+            continue
+        fact = values["when_fact"] if field == "when" else values[field]
+        out[field] = _shown(fact) if fact is not None else None
+    return out
+
+
+def machine_value(store: Store, report_id: str, field: str) -> Any:
+    """The machine's main value of one field (:func:`machine_values`)."""
+    return machine_values(store, report_id)[field]
 
 
 def _shown(fact: Any) -> dict[str, Any]:

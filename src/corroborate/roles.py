@@ -366,7 +366,7 @@ def find_roles(text: str, organisations: Sequence[Fact], violations: Iterable[vo
         role = _accusation_role(text, accusation, acts, breaks)
         if accusation.accused is None:
             # the fact quotes the crime ("over the killing"), not the person accused
-            accused[(max(accusation.start, accusation.crime_start), accusation.end)] = role
+            accused[(accusation.crime_start, accusation.end)] = role
         else:
             key = _key(accusation.accused)
             named[key] = min(role, named.get(key, "mentioned"), key=PRIORITY.__getitem__)
