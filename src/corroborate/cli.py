@@ -466,3 +466,6 @@ cli_review.register(main)
 from . import cli_users  # noqa: E402  (registers user)
 
 cli_users.register(main)
+from . import cli_serve  # noqa: E402  (registers serve)
+
+cli_serve.register(main)

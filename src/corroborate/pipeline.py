@@ -16,7 +16,7 @@ from typing import Any
 from .capture import CaptureOptions, Input, capture_bytes, iter_inputs, read_input
 from .claims import event_record
 from .clean import clean
-from .errors import InputError
+from .errors import EmptyInput, InputError, TooLarge
 from .events import Account, account, account_id, blocking_keys, probe_keys
 from .extract import extract
 from .incidents import assemble
@@ -114,12 +114,14 @@ def _take(store: Store, origin: str, data: bytes, options: CaptureOptions,
 
 def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = None,
            progress: Callable[[str], None] | None = None,
-           follow_symlinks: bool = False) -> IngestResult:
+           follow_symlinks: bool = False,
+           uploads: Iterable[tuple[str, bytes]] = ()) -> IngestResult:
     """Ingest every input named; finish captures an interrupted ingest left pending.
 
     Holds the collection's write lock throughout. Every input gets a custody entry:
     ``captured`` or ``received`` when taken, ``refused`` (with the reason) when not, and
-    each record refused inside a container gets one too.
+    each record refused inside a container gets one too. ``uploads`` are inputs received
+    as bytes, each with the origin to record (the workbench's uploaded files).
     """
     options = options or CaptureOptions()
     result = IngestResult()
@@ -129,6 +131,10 @@ def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = 
             if progress:
                 progress(item.origin)
             _ingest_one(store, item, options, result)
+        for origin, data in uploads:
+            if progress:
+                progress(origin)
+            _ingest_upload(store, origin, data, options, result)
         if result.reports or store.stories_stale():
             refresh_stories(store)
         refresh_events(store)
@@ -168,12 +174,28 @@ def _ingest_one(store: Store, item: Input, options: CaptureOptions,
     except InputError as exc:
         _refuse(store, result, exc)
         return
+    _ingest_data(store, item.origin, data, options, result)
+
+
+def _ingest_upload(store: Store, origin: str, data: bytes, options: CaptureOptions,
+                   result: IngestResult) -> None:
+    if len(data) > options.max_bytes:
+        _refuse(store, result, TooLarge(origin, f"more than the limit of {options.max_bytes} "
+                                                "bytes"))
+    elif not data:
+        _refuse(store, result, EmptyInput(origin, "empty file (0 bytes)"))
+    else:
+        _ingest_data(store, origin, data, options, result)
+
+
+def _ingest_data(store: Store, origin: str, data: bytes, options: CaptureOptions,
+                 result: IngestResult) -> None:
     sha = hashlib.sha256(data).hexdigest()
     if store.capture_status(sha) == "indexed":
-        store.received(sha, item.origin)
-        result.unchanged.append(item.origin)
+        store.received(sha, origin)
+        result.unchanged.append(origin)
         return
-    archived, added, errors = _take(store, item.origin, data, options)
+    archived, added, errors = _take(store, origin, data, options)
     if archived is not None:
         result.captures.append(archived)
         result.reports += added
