@@ -110,8 +110,13 @@ def review_rows(collection: Store, report_id: str, published: str | None) -> lis
     any), the revision to send with a decision, and the confidence."""
     incidents = collection.incidents(report_id)
     machine = review.machine_values(collection, report_id)
-    confidences = (main_values(incidents[0], published).get("confidences") or {}
-                   if incidents else {})
+    confidence: dict[str, float | None] = {}
+    if incidents:
+        values = main_values(incidents[0], published)
+        confidence = dict(values.get("confidence") or {})
+        per_violation = (values.get("confidences") or {}).get("violation") or []
+        # a set of violations is as sure as its least sure member
+        confidence["violations"] = min(per_violation) if per_violation else None
     standing = review.decisions(collection, report_id)
     rows = []
     for field in review.FIELDS:
@@ -119,7 +124,7 @@ def review_rows(collection: Store, report_id: str, published: str | None) -> lis
         rows.append({"field": field, "machine": machine[field], "decision": decision,
                      "shown": decision.after if decision else machine[field],
                      "revision": decision.revision if decision else 0,
-                     "confidence": confidences.get(field)})
+                     "confidence": confidence.get(field)})
     return rows
 
 
