@@ -144,6 +144,8 @@ def report_page(request: Request) -> Response:
         "fields": review_rows(collection, report.id, report.published),
         "history": review.history(collection, report.id),
         "story_id": story[0] if story else None,
+        "events": sorted(set(collection.events_of_story(story[0]).values()))
+        if story else [],
         "decided": request.query_params.get("decided")})
 
 
