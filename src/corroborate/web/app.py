@@ -90,7 +90,7 @@ def create_app(collection: str | Path, passphrase: str | None = None, *,
     ``secure_cookies`` marks the session cookie Secure (serve over HTTPS, e.g. behind a
     reverse proxy, when the workbench is reached from other machines).
     """
-    from . import api, finding, ingest, pages, work
+    from . import api, finding, ingest, pages, vocabulary, work
 
     root = Path(collection)
     Store.open(root, passphrase).close()  # refuses a missing or foreign collection now
@@ -100,7 +100,7 @@ def create_app(collection: str | Path, passphrase: str | None = None, *,
     bench.jobs = ingest.Jobs(bench)
     static = StaticFiles(directory=str(resources.files("corroborate.web").joinpath("static")))
     routes: list[BaseRoute] = [*api.routes(), *work.routes(), *ingest.routes(),
-                               *finding.routes(), *pages.routes(),
+                               *finding.routes(), *vocabulary.routes(), *pages.routes(),
                                Mount("/static", static, name="static")]
 
     @asynccontextmanager

@@ -85,7 +85,7 @@ def event_page(request: Request) -> Response:
     decided.sort(key=lambda d: (d.report_id, review.FIELDS.index(d.field)))
     return render(request, "event.html", {
         "page_title": record.get("title") or "Event", "event": record, "titles": titles,
-        "decided": decided, "status": event_status(collection, report_ids)})
+        "decided": decided, "review_status": event_status(collection, report_ids)})
 
 
 def _spans(incidents: list[Any]) -> list[Span]:

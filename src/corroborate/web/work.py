@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from .. import review, users
+from .. import overlay, review, users
 from ..corrections import read_value
 from ..errors import CorroborateError, ReviewConflict
 from .access import same_token
@@ -98,9 +98,11 @@ def decide(request: Request, fields: dict[str, str]) -> review.Decision:
     except ValueError:
         raise WebError(400, "revision must be a whole number") from None
     value: Any = None
+    collection = store(request)
     if action == "edit":
-        value = read_value(field, fields.get("value", ""))
-    return review.decide(store(request), report_id, field, action, who.user, value=value,
+        with overlay.applied(collection):  # a name the team taught is a name too
+            value = read_value(field, fields.get("value", ""))
+    return review.decide(collection, report_id, field, action, who.user, value=value,
                          note=fields.get("note", "").strip(), revision=revision)
 
 
