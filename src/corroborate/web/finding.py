@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from .. import search as finder
 from ..maps import region_map_svg, regions_with_outlines
+from ..vocab import load
 from .charts import timeline_svg
 from .common import render, signed_in, store
 from .errors import WebError
@@ -164,10 +165,13 @@ def map_page(request: Request) -> Response:
     query = query_from(request)
     counts = finder.by_region(store(request), query)
     country = request.query_params.get("map", "KP")
+    if not regions_with_outlines(country):
+        raise WebError(400, f"no outlines for {country!r}: KP, KR or CN")
     svg = region_map_svg(counts, country=country,
                          href=lambda code: "/search" + _link(request, region=code),
                          title="Events by province")
-    names = dict(regions_with_outlines(country))
+    regions = load("regions")
+    names = {code: regions[code].label for code in counts if code in regions.terms}
     return render(request, "map.html", {
         "page_title": "Map", "svg": Markup(svg), "query": query, "names": names,
         "counts": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))})
