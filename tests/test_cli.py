@@ -16,7 +16,7 @@ COMMANDS = sorted(main.commands)
 def test_the_command_set():
     assert COMMANDS == ["anchor", "bench", "demo", "events", "export", "incidents", "ingest",
                         "init", "keygen", "receipts", "repair", "reprocess", "review", "search",
-                        "show", "stories", "train", "user", "verify"]
+                        "serve", "show", "stories", "train", "user", "verify", "vocab"]
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -29,7 +29,8 @@ def test_every_command_is_documented_with_an_example(name):
 
 
 @pytest.mark.parametrize(
-    "name", [n for n in COMMANDS if n not in ("init", "demo", "bench", "keygen", "train", "user")])
+    "name", [n for n in COMMANDS if n not in ("init", "demo", "bench", "keygen", "train", "user",
+                                              "vocab")])
 def test_collection_commands_take_the_collection_option(name):
     params = {p.name for p in main.commands[name].params if isinstance(p, click.Option)}
     assert "collection" in params

@@ -469,3 +469,6 @@ cli_users.register(main)
 from . import cli_serve  # noqa: E402  (registers serve)
 
 cli_serve.register(main)
+from . import cli_vocab  # noqa: E402  (registers vocab)
+
+cli_vocab.register(main)

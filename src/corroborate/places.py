@@ -379,7 +379,7 @@ def _inflected(word: str, key: str) -> bool:
     return key.startswith(word)
 
 
-@cache
+@vocab.per_overlay()
 def _fuzzy_index(country: str) -> _FuzzyIndex:
     names = []
     for kind in ("regions", "places"):
@@ -394,7 +394,7 @@ def _fuzzy_index(country: str) -> _FuzzyIndex:
     return _FuzzyIndex(names)
 
 
-@cache
+@vocab.per_overlay()
 def _all_aliases() -> dict[tuple[str, str], tuple[str, ...]]:
     out: dict[tuple[str, str], tuple[str, ...]] = {}
     data = vocab.read_data("places")
@@ -411,7 +411,7 @@ def _aliases(kind: str, term_id: str) -> tuple[str, ...]:
     return _all_aliases().get((kind, term_id), ())
 
 
-@cache
+@vocab.per_overlay()
 def _known_words() -> frozenset[str]:
     """Every word of every vocabulary's names, and the seats of government: words the
     project already knows the meaning of, so never a misspelt place."""

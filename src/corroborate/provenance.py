@@ -10,7 +10,7 @@ import hashlib
 from functools import cache
 from importlib import metadata, resources
 
-from . import __version__
+from . import __version__, vocab
 
 __all__ = ["tool_version", "vocabulary_digest"]
 
@@ -24,8 +24,18 @@ def tool_version() -> str:
         return __version__
 
 
-@cache
 def vocabulary_digest() -> str:
+    """The shipped vocabularies' digest, or, with a collection's overlay active
+    (``overlay.applied``), a digest of both: rows made with and without it differ."""
+    overlay = vocab.active_overlay()
+    shipped = _shipped_digest()
+    if overlay is None:
+        return shipped
+    return hashlib.sha256(f"{shipped}\x1f{overlay.digest}".encode()).hexdigest()[:16]
+
+
+@cache
+def _shipped_digest() -> str:
     """SHA-256 over the shipped vocabulary files, by name, in name order (16 hex digits)."""
     h = hashlib.sha256()
     files = sorted((p for p in resources.files("corroborate.data").iterdir()

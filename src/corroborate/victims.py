@@ -173,7 +173,7 @@ class _Person:
 _key = lru_cache(maxsize=1 << 16)(vocab.normalise)
 
 
-@lru_cache(maxsize=1 << 14)
+@vocab.per_overlay(maxsize=1 << 14)
 def _known(phrase: str, kinds: tuple[str, ...] = _GAZETTEERS) -> bool:
     """Whether a phrase names a known country, region, place, organisation or outlet."""
     first = _FIRST.match(phrase)  # the first word of an alias, as vocab keys it
@@ -182,7 +182,7 @@ def _known(phrase: str, kinds: tuple[str, ...] = _GAZETTEERS) -> bool:
     return key in _first_words(kinds) and any(vocab.load(v).lookup(phrase) for v in kinds)
 
 
-@lru_cache(maxsize=8)
+@vocab.per_overlay(maxsize=8)
 def _first_words(kinds: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w for v in kinds for w in vocab.load(v).first_words())
 
@@ -192,7 +192,7 @@ def _is_cue(word: str) -> bool:
     return _CUE.fullmatch(word) is not None
 
 
-@lru_cache(maxsize=1 << 14)
+@vocab.per_overlay(maxsize=1 << 14)
 def _breaks(word: str, first: bool, last: bool) -> bool:
     """Whether a word cannot be part of a person's name (the report's lower-case words
     aside). One word naming a country, demonym, organisation or outlet never is ("Nigerian",

@@ -5,24 +5,34 @@ regex ``patterns``. Aliases are matched as whole words, longest first, ignoring 
 diacritics ("Hamgyŏng" = "Hamgyong"), apostrophes ("People’s" = "Peoples") and the white
 space or hyphens between words ("State-Security Department"); other punctuation between
 words must be as in the alias ("N. Korea").
+
+A collection may add aliases and terms to the shipped data (``corroborate.overlay``): the
+overlay active in the current context (:func:`overlaid`) is merged into what
+:func:`read_data` returns, and every cache derived from the data is kept per overlay
+(:func:`per_overlay`), so an ingest with one overlay never changes what another thread, or
+a later call without it, finds.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 from importlib import resources
-from typing import Any
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 import yaml
 
 from .spans import without_overlaps
 
-__all__ = ["Hit", "Term", "Vocabulary", "Words", "find_all", "load", "normalise", "read_data",
-           "tokens"]
+__all__ = ["DataOverlay", "Hit", "Term", "Vocabulary", "Words", "active_overlay", "find_all",
+           "load", "normalise", "overlaid", "per_overlay", "place_id", "read_data", "tokens"]
 
 Words = list[tuple[int, int, str]]
 
@@ -125,6 +135,15 @@ class Vocabulary:
         if phrase in self.terms:
             return self.terms[phrase]
         return self._by_key.get(phrase_key(phrase))
+
+    def named_by(self, phrase: str) -> Term | None:
+        """The term that already claims ``phrase`` as its label or an alias (contextual
+        ones too), matched as the text would be; never by id."""
+        for key in dict.fromkeys([phrase_key(phrase),
+                                  phrase_key(phrase.translate(_FOLD_QUOTES))]):
+            if key in self._by_key:
+                return self._by_key[key]
+        return None
 
     def match_at(self, text: str, toks: Words, i: int) -> Hit | None:
         """The longest alias that begins at word ``i``, if any."""
@@ -310,6 +329,81 @@ def tokens(text: str) -> Words:
     return out
 
 
+# --- a collection's overlay ----------------------------------------------------------------
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class DataOverlay(Protocol):
+    """Additions to the shipped data files (``corroborate.overlay.Overlay`` is one)."""
+
+    @property
+    def digest(self) -> str:
+        """Names what the overlay adds: equal digests, equal data."""
+        ...
+
+    def merge(self, file: str, data: Any) -> Any:
+        """The shipped contents of ``file`` with the overlay's additions (a copy)."""
+        ...
+
+
+# a context variable, not a global: the web server ingests in one thread while others
+# read, and each thread (each asyncio task) sees only the overlay it set itself
+_ACTIVE: ContextVar[DataOverlay | None] = ContextVar("vocabulary_overlay", default=None)
+# overlays whose derived caches are kept: one per collection open in this process
+_KEPT = 4
+
+
+def active_overlay() -> DataOverlay | None:
+    return _ACTIVE.get()
+
+
+@contextmanager
+def overlaid(overlay: DataOverlay | None) -> Iterator[None]:
+    """Read the vocabularies with ``overlay`` (None: as shipped) in this context."""
+    token = _ACTIVE.set(overlay)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def per_overlay(maxsize: int | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """``functools.lru_cache`` kept apart for each overlay: for functions whose result
+    depends on the vocabularies. Without an overlay it is the plain cache it replaces."""
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        def fresh() -> Callable[P, R]:
+            return cast(Callable[P, R], lru_cache(maxsize=maxsize)(fn))
+
+        shipped = fresh()
+        by_digest: OrderedDict[str, Callable[P, R]] = OrderedDict()
+        lock = threading.Lock()
+
+        def for_overlay(digest: str) -> Callable[P, R]:
+            with lock:
+                found = by_digest.get(digest)
+                if found is None:
+                    found = by_digest[digest] = fresh()
+                    while len(by_digest) > _KEPT:
+                        by_digest.popitem(last=False)
+                else:
+                    by_digest.move_to_end(digest)
+                return found
+
+        @wraps(fn)
+        def cached(*args: P.args, **kwargs: P.kwargs) -> R:
+            overlay = _ACTIVE.get()
+            if overlay is None:
+                return shipped(*args, **kwargs)
+            return for_overlay(overlay.digest)(*args, **kwargs)
+
+        return cached
+
+    return decorate
+
+
 def find_all(text: str, names: tuple[str, ...],
              words: Words | None = None) -> dict[str, list[Hit]]:
     """Hits of several vocabularies in one pass over the text's words.
@@ -335,7 +429,7 @@ def find_all(text: str, names: tuple[str, ...],
     return hits
 
 
-@cache
+@per_overlay()
 def _merged_index(names: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     index: dict[str, list[int]] = {}
     for v, name in enumerate(names):
@@ -347,15 +441,24 @@ def _merged_index(names: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
 _without_overlaps = without_overlaps
 
 
-@cache
+@per_overlay()
 def read_data(name: str) -> Any:
+    """A data file's contents, with the active overlay's additions (never to be changed:
+    the result is shared)."""
+    overlay = _ACTIVE.get()
+    shipped = _shipped_data(name)
+    return shipped if overlay is None else overlay.merge(name, shipped)
+
+
+@cache
+def _shipped_data(name: str) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
     with resources.files("corroborate.data").joinpath(f"{name}.yaml").open(
             "r", encoding="utf-8") as fh:
         return yaml.load(fh, Loader=loader)
 
 
-@cache
+@per_overlay()
 def load(name: str) -> Vocabulary:
     """Load a vocabulary by name: violations, organisations, outlets, groups, punishments,
     countries, regions, places, demonyms."""
@@ -371,7 +474,7 @@ def load(name: str) -> Vocabulary:
     patterns: dict[str, list[str]] = {}
     contextual: dict[str, list[str]] = {}
     for entry in entries:
-        term_id = str(entry[id_key]) if name != "places" else _place_id(entry)
+        term_id = str(entry[id_key]) if name != "places" else place_id(entry)
         attrs = {k: v for k, v in entry.items()
                  if k not in ("aliases", "patterns", "contextual_aliases")}
         contextual[term_id] = [str(a) for a in entry.get("contextual_aliases") or []]
@@ -390,5 +493,6 @@ def load(name: str) -> Vocabulary:
     return Vocabulary(name, terms, aliases, patterns, contextual)
 
 
-def _place_id(entry: dict[str, Any]) -> str:
+def place_id(entry: dict[str, Any]) -> str:
+    """A place's term id: ``COUNTRY:REGION:NAME`` (``KP:KP-10:Hyesan``)."""
     return f"{entry.get('country') or 'XX'}:{entry.get('region') or ''}:{entry['name']}"

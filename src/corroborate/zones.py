@@ -12,7 +12,6 @@ applies these rules (docs/clean.md); the sentence-shape tests they rest on
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from . import vocab
@@ -124,7 +123,8 @@ def zone(line: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)  # a credit line repeated on every page of a crawl is read once
+# a credit line repeated on every page of a crawl is read once; outlets may be overlaid
+@vocab.per_overlay(maxsize=4096)
 def credit_bylines(line: str) -> tuple[Byline, ...] | None:
     """The bylines of a line that is nothing but credits ("By X", "Reporter X", "X | Daily
     NK", "Reported by X for Y. Translated by Z."), or None for any other line."""

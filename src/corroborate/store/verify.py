@@ -81,9 +81,11 @@ def verify(store: Store, deep: bool = False, anchor: Any = None,
     problems += _receipts(store, found)
     problems += _reports(store, found)
     if deep:
+        from ..overlay import applied
         from .deep import rederive
 
-        problems += rederive(store, found.indexed, found.captured)
+        with applied(store):  # derived again with the vocabularies ingest now uses
+            problems += rederive(store, found.indexed, found.captured)
     if anchor is not None:
         from .anchor import check_anchor
 
