@@ -20,7 +20,7 @@ from .. import __version__, review
 from ..errors import CorroborateError, ReviewConflict
 from .common import check_csrf, may_change, signed_in, store
 from .errors import WebError
-from .pages import EVENTS_PER_PAGE, event_status, review_rows
+from .pages import EVENTS_PER_PAGE, _int, event_status, review_rows
 from .work import decide
 
 __all__ = ["openapi", "routes"]
@@ -35,11 +35,9 @@ def me(request: Request) -> Response:
 def events(request: Request) -> Response:
     signed_in(request)
     collection = store(request)
-    try:
-        page = max(1, int(request.query_params.get("page", 1)))
-        min_origins = max(1, int(request.query_params.get("min_origins", 1)))
-    except ValueError:
-        raise WebError(400, "page and min_origins are whole numbers") from None
+    # bounded as on the page: a number past SQLite's integers is a 400, not a 500
+    page = _int(request, "page", 1)
+    min_origins = _int(request, "min_origins", 1, 1, 1000)
     rows = collection.db.execute(
         "SELECT record FROM events WHERE origins >= ? "
         "ORDER BY origins DESC, reports DESC, first_published LIMIT ? OFFSET ?",

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from ..errors import CorroborateError, ReviewConflict
+from .security import HEADERS
 
 __all__ = ["CODES", "WebError", "error_body", "handlers"]
 
@@ -54,7 +55,9 @@ def error_body(status: int, message: str, **extra: Any) -> dict[str, Any]:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    # the upload form's script asks for JSON on /ingest and shows error.message
+    return (request.url.path.startswith("/api/")
+            or request.headers.get("accept", "").startswith("application/json"))
 
 
 def _respond(request: Request, status: int, message: str, headers: dict[str, str] | None = None,
@@ -95,7 +98,10 @@ async def _library_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-    return _respond(request, 500, _PAGE_MESSAGES[500])
+    response = _respond(request, 500, _PAGE_MESSAGES[500])
+    # Starlette answers this from its outermost middleware, outside SecurityHeaders
+    response.headers.update({**HEADERS, "cache-control": "no-store"})
+    return response
 
 
 def handlers() -> dict[Any, Any]:

@@ -4,6 +4,7 @@ stories with their versions side by side."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from starlette.requests import Request
@@ -18,6 +19,8 @@ from .errors import WebError
 from .render import Span, highlight, original_html, original_text
 
 __all__ = ["EVENTS_PER_PAGE", "event_status", "routes"]
+
+log = logging.getLogger(__name__)
 
 EVENTS_PER_PAGE = 50
 
@@ -97,8 +100,12 @@ def _original(collection: Store, report: Any) -> dict[str, Any]:
     """The capture the report came from, made safe to show."""
     try:
         data = collection.archive.read(report.capture_sha256)
-    except Exception as exc:  # a missing or damaged archive file: say so, show the rest
-        return {"error": f"the archived capture cannot be read: {exc}"}
+    except Exception:  # a missing or damaged archive file: say so, show the rest
+        # the reason names files on the server: logged there, not shown in the page
+        log.warning("capture %s of %s unreadable", report.capture_sha256, report.id,
+                    exc_info=True)
+        return {"error": "the archived capture cannot be read (missing or damaged: "
+                         "`corroborate verify` on the server tells which)"}
     if "html" in report.media_type:
         return {"html": original_html(data), "size": len(data)}
     text, cut = original_text(data)
