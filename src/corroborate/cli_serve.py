@@ -21,6 +21,14 @@ def _loopback(host: str) -> bool:
         return False
 
 
+def _default_hosts(host: str) -> list[str]:
+    if _loopback(host):
+        return ["127.0.0.1", "localhost", "::1", "[::1]"]
+    if host in ("0.0.0.0", "::"):  # every interface: the names cannot be known here
+        return ["*"]
+    return [host]
+
+
 @click.command()
 @collection_option
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -29,10 +37,13 @@ def _loopback(host: str) -> bool:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--secure-cookies", is_flag=True,
               help="Send the session cookie only over HTTPS (behind a TLS reverse proxy).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True,
+              help="A name the server answers to (repeatable); others are refused. "
+                   "Default: loopback names for a loopback --host, else the --host itself.")
 @click.option("--max-upload-mb", default=50, show_default=True, type=click.IntRange(1, 4096),
               help="The largest upload (all files of one upload together).")
 def serve(collection: str, host: str, port: int, secure_cookies: bool,
-          max_upload_mb: int) -> None:
+          allowed_hosts: tuple[str, ...], max_upload_mb: int) -> None:
     """Serve the workbench: events, reports, review, search, timeline, map, ingest.
 
     Everyone signs in with an account (`corroborate user add`); viewers read, analysts
@@ -54,7 +65,8 @@ def serve(collection: str, host: str, port: int, secure_cookies: bool,
                    "before anyone signs in from another machine", err=True)
     try:
         app = create_app(collection, passphrase_for(collection), secure_cookies=secure_cookies,
-                         max_upload_bytes=max_upload_mb * 1024 * 1024)
+                         max_upload_bytes=max_upload_mb * 1024 * 1024,
+                         allowed_hosts=list(allowed_hosts) or _default_hosts(host))
     except CorroborateError as exc:
         raise click.ClickException(str(exc)) from exc
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

@@ -11,7 +11,8 @@ The hierarchy is deliberately small::
     │   └── MalformedInput      HTML, CSV or JSON that does not parse
     ├── CollectionError         the collection cannot be opened or written as asked
     │   ├── LogDamaged          the custody log does not end in a whole, chained entry
-    │   └── SealError           encrypted data that does not open (wrong key, altered, cut)
+    │   ├── SealError           encrypted data that does not open (wrong key, altered, cut)
+    │   └── CollectionBusy      another writer held the collection past the time allowed
     └── ReviewConflict          a review decision made on a value someone else has changed
 
 Library code raises these; only the CLI turns them into ``click.ClickException``.
@@ -20,6 +21,7 @@ Library code raises these; only the CLI turns them into ``click.ClickException``
 from __future__ import annotations
 
 __all__ = [
+    "CollectionBusy",
     "CollectionError",
     "CorroborateError",
     "CorruptInput",
@@ -86,6 +88,10 @@ class LogDamaged(CollectionError):
 
 class SealError(CollectionError):
     """Sealed data that cannot be opened: wrong key, altered, truncated or not sealed."""
+
+
+class CollectionBusy(CollectionError):
+    """Another writer held the collection's write lock for longer than the caller waits."""
 
 
 class ReviewConflict(CorroborateError):

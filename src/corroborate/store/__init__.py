@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..errors import CollectionError
+from ..errors import CollectionBusy, CollectionError
 from ..faults import checkpoint
 from ..model import Capture, Incident, Report, Story
 from ..provenance import tool_version, vocabulary_digest
@@ -170,6 +170,15 @@ class Store(Reading, EventTables):
         db.execute("INSERT OR IGNORE INTO meta VALUES ('collection_id', ?)", (uuid.uuid4().hex,))
         return cls(root, db, keys=keys)
 
+    @classmethod
+    def attach(cls, root: Path, keys: crypto.Keys | None = None) -> Store:
+        """Another connection to a collection this process has opened already (so checked
+        and migrated): connecting writes nothing, so it never waits on a writer."""
+        db = use_rows(_connect_db(root / DB_NAME, keys, isolation_level=None, timeout=30))
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        return cls(root, db, keys=keys)
+
     def close(self) -> None:
         self.db.close()
 
@@ -196,7 +205,7 @@ class Store(Reading, EventTables):
             if not wait:
                 yield False
                 return
-            raise CollectionError(
+            raise CollectionBusy(
                 f"another corroborate process has been writing to {self.root} for over "
                 f"{self.lock_timeout:.0f} s (lock {LOCK_NAME}); try again when it is done"
             ) from None

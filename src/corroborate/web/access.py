@@ -102,6 +102,7 @@ class LoginLimiter:
 
     attempts: int = 5
     window: float = 900.0
+    max_keys: int = 10_000
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     _failures: dict[str, deque[float]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -123,6 +124,9 @@ class LoginLimiter:
     def failed(self, *keys: str) -> None:
         now = self._now()
         with self._lock:
+            if len(self._failures) > self.max_keys:  # names tried once, long ago
+                for key in [k for k in self._failures if not self._recent(k, now)]:
+                    del self._failures[key]
             for key in keys:
                 self._recent(key, now).append(now)
 

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from .. import __version__, review
-from ..errors import CorroborateError, ReviewConflict
+from ..errors import CollectionBusy, CorroborateError, ReviewConflict
 from .common import check_csrf, may_change, signed_in, store
 from .errors import WebError
 from .pages import EVENTS_PER_PAGE, _int, event_status, review_rows
@@ -92,6 +92,8 @@ async def decide_json(request: Request) -> Response:
     try:
         decision = await run_in_threadpool(decide, request, fields)
     except ReviewConflict:
+        raise
+    except CollectionBusy:
         raise
     except CorroborateError as exc:
         raise WebError(400, str(exc)) from exc

@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -35,6 +36,7 @@ __all__ = ["MAX_UPLOAD_BYTES", "Workbench", "create_app"]
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # one upload request, all its files together
+WRITE_WAIT = 10.0  # seconds a page's write waits for the collection's writer
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Workbench:
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     secure_cookies: bool = False
     max_upload_bytes: int = MAX_UPLOAD_BYTES
+    write_wait: float = WRITE_WAIT
     jobs: Any = None  # ingest jobs (web.ingest.Jobs), set by create_app
     _local: threading.local = field(default_factory=threading.local, repr=False)
     _opened: list[Store] = field(default_factory=list, repr=False)
@@ -57,7 +60,10 @@ class Workbench:
         """This thread's connection to the collection."""
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = Store._connect(self.root, self.keys)
+            store = Store.attach(self.root, self.keys)
+            # a decision made while an ingest holds the collection waits this long, then
+            # is told to try again, rather than holding a request thread for minutes
+            store.lock_timeout = self.write_wait
             self._local.store = store
             with self._lock:
                 self._opened.append(store)
@@ -84,11 +90,17 @@ def _templates() -> Jinja2Templates:
 def create_app(collection: str | Path, passphrase: str | None = None, *,
                secure_cookies: bool = False, max_upload_bytes: int = MAX_UPLOAD_BYTES,
                sessions: Sessions | None = None,
-               limiter: LoginLimiter | None = None) -> Starlette:
+               limiter: LoginLimiter | None = None,
+               allowed_hosts: list[str] | None = None,
+               write_wait: float = WRITE_WAIT) -> Starlette:
     """The workbench over the collection at ``collection``.
 
-    ``secure_cookies`` marks the session cookie Secure (serve over HTTPS, e.g. behind a
-    reverse proxy, when the workbench is reached from other machines).
+    ``secure_cookies`` marks the session cookie Secure and sends HSTS (serve over HTTPS,
+    e.g. behind a reverse proxy, when the workbench is reached from other machines).
+    ``allowed_hosts``: the names the server answers to (the Host header); others get 400,
+    which stops a page of another site reaching a loopback server by DNS rebinding.
+    ``write_wait``: how long a decision waits for another writer (an ingest) before the
+    person is told the collection is busy (503).
     """
     from . import api, finding, ingest, pages, vocabulary, work
 
@@ -96,7 +108,7 @@ def create_app(collection: str | Path, passphrase: str | None = None, *,
     Store.open(root, passphrase).close()  # refuses a missing or foreign collection now
     bench = Workbench(root, _unlock(root, passphrase), _templates(),
                       sessions or Sessions(), limiter or LoginLimiter(),
-                      secure_cookies, max_upload_bytes)
+                      secure_cookies, max_upload_bytes, write_wait)
     bench.jobs = ingest.Jobs(bench)
     static = StaticFiles(directory=str(resources.files("corroborate.web").joinpath("static")))
     routes: list[BaseRoute] = [*api.routes(), *work.routes(), *ingest.routes(),
@@ -110,6 +122,10 @@ def create_app(collection: str | Path, passphrase: str | None = None, *,
         bench.close()
 
     app = Starlette(routes=routes, exception_handlers=handlers(),
-                    middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
+                    middleware=[Middleware(SecurityHeaders, hsts=secure_cookies),
+                                *([Middleware(TrustedHostMiddleware,
+                                              allowed_hosts=allowed_hosts)]
+                                  if allowed_hosts else [])],
+                    lifespan=lifespan)
     app.state.workbench = bench
     return app

@@ -8,6 +8,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .. import users
 from ..store import Store
 from .access import Session, same_token
 from .app import Workbench
@@ -43,6 +44,12 @@ def signed_in(request: Request) -> Session:
 def may_change(request: Request) -> Session:
     """The session of an analyst or admin; a viewer is refused on the server."""
     found = signed_in(request)
+    # the role as it stands now, not as it was at sign-in
+    account = users.user(store(request), found.user)
+    if account is None:
+        bench(request).sessions.end(found.token)
+        raise WebError(401, "the account no longer exists")
+    found.role = account.role
     if not found.may_change:
         raise WebError(403, f"{found.user} is a {found.role}: viewers change nothing")
     return found

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from ..errors import CorroborateError, ReviewConflict
+from ..errors import CollectionBusy, CorroborateError, ReviewConflict
 from .security import HEADERS
 
 __all__ = ["CODES", "WebError", "error_body", "handlers"]
@@ -27,6 +27,7 @@ CODES: dict[int, str] = {
     400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 411: "length_required", 413: "too_large",
     415: "unsupported_type", 422: "invalid", 429: "too_many_attempts", 500: "internal",
+    503: "busy",
 }
 
 _PAGE_MESSAGES: dict[int, str] = {
@@ -35,6 +36,7 @@ _PAGE_MESSAGES: dict[int, str] = {
     404: "There is nothing at this address.",
     405: "This page does not take that kind of request.",
     429: "Too many attempts. Wait a while and try again.",
+    503: "The collection is busy (an ingest is writing to it). Try again in a minute.",
     500: "Something went wrong on the server. It has been logged; nothing you sent was lost.",
 }
 
@@ -89,6 +91,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _library_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, CollectionBusy):
+        return _respond(request, 503, _PAGE_MESSAGES[503])
     if isinstance(exc, ReviewConflict):
         to_dict = getattr(exc.current, "to_dict", None)
         current = to_dict() if callable(to_dict) else None

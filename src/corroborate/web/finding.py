@@ -35,9 +35,12 @@ def _number(request: Request, name: str, default: int | None) -> int | None:
     if raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise WebError(400, f"{name} must be a whole number, not {raw!r}") from None
+    if not 0 <= value <= 10**6:
+        raise WebError(400, f"{name} must be between 0 and 1000000")
+    return value
 
 
 def query_from(request: Request, per_page: int = 25) -> finder.SearchQuery:

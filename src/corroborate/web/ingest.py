@@ -86,7 +86,7 @@ class Jobs:
 
         with self._queue:
             job.state = "running"
-            store = Store._connect(self.workbench.root, self.workbench.keys)
+            store = Store.attach(self.workbench.root, self.workbench.keys)
 
             def progress(origin: str) -> None:
                 if job.current:  # the file before is done
@@ -98,7 +98,9 @@ class Jobs:
             except Exception as exc:  # told on the job's page; the log has the traceback
                 log.error("ingest job %s failed", job.id, exc_info=exc)
                 job.state = "failed"
-                job.errors.append({"file": job.current or "(all)", "reason": str(exc)})
+                job.errors.append({"file": job.current or "(all)", "reason": (
+                    "the ingest stopped on an unexpected error (logged on the server); "
+                    "files taken before it are kept")})
                 return
             finally:
                 store.close()
@@ -113,7 +115,9 @@ class Jobs:
 def upload_origin(filename: str) -> str:
     """How an uploaded file is named in the custody log: its name as the browser sent it,
     without any folder, marked as an upload."""
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip() or "unnamed"
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    # the name goes into the custody log and terminals: no control characters, not endless
+    name = "".join(c for c in name if c.isprintable()).strip()[:200] or "unnamed"
     return f"upload:{name}"
 
 

@@ -29,8 +29,9 @@ class SecurityHeaders:
     """ASGI middleware: adds :data:`HEADERS`, and ``Cache-Control: no-store`` to all but
     the static files (which hold no collection data)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app = app
+        self.extra = [(b"strict-transport-security", b"max-age=31536000")] if hsts else []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,6 +44,7 @@ class SecurityHeaders:
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.decode("latin-1").lower() not in HEADERS]
                 headers += [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+                headers += self.extra
                 if not static:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers

@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from .. import overlay
-from ..errors import CorroborateError
+from ..errors import CollectionBusy, CorroborateError
 from .common import check_csrf, render, signed_in, store
 from .errors import WebError
 
@@ -83,6 +83,8 @@ async def change(request: Request) -> Response:
         raise WebError(404, "no such change")
     try:
         done = await run_in_threadpool(apply)
+    except CollectionBusy:
+        raise
     except CorroborateError as exc:
         raise WebError(400, str(exc)) from exc
     return RedirectResponse("/vocabulary?" + _query(done), 303)

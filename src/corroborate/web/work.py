@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from .. import overlay, review, users
 from ..corrections import read_value
-from ..errors import CorroborateError, ReviewConflict
+from ..errors import CollectionBusy, CorroborateError, ReviewConflict
 from .access import same_token
 from .common import SESSION_COOKIE, bench, check_csrf, may_change, render, session, signed_in, store
 from .errors import WebError
@@ -26,7 +26,8 @@ LOGIN_COOKIE = "corroborate_login"
 
 def safe_next(target: str | None) -> str:
     """Where to go after signing in: a path on this server only (never ``//host``)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)):
         return "/events"
     return target
 
@@ -53,7 +54,8 @@ async def login(request: Request) -> Response:
     token = form.get("csrf")
     if not same_token(token if isinstance(token, str) else None,
                       request.cookies.get(LOGIN_COOKIE)):
-        return login_form(request, "The form had expired. Please sign in again.", 403)
+        return await run_in_threadpool(
+            login_form, request, "The form had expired. Please sign in again.", 403)
     name = str(form.get("name") or "").strip()
     password = str(form.get("password") or "")
     address = request.client.host if request.client else "unknown"
@@ -68,8 +70,10 @@ async def login(request: Request) -> Response:
         lambda: users.check_password(store(request), name, password)) if name else None
     if user is None:
         limiter.failed(*keys)
-        return login_form(request, "Wrong name or password.", 401)
+        return await run_in_threadpool(login_form, request, "Wrong name or password.", 401)
     limiter.succeeded(keys[0])
+    # whatever session this browser had ends: one sign-in, one session
+    bench(request).sessions.end(request.cookies.get(SESSION_COOKIE))
     started = bench(request).sessions.start(user.name, user.role)
     response = RedirectResponse(safe_next(str(form.get("next") or "")), 303)
     _cookie(response, request, SESSION_COOKIE, started.token, None)
@@ -118,6 +122,8 @@ async def decide_form(request: Request) -> Response:
         return render(request, "conflict.html", {
             "page_title": "Someone decided first", "message": str(exc),
             "current": exc.current, "back": back}, 409)
+    except CollectionBusy:
+        raise
     except CorroborateError as exc:
         raise WebError(400, str(exc)) from exc
     sep = "&" if "?" in back else "?"
