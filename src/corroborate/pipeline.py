@@ -23,7 +23,9 @@ from .incidents import assemble
 from .linking import compare
 from .model import Document, Incident, Report, Story
 from .origins import citations
+from .overlay import applying
 from .partition import Partition
+from .search import refresh_index, update_index
 from .store import Store
 from .store.driver import ERRORS
 from .stories import Fingerprint, cluster, compare_versions, fingerprint
@@ -112,6 +114,7 @@ def _take(store: Store, origin: str, data: bytes, options: CaptureOptions,
     return capture.sha256, added, errors + failed
 
 
+@applying  # the collection's vocabulary overlay (overlay.py)
 def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = None,
            progress: Callable[[str], None] | None = None,
            follow_symlinks: bool = False,
@@ -138,6 +141,7 @@ def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = 
         if result.reports or store.stories_stale():
             refresh_stories(store)
         refresh_events(store)
+        update_index(store)
     return result
 
 
@@ -209,6 +213,7 @@ def _refuse(store: Store, result: IngestResult, error: InputError, sha: str | No
     result.failures.append(error)
 
 
+@applying  # the collection's vocabulary overlay (overlay.py)
 def reprocess(store: Store, progress: Callable[[str], None] | None = None) -> IngestResult:
     """Derive every capture's reports again from its archived bytes (after an upgrade or a
     vocabulary change), recording the new digests in the custody log."""
@@ -235,9 +240,11 @@ def reprocess(store: Store, progress: Callable[[str], None] | None = None) -> In
         with store.transaction() as db:  # new weights or vocabularies: every pair again
             store.clear_events(db)
         refresh_events(store)
+        refresh_index(store)
     return result
 
 
+@applying  # the collection's vocabulary overlay (overlay.py)
 def refresh_stories(store: Store) -> None:
     """Recluster every report into stories and record what each version adds or lacks."""
     stories = cluster(store.fingerprints())
@@ -259,6 +266,7 @@ def refresh_stories(store: Store) -> None:
     store.replace_stories(compared)
 
 
+@applying  # the collection's vocabulary overlay (overlay.py)
 def refresh_events(store: Store) -> None:
     """Link the stories' incidents that are new since the last refresh to the accounts
     filed under their keys, and assemble again only the events that changed."""

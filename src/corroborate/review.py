@@ -142,6 +142,9 @@ def decide(store: Store, report_id: str, field: str, action: str, reviewer: str,
             (stamp, reviewer, report_id, field, action, json.dumps(before, ensure_ascii=False),
              json.dumps(after, ensure_ascii=False), note, revision + 1))
         seq = int(cursor.lastrowid or 0)
+        from .search import reindex_report
+
+        reindex_report(store, report_id)  # the search index's row, in this transaction
     return Decision(seq, stamp, reviewer, report_id, field, action, before, after, note,
                     revision + 1)
 

@@ -164,6 +164,77 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 5: the search index (corroborate.search): one row per report with what the workbench's
+    # facets, timeline, map and review queue read (main values after review decisions),
+    # keyed by the report's rowid so it joins with reports_fts. Derived: rebuilt from the
+    # reports, incidents, decisions and events; a collection that has reports is marked for
+    # its first build. The covering indexes on reports, story_members, accounts and events
+    # keep the index's refresh after each ingest from reading those tables' wide rows. IF NOT
+    # EXISTS: a collection whose version number was set back keeps what it has
+    """
+    CREATE TABLE IF NOT EXISTS search_index (
+        report_rowid INTEGER PRIMARY KEY,
+        report_id TEXT NOT NULL UNIQUE,
+        digest TEXT NOT NULL,
+        outlet TEXT,
+        published TEXT,
+        published_day INTEGER NOT NULL,
+        country TEXT,
+        region TEXT,
+        perpetrator TEXT,
+        when_value TEXT,
+        when_precision TEXT,
+        date_lo INTEGER NOT NULL,
+        date_hi INTEGER NOT NULL,
+        month INTEGER NOT NULL,
+        reviewed TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('unreviewed', 'partly', 'reviewed')),
+        confidence REAL,
+        band INTEGER NOT NULL,
+        severity INTEGER NOT NULL,
+        story_id TEXT,
+        event_id TEXT,
+        event_key INTEGER NOT NULL,
+        origins INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS search_outlet ON search_index(outlet);
+    CREATE INDEX IF NOT EXISTS search_published ON search_index(published_day);
+    CREATE INDEX IF NOT EXISTS search_country ON search_index(country);
+    CREATE INDEX IF NOT EXISTS search_region ON search_index(region, event_key);
+    CREATE INDEX IF NOT EXISTS search_perpetrator ON search_index(perpetrator);
+    CREATE INDEX IF NOT EXISTS search_date ON search_index(date_lo, date_hi);
+    CREATE INDEX IF NOT EXISTS search_month ON search_index(month, event_key);
+    CREATE INDEX IF NOT EXISTS search_status ON search_index(status);
+    CREATE INDEX IF NOT EXISTS search_confidence ON search_index(confidence);
+    CREATE INDEX IF NOT EXISTS search_origins ON search_index(origins);
+    CREATE INDEX IF NOT EXISTS search_event ON search_index(event_id);
+    CREATE INDEX IF NOT EXISTS search_story ON search_index(story_id);
+    CREATE INDEX IF NOT EXISTS search_queue ON search_index(
+        band, severity DESC, origins DESC, confidence, report_rowid) WHERE status != 'reviewed';
+    CREATE INDEX IF NOT EXISTS search_numbers ON search_index(
+        report_rowid, published_day, date_lo, date_hi, month, origins, event_key, confidence);
+    CREATE INDEX IF NOT EXISTS search_reports ON reports(id, digest);
+    CREATE INDEX IF NOT EXISTS search_members ON story_members(report_id, story_id);
+    CREATE INDEX IF NOT EXISTS search_accounts ON accounts(story_id, id, event_id);
+    CREATE INDEX IF NOT EXISTS search_events ON events(id, origins);
+    CREATE TABLE IF NOT EXISTS search_violations (
+        report_rowid INTEGER NOT NULL REFERENCES search_index(report_rowid) ON DELETE CASCADE,
+        violation TEXT NOT NULL,
+        PRIMARY KEY (report_rowid, violation)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS search_violation ON search_violations(violation, report_rowid);
+    CREATE TABLE IF NOT EXISTS search_touched (
+        generation INTEGER PRIMARY KEY,
+        report_rowid INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS search_labels (
+        facet TEXT NOT NULL,
+        value TEXT NOT NULL,
+        label TEXT NOT NULL,
+        PRIMARY KEY (facet, value)
+    ) WITHOUT ROWID;
+    INSERT OR REPLACE INTO meta SELECT 'search_stale', '1' WHERE EXISTS (SELECT 1 FROM reports);
+    """,
 ]
 
 # "CROB": marks a database as a corroborate collection's, so a foreign one is refused

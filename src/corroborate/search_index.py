@@ -1,0 +1,292 @@
+"""The search index (schema migration 5): one row per report with what the workbench's
+facets, timeline, map and review queue read, written here and read by ``search``.
+
+A row holds the report's main incident's main values as the machine gives them
+(``incidents.main_values``, as ``review.machine_values`` reads them) with the standing
+review decisions applied over them, its review status and lowest open confidence, the
+dates the date filter and the timeline use, and its story, event and the event's origins.
+Rows are rebuilt in batches (:func:`refresh_index`, :func:`update_index`) or one at a time
+after a decision (:func:`reindex_report`); every write bumps the index's generation
+(``meta.search_generation``) so that readers know to read it again. See docs/search.md.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from .perpetrators import GRAVE
+from .review import FIELDS, Decision, decisions
+
+if TYPE_CHECKING:
+    from .store import Store
+
+__all__ = ["SEVERITY", "period", "refresh_index", "reindex_report", "update_index"]
+
+# How consequential a violation is, for the review queue (the vocabulary has no severity):
+# killing first; then the grave acts whose doer names the perpetrator (perpetrators.GRAVE);
+# then deprivations of liberty and bodily harm; every other violation 1; none 0
+SEVERITY: dict[str, int] = {
+    "killing": 4, **{v: 3 for v in GRAVE if v != "killing"},
+    **dict.fromkeys(("arbitrary_detention", "forced_labour", "forced_repatriation",
+                     "physical_assault", "banishment", "collective_punishment"), 2)}
+_BATCH = 500
+
+
+def period(value: str | None) -> tuple[int, int] | None:
+    """The first and last day (YYYYMMDD) of an EDTF date: day, month, year or decade."""
+    if not value:
+        return None
+    if m := re.fullmatch(r"(\d{3})X", value):
+        return int(m[1]) * 100000 + 101, int(m[1]) * 100000 + 91231
+    m = re.fullmatch(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", value[:10])
+    if not m or int(m[1]) < 1:
+        return None
+    year = int(m[1])
+    try:
+        if m[3]:
+            day = date(year, int(m[2]), int(m[3]))
+            return (int(day.strftime("%Y%m%d")),) * 2
+        if m[2]:
+            last = calendar.monthrange(year, int(m[2]))[1]
+            return year * 10000 + int(m[2]) * 100 + 1, year * 10000 + int(m[2]) * 100 + last
+    except ValueError:
+        return None
+    return year * 10000 + 101, year * 10000 + 1231
+
+
+def _precision(value: str) -> str | None:
+    return {4: "year", 7: "month", 10: "day"}.get(len(value)) if period(value) else None
+
+
+def _shown(value: Any) -> tuple[str, str] | None:
+    if not isinstance(value, Mapping) or not value.get("value"):
+        return None
+    return str(value["value"]), str(value.get("label") or value["value"])
+
+
+def _reviewed(machine: dict[str, Any], standing: Mapping[str, Decision]) -> dict[str, Any]:
+    """Each field's value after decisions: (value, label, machine confidence or None). A
+    decision's value always wins (an accepted one too: it is the value a person saw and
+    confirmed); a rejected field has no value."""
+    out: dict[str, Any] = {}
+    for name in FIELDS:
+        decision = standing.get(name)
+        if decision is None:
+            out[name] = machine[name]
+        elif name == "violations":
+            after = decision.after if isinstance(decision.after, list) else []
+            out[name] = [(*v, None) for v in map(_shown, after) if v]
+        else:
+            shown = _shown(decision.after)
+            out[name] = (*shown, None) if shown else None
+    return out
+
+
+def _machine(store: Store, report_id: str, published: str | None) -> dict[str, Any]:
+    """The machine's main values, as review.machine_values reads them, with confidences."""
+    from .incidents import main_values
+
+    incidents = store.incidents(report_id)
+    if not incidents:
+        return {name: [] if name == "violations" else None for name in FIELDS} | {"_when": None}
+    values = main_values(incidents[0], published)
+    confidence = values["confidence"]
+    out: dict[str, Any] = {}
+    for name in FIELDS:
+        fact = values["when_fact"] if name == "when" else values.get(name)
+        if name == "violations":
+            out[name] = [(f.value, f.label, c) for f, c in zip(
+                values["violations"], values["confidences"]["violation"], strict=True)]
+        else:
+            out[name] = (fact.value, fact.label, confidence.get(name)) if fact else None
+    when = values["when_fact"]
+    out["_when"] = (when.value, when.attrs.get("precision")) if when else None
+    return out
+
+
+def _row(store: Store, report: sqlite3.Row, standing: Mapping[str, Decision]
+         ) -> tuple[dict[str, Any], list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """The index row of one report, its violation ids, and the labels it names."""
+    machine = _machine(store, report["id"], report["published"])
+    values = _reviewed(machine, standing)
+    when = values["when"]
+    when_value = when[0] if when else None
+    precision = (machine["_when"][1] if "when" not in standing and machine["_when"]
+                 else _precision(when_value) if when_value else None)
+    days = period(when_value) or period(report["published"]) or (0, 0)
+    confidences = [v[2] for name in FIELDS if name != "violations" and (v := values[name])]
+    confidences += [v[2] for v in values["violations"]]
+    lowest = min((c for c in confidences if c is not None), default=None)
+    violations = sorted({v[0] for v in values["violations"]})
+    decided = [name for name in FIELDS if name in standing]
+    status = ("unreviewed" if not decided else
+              "reviewed" if len(decided) == len(FIELDS) else "partly")
+    published = period(report["published"])
+    row = {
+        "report_rowid": report["rowid"], "report_id": report["id"],
+        "digest": report["digest"], "outlet": report["outlet"],
+        "published": report["published"], "published_day": published[0] if published else 0,
+        **{name: values[name][0] if values[name] else None
+           for name in ("country", "region", "perpetrator")},
+        "when_value": when_value, "when_precision": precision,
+        "date_lo": days[0], "date_hi": days[1],
+        "month": days[0] // 100 if days[0] // 100 == days[1] // 100 else 0,
+        "reviewed": ",".join(decided), "status": status, "confidence": lowest,
+        "band": min(int(lowest * 10), 9) if lowest is not None else 10,
+        "severity": max((SEVERITY.get(v, 1) for v in violations), default=0),
+        "story_id": None, "event_id": None, "event_key": -report["rowid"], "origins": 1,
+    }
+    labels = [(name, values[name][0], values[name][1])
+              for name in ("country", "region", "perpetrator") if values[name]]
+    labels += [("violation", v[0], v[1]) for v in values["violations"]]
+    return row, [(report["rowid"], v) for v in violations], labels
+
+
+def _write(db: sqlite3.Connection, rows: list[Any]) -> None:
+    """Replace the index rows of the reports computed (their old rows first: a report
+    re-derived gets a new rowid, and another report may get its old one)."""
+    for row, violations, labels in rows:
+        db.execute("DELETE FROM search_index WHERE report_rowid = ? OR report_id = ?",
+                   (row["report_rowid"], row["report_id"]))
+        names = ", ".join(row)
+        db.execute(f"INSERT INTO search_index ({names}) VALUES ({', '.join('?' * len(row))})",
+                   list(row.values()))
+        db.executemany("INSERT INTO search_violations VALUES (?, ?)", violations)
+        db.executemany("INSERT OR REPLACE INTO search_labels VALUES (?, ?, ?)", labels)
+
+
+_LINKS = """
+SELECT s.report_rowid, m.story_id, e.id, coalesce(e.rowid, -s.report_rowid),
+       coalesce(e.origins, 1)
+FROM search_index s LEFT JOIN story_members m INDEXED BY search_members
+    ON m.report_id = s.report_id
+LEFT JOIN events e INDEXED BY search_events
+    ON e.id = (SELECT a.event_id FROM accounts a WHERE a.story_id = m.story_id
+               ORDER BY a.id LIMIT 1)
+WHERE ({where}) AND (s.story_id IS NOT m.story_id OR s.event_id IS NOT e.id
+    OR s.event_key != coalesce(e.rowid, -s.report_rowid) OR s.origins != coalesce(e.origins, 1))
+"""
+
+
+def _relink(db: sqlite3.Connection, rowid: int | None = None) -> None:
+    """Story, event and origins of every row (or one): they change with each ingest. Only
+    the rows whose links changed are written."""
+    where, args = ("1", ()) if rowid is None else ("s.report_rowid = ?", (rowid,))
+    changed = db.execute(_LINKS.format(where=where), args).fetchall()
+    db.executemany("UPDATE search_index SET story_id = ?, event_id = ?, event_key = ?, "
+                   "origins = ? WHERE report_rowid = ?",
+                   [(*row[1:], row[0]) for row in changed])
+
+
+def _bump(db: sqlite3.Connection, rowid: int | None = None) -> None:
+    """A new generation of the index: after a rebuild (readers read it whole again), or
+    after one row was rewritten (``rowid``: readers re-read that row only)."""
+    db.execute("INSERT INTO meta VALUES ('search_generation', '1') ON CONFLICT(key) DO "
+               "UPDATE SET value = CAST(value AS INTEGER) + 1")
+    if rowid is not None:
+        db.execute("INSERT INTO search_touched SELECT CAST(value AS INTEGER), ? FROM meta "
+                   "WHERE key = 'search_generation'", (rowid,))
+        return
+    db.execute("DELETE FROM search_touched")
+    db.execute("INSERT OR REPLACE INTO meta SELECT 'search_base', value FROM meta "
+               "WHERE key = 'search_generation'")
+
+
+def _batches(store: Store, stale: str | None) -> Iterator[list[sqlite3.Row]]:
+    """The reports to index (all, or those ``stale`` selects over ``r`` and the left-joined
+    index row ``s``) in rowid order, a batch at a time."""
+    db = store.db
+    if stale is None:
+        last = 0
+        while rowids := [r[0] for r in db.execute(
+                "SELECT rowid FROM reports WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                (last, _BATCH))]:
+            yield _reports(db, rowids)
+            last = rowids[-1]
+        return
+    # one pass through the (id, digest) index, never the reports' text: only numbers kept
+    chosen = [r[0] for r in db.execute(
+        f"SELECT r.rowid FROM reports r INDEXED BY search_reports LEFT JOIN search_index s "
+        f"ON s.report_rowid = r.rowid WHERE {stale}")]
+    chosen.sort()
+    for begin in range(0, len(chosen), _BATCH):
+        yield _reports(db, chosen[begin:begin + _BATCH])
+
+
+def _reports(db: sqlite3.Connection, rowids: list[int]) -> list[sqlite3.Row]:
+    return db.execute(f"SELECT rowid AS rowid, id, published, outlet, digest FROM reports "
+                      f"WHERE rowid IN ({','.join('?' * len(rowids))}) ORDER BY rowid",
+                      rowids).fetchall()
+
+
+def _rebuild(store: Store, stale: str | None) -> int:
+    standing: dict[str, dict[str, Decision]] = {}
+    for (report_id, name), decision in decisions(store).items():
+        standing.setdefault(report_id, {})[name] = decision
+    count = 0
+    for batch in _batches(store, stale):
+        rows = [_row(store, r, standing.get(r["id"], {})) for r in batch]
+        with store.transaction() as db:
+            _write(db, rows)
+        count += len(rows)
+    with store.transaction() as db:
+        # a report derived again under another rowid lost its old row in _write already
+        db.execute("DELETE FROM search_index WHERE report_id NOT IN (SELECT id FROM reports "
+                   "INDEXED BY search_reports)")
+        _relink(db)
+        db.execute("DELETE FROM meta WHERE key = 'search_stale'")
+        _bump(db)
+    return count
+
+
+def refresh_index(store: Store, report_ids: Iterable[str] | None = None) -> int:
+    """Rebuild the index rows of ``report_ids``, or of every report (rows of reports gone
+    are dropped); returns the rows written. Reads and writes in batches."""
+    if report_ids is None:
+        return _rebuild(store, None)
+    count = 0
+    for rid in report_ids:
+        with store.transaction():
+            count += reindex_report(store, rid)
+    return count
+
+
+def update_index(store: Store) -> int:
+    """Index the reports that are new or derived again since their row was written, drop
+    the rows of reports gone, and bring every row's story, event and origins up to date
+    (the end of an ingest); returns the rows written."""
+    return _rebuild(store, "s.report_rowid IS NULL OR s.report_id != r.id "
+                           "OR s.digest != r.digest")
+
+
+def reindex_report(store: Store, report_id: str) -> int:
+    """Rewrite one report's row (after a review decision): inside the caller's transaction
+    if one is open. Returns 1, or 0 for a report the collection does not hold."""
+    db = store.db
+    report = db.execute("SELECT rowid AS rowid, id, published, outlet, digest FROM reports "
+                        "WHERE id = ?", (report_id,)).fetchone()
+    if report is None:
+        return 0
+    standing = {name: d for (_, name), d in decisions(store, report_id).items()}
+    row = _row(store, report, standing)
+    own = not db.in_transaction
+    if own:
+        db.execute("BEGIN IMMEDIATE")
+    try:
+        _write(db, [row])
+        _relink(db, report["rowid"])
+        _bump(db, report["rowid"])
+    except BaseException:
+        if own:
+            db.execute("ROLLBACK")
+        raise
+    if own:
+        db.execute("COMMIT")
+    return 1
+
+
