@@ -127,3 +127,19 @@ def test_the_main_values_csv_has_one_row_per_incident_with_its_main_values(fille
             assert row["country_id"] == main["country"]["value"]
             assert float(row["country_confidence"]) == main["country"]["confidence"]
         assert row["violations"] == "; ".join(v["label"] for v in main["violations"])
+
+
+def test_an_accepted_value_stays_what_the_reviewer_saw_when_extraction_changes() -> None:
+    from corroborate.export import _reviewed
+    from corroborate.review import Decision
+
+    seen = {"value": "KP-10", "label": "Ryanggang", "quote": "Yanggang province"}
+    accepted = Decision(1, "2026-01-01T00:00:00+00:00", "ana", "r-1", "region", "accept",
+                        seen, seen, "", 1)
+    now = {"value": "KP-09", "label": "North Hamgyong", "confidence": 0.4, "quote": "x"}
+    kept = _reviewed({"region": now}, {"region": accepted}, reviewed_only=True)["region"]
+    assert kept["value"] == "KP-10"
+    assert kept["machine"] == now
+    unchanged = {**seen, "confidence": 0.7}
+    same = _reviewed({"region": unchanged}, {"region": accepted}, reviewed_only=True)
+    assert same["region"]["value"] == "KP-10" and same["region"]["confidence"] == 0.7

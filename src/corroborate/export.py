@@ -119,7 +119,8 @@ def _review_entry(decision: Decision) -> dict[str, Any]:
 def _reviewed(main: dict[str, Any], reviewed: Mapping[str, Decision],
               reviewed_only: bool) -> dict[str, Any]:
     """Main values with people's decisions applied: an accepted value is marked, an edited
-    one replaced (the machine's kept under ``machine``), a rejected one removed."""
+    one replaced (the machine's kept under ``machine``), a rejected one removed. An accepted
+    value stays what the reviewer saw, even when a later extraction says otherwise."""
     out: dict[str, Any] = {}
     for key, machine in main.items():
         decision = reviewed.get(key)
@@ -131,16 +132,28 @@ def _reviewed(main: dict[str, Any], reviewed: Mapping[str, Decision],
         entry = _review_entry(decision)
         if decision.action == "reject":
             out[key] = [] if key == "violations" else None
-        elif decision.action == "accept":
+        elif decision.action == "accept" and _values(decision.after) == _values(machine):
             out[key] = ([{**v, "review": entry} for v in machine] if key == "violations"
                         else {**machine, "review": entry} if machine else None)
-        else:
-            edited = decision.after if key == "violations" else [decision.after]
-            values = [{"value": v.get("value"), "label": v.get("label", v.get("value")),
-                       "confidence": None, "quote": v.get("quote"), "review": entry,
-                       "machine": machine} for v in edited]
-            out[key] = values if key == "violations" else values[0]
+        else:  # an edit, or an accepted value the machine no longer gives
+            out[key] = _decided(key, decision.after, entry, machine)
     return out
+
+
+def _values(found: Any) -> list[Any]:
+    """The value ids of a main value, a list of them, or none."""
+    if found is None:
+        return []
+    return [v.get("value") for v in (found if isinstance(found, list) else [found])]
+
+
+def _decided(key: str, after: Any, entry: dict[str, Any], machine: Any) -> Any:
+    if after is None:
+        return [] if key == "violations" else None
+    values = [{"value": v.get("value"), "label": v.get("label", v.get("value")),
+               "confidence": None, "quote": v.get("quote"), "review": entry,
+               "machine": machine} for v in (after if key == "violations" else [after])]
+    return values if key == "violations" else values[0]
 
 
 def _other_body(fact: Fact) -> bool:
