@@ -59,6 +59,8 @@ def timeline_svg(rows: Iterable[tuple[str, str, str, int]],
              f'stroke="#555"/>',
              f'<text x="{left - 6}" y="{top_pad + 10}" text-anchor="end" font-size="11">'
              f'{peak}</text>']
+    # the first month is labelled too, unless a January label would overlap it
+    near_january = any(m.endswith("-01") for m in months[1:max(2, int(70 / bar) + 1)])
     for i, month in enumerate(months):
         x = left + i * bar
         y = float(height - bottom)
@@ -68,7 +70,7 @@ def timeline_svg(rows: Iterable[tuple[str, str, str, int]],
             parts.append(f'<rect x="{x + 1:.1f}" y="{y:.1f}" width="{max(bar - 2, 1):.1f}" '
                          f'height="{h:.1f}" fill="{fill}"><title>{escape(month)}: {n}'
                          f'</title></rect>')
-        if month.endswith("-01") or len(months) <= 24 or i == 0:
+        if month.endswith("-01") or len(months) <= 24 or (i == 0 and not near_january):
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" '
                          f'text-anchor="middle" font-size="11">{escape(month)}</text>')
     parts.append("</svg>")
