@@ -35,6 +35,7 @@ def collection(tmp_path: Path) -> Path:
         add_user(store, "ana", "analyst", PASSWORD)
         add_user(store, "ben", "analyst", PASSWORD)
         add_user(store, "vic", "viewer", PASSWORD)
+        add_user(store, "ada", "admin", PASSWORD)
     return root
 
 
@@ -168,3 +169,33 @@ def test_two_analysts_deciding_on_one_value_the_second_is_told(
     assert "ben" in body and "reject" in body
     assert "was not recorded" in body
     check_accessibility(page, "conflict")
+
+
+def test_an_admins_alias_is_used_by_the_next_upload(
+        serve: Any, page: Any, request_log: Any, collection: Path, tmp_path: Path) -> None:
+    # a report of our own that spells Hyesan in a way no vocabulary knows
+    report = tmp_path / "hyesaan.txt"
+    report.write_text(
+        "Title: Two women detained in Hyesaan\nDate: 2021-05-10\n\n"
+        "Agents of the Ministry of State Security detained two women in Hyesaan on 4 May "
+        "2021 for calling relatives in South Korea, a source in the city told this outlet.\n",
+        encoding="utf-8")
+    base = serve(collection)
+    sign_in(page, base, "ada")
+    page.goto(base + "/vocabulary?vocabulary=places&find=Hyesan")
+    assert "KP:KP-10:Hyesan" in page.locator("main").inner_text()
+    page.get_by_label("Term id (look it up above)").fill("KP:KP-10:Hyesan")
+    page.get_by_label("New alias (the spelling reports use)").fill("Hyesaan")
+    page.get_by_label("Why", exact=True).first.fill("a spelling seen in reposts")
+    page.get_by_role("button", name="Add the alias").click()
+    page.wait_for_selector("text=alias 'Hyesaan' added")
+    check_accessibility(page, "vocabulary")
+
+    page.goto(base + "/ingest")
+    page.get_by_label("Files").set_input_files([str(report)])
+    page.get_by_role("button", name="Upload and ingest").click()
+    page.wait_for_selector("text=: done.", timeout=60_000)
+    page.goto(base + "/search?q=Hyesaan")
+    hit = page.locator("ol.hits > li").first
+    assert "Ryanggang" in hit.inner_text()
+    assert_local_only(request_log, base)
