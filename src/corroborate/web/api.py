@@ -8,7 +8,6 @@ routes).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +19,7 @@ from .. import __version__, review
 from ..errors import CollectionBusy, CorroborateError, ReviewConflict
 from .common import check_csrf, may_change, signed_in, store
 from .errors import WebError
-from .pages import EVENTS_PER_PAGE, _int, event_status, review_rows
+from .pages import EVENTS_PER_PAGE, _int, events_listing, review_rows
 from .work import decide
 
 __all__ = ["openapi", "routes"]
@@ -34,23 +33,16 @@ def me(request: Request) -> Response:
 
 def events(request: Request) -> Response:
     signed_in(request)
-    collection = store(request)
     # bounded as on the page: a number past SQLite's integers is a 400, not a 500
     page = _int(request, "page", 1)
-    min_origins = _int(request, "min_origins", 1, 1, 1000)
-    rows = collection.db.execute(
-        "SELECT record FROM events WHERE origins >= ? "
-        "ORDER BY origins DESC, reports DESC, first_published LIMIT ? OFFSET ?",
-        (min_origins, EVENTS_PER_PAGE, (page - 1) * EVENTS_PER_PAGE)).fetchall()
-    out = []
-    for row in rows:
-        record = json.loads(row[0])
-        ids = [r["id"] for r in record.get("reports", [])]
-        out.append({k: record.get(k) for k in ("id", "title", "origins", "place", "date",
-                                                "first_published", "outlets")}
-                   | {"reports": len(ids), "conflicts": len(record.get("conflicts", [])),
-                      "status": event_status(collection, ids)})
-    return JSONResponse({"page": page, "per_page": EVENTS_PER_PAGE, "events": out})
+    total, found = events_listing(store(request), page, _int(request, "min_origins", 1, 1,
+                                                              1000))
+    out = [{k: e.get(k) for k in ("id", "title", "origins", "place", "date",
+                                  "first_published", "outlets", "status")}
+           | {"reports": len(e.get("reports", [])), "conflicts": len(e.get("conflicts", []))}
+           for e in found]
+    return JSONResponse({"page": page, "per_page": EVENTS_PER_PAGE, "total": total,
+                         "events": out})
 
 
 def event(request: Request) -> Response:

@@ -18,7 +18,7 @@ from .common import render, signed_in, store
 from .errors import WebError
 from .render import Span, highlight, original_html, original_text
 
-__all__ = ["EVENTS_PER_PAGE", "event_status", "routes"]
+__all__ = ["EVENTS_PER_PAGE", "event_status", "events_listing", "routes"]
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +52,10 @@ def event_status(collection: Store, report_ids: list[str]) -> str:
     return "reviewed" if decided >= len(report_ids) * len(review.FIELDS) else "partly"
 
 
-def events_page(request: Request) -> Response:
-    signed_in(request)
-    collection = store(request)
-    page = _int(request, "page", 1)
-    min_origins = _int(request, "min_origins", 1, 1, 1000)
+def events_listing(collection: Store, page: int, min_origins: int
+                   ) -> tuple[int, list[dict[str, Any]]]:
+    """(how many events, one page of their records with their review status), most
+    corroborated first (the ``events_rank`` index)."""
     total = int(collection.db.execute("SELECT count(*) FROM events WHERE origins >= ?",
                                       (min_origins,)).fetchone()[0])
     rows = collection.db.execute(
@@ -68,6 +67,14 @@ def events_page(request: Request) -> Response:
         record = json.loads(row[0])
         ids = [r["id"] for r in record.get("reports", [])]
         events.append({**record, "status": event_status(collection, ids)})
+    return total, events
+
+
+def events_page(request: Request) -> Response:
+    signed_in(request)
+    page = _int(request, "page", 1)
+    min_origins = _int(request, "min_origins", 1, 1, 1000)
+    total, events = events_listing(store(request), page, min_origins)
     return render(request, "events.html", {
         "page_title": "Events", "events": events, "total": total, "page": page,
         "pages": max(1, -(-total // EVENTS_PER_PAGE)), "min_origins": min_origins})
