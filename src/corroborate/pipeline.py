@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from . import translations
 from .capture import CaptureOptions, Input, capture_bytes, iter_inputs, read_input
 from .claims import event_record
 from .clean import clean
 from .errors import EmptyInput, InputError, TooLarge
-from .events import Account, account, account_id, blocking_keys, probe_keys
+from .events import Account, account, account_id, blocking_keys, outlet_key, probe_keys
 from .extract import extract
 from .incidents import assemble
 from .linking import compare
@@ -247,7 +248,7 @@ def reprocess(store: Store, progress: Callable[[str], None] | None = None) -> In
 @applying  # the collection's vocabulary overlay (overlay.py)
 def refresh_stories(store: Store) -> None:
     """Recluster every report into stories and record what each version adds or lacks."""
-    stories = cluster(store.fingerprints())
+    stories = _with_translations(store, cluster(store.fingerprints()))
     compared = []
     for story in stories:
         if len(story.members) == 1:
@@ -257,13 +258,41 @@ def refresh_stories(store: Store) -> None:
         members = []
         for member in story.members:
             other = store.report(member.report_id)
-            if canonical is None or other is None or member.canonical:
+            if canonical is None or other is None or member.canonical \
+                    or other.language != canonical.language:  # translations.py compared it
                 members.append(member)
                 continue
             adds, lacks = compare_versions(canonical.text, other.text)
             members.append(replace(member, adds=adds, lacks=lacks))
         compared.append(replace(story, members=tuple(members)))
     store.replace_stories(compared)
+
+
+def _with_translations(store: Store, stories: list[Story]) -> list[Story]:
+    """Join the stories of reports that are one report in two languages (translations.py):
+    only the reports of outlets that publish in more than one language are read."""
+    languages: dict[str, set[str]] = {}
+    names: dict[str, list[str]] = {}
+    for name, language in store.db.execute(
+            "SELECT DISTINCT outlet, language FROM reports WHERE outlet IS NOT NULL "
+            "AND language IS NOT NULL"):
+        key = outlet_key(name)
+        if key:
+            languages.setdefault(key, set()).add(language)
+            names.setdefault(key, []).append(name)
+    wanted = sorted({n for key, found in languages.items() if len(found) > 1
+                     for n in names[key]})
+    if not wanted:
+        return stories
+    profiles = {}
+    for name in wanted:
+        for (report_id,) in store.db.execute("SELECT id FROM reports WHERE outlet = ?",
+                                             (name,)).fetchall():
+            report = store.report(report_id)
+            if report is not None:
+                profiles[report_id] = translations.profile(
+                    report, store.incidents(report_id), outlet_key(name))
+    return translations.join(stories, translations.pairs(profiles.values()), profiles)
 
 
 @applying  # the collection's vocabulary overlay (overlay.py)
