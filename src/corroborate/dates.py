@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .spans import without_overlaps
@@ -132,6 +132,8 @@ def resolve(mention: DateMention, anchor: date | None) -> tuple[str, str]:
         return f"{mention.decade // 10}X", "decade"
     if mention.relative is not None:
         try:
+            if mention.relative.startswith(_CALENDAR):
+                return _resolve_calendar(mention, anchor)
             return _resolve_relative(mention.relative, anchor)
         except (OverflowError, ValueError):  # "4000 days ago" before year 1
             return "", "unknown"
@@ -152,6 +154,8 @@ def resolve(mention: DateMention, anchor: date | None) -> tuple[str, str]:
 def _resolve_relative(rel: str, anchor: date | None) -> tuple[str, str]:
     if anchor is None:
         return "", "unknown"
+    if rel.startswith(("season:", "lastweek:", "half:")) or rel == "weekend":
+        return _resolve_week_or_season(rel, anchor)
     if rel.startswith("ago:"):
         _, n, unit = rel.split(":")
         count = int(n)
@@ -174,6 +178,64 @@ def _resolve_relative(rel: str, anchor: date | None) -> tuple[str, str]:
         return anchor.strftime("%Y-%m"), "month"
     shift = -1 if ("last" in rel or "previous" in rel) else 0
     return str(anchor.year + shift), "year"
+
+
+# Relative parts that keep the mention's month or day (Korean states them; see dates_ko):
+# "year:-1" with a month (지난해 11월), "month:-1" with a day (지난달 28일), "day:past" for a
+# bare day of the month (지난 7일, 13일), "day:ahead" for an upcoming one (오는 15일).
+_CALENDAR = ("year:", "month:", "day:")
+
+
+def _resolve_calendar(mention: DateMention, anchor: date | None) -> tuple[str, str]:
+    kind, arg = (mention.relative or "").split(":")
+    if kind == "year":
+        if anchor is None and mention.month is None:
+            return "", "unknown"
+        year = anchor.year + int(arg) if anchor is not None else None
+        return resolve(replace(mention, relative=None, year=year), anchor)
+    if anchor is None:
+        return "", "unknown"
+    if kind == "month":
+        index = anchor.year * 12 + anchor.month - 1 + int(arg)
+        if mention.day is None:
+            return f"{index // 12:04d}-{index % 12 + 1:02d}", "month"
+        return date(index // 12, index % 12 + 1, mention.day).isoformat(), "day"
+    return _day_of_month(mention.day or 0, anchor, ahead=arg == "ahead").isoformat(), "day"
+
+
+def _day_of_month(day: int, anchor: date, ahead: bool) -> date:
+    """This month's ``day``, or the nearest month's before (after, ``ahead``) the anchor
+    that has it when this month's is on the wrong side of the anchor."""
+    step = 1 if ahead else -1
+    index = anchor.year * 12 + anchor.month - 1
+    if (day < anchor.day) if ahead else (day > anchor.day):
+        index += step
+    for _ in range(3):  # the 31st of a month without one is the month's before
+        year, month = divmod(index, 12)
+        if day <= calendar.monthrange(year, month + 1)[1]:
+            return date(year, month + 1, day)
+        index += step
+    raise ValueError(f"no day {day} near {anchor}")
+
+
+# the month a season ends in, counted from January of the year it is named by (winter: the
+# December it begins in, ending in February of the next year)
+_SEASON_ENDS = {"spring": 5, "summer": 8, "autumn": 11, "winter": 14}
+
+
+def _resolve_week_or_season(rel: str, anchor: date) -> tuple[str, str]:
+    if rel == "weekend":  # the Saturday of the week before the anchor's
+        return (anchor - timedelta(days=anchor.weekday() + 2)).strftime("%Y-%m"), "month"
+    kind, name = rel.split(":")
+    if kind == "half":  # the latest half year begun by the anchor
+        begun_last_year = name == "second" and anchor.month < 7
+        return str(anchor.year - 1 if begun_last_year else anchor.year), "year"
+    if kind == "lastweek":  # that weekday of the week (Monday first) before the anchor's
+        back = anchor.weekday() + 7 - WEEKDAYS[name]
+        return (anchor - timedelta(days=back)).isoformat(), "day"
+    # the latest season of that name wholly before the anchor's month
+    months = anchor.year * 12 + anchor.month - 1 - _SEASON_ENDS[name]
+    return str(months // 12), "year"
 
 
 def _month_shift(anchor: date, months: int) -> str:

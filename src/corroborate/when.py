@@ -13,8 +13,10 @@ from dataclasses import replace
 from datetime import date
 
 from . import vocab
-from .dates import find_dates, resolve
+from .dates import DateMention, find_dates, resolve
+from .dates_ko import find_dates_ko, has_hangul, korean_background, korean_told_on
 from .model import Fact, Report, fact_at
+from .spans import without_overlaps
 
 __all__ = ["find_dates_facts"]
 
@@ -30,6 +32,8 @@ _OUTLET_TOLD = re.compile(r"\b(?:reported|said|wrote|announced|added)\s+(?:on\s+
 
 def _told_on(text: str, fact: Fact) -> bool:
     start = fact.evidence.start
+    if _korean(text, fact) and korean_told_on(text, start, fact.evidence.end):
+        return True
     window = text[max(0, start - 60):start]
     found = _OUTLET_TOLD.search(window)
     return found is not None and bool(vocab.load("outlets").find(window[:found.start()]))
@@ -113,7 +117,22 @@ def _background(text: str, fact: Fact) -> str | None:
         for reason, pattern in _AFTER:
             if pattern.match(text, end, end + 120):
                 return reason
+    if _korean(text, fact):
+        return korean_background(text, start, end)
     return None
+
+
+def _korean(text: str, fact: Fact) -> bool:
+    """Whether a date is stated in Korean: Hangul in it or right after it (2017.5.15에)."""
+    return has_hangul(text, fact.evidence.start, fact.evidence.end + 2)
+
+
+def _mentions(text: str) -> list[DateMention]:
+    """The English date expressions, and the Korean ones in a text with any Hangul."""
+    found = find_dates(text)
+    if has_hangul(text):
+        return without_overlaps([*found, *find_dates_ko(text)])
+    return found
 
 
 def _when(facts: list[Fact], text: str = "",
@@ -159,7 +178,7 @@ def find_dates_facts(report: Report, acts: Iterable[vocab.Hit] = ()) -> list[Fac
     (chosen near the first violent act of ``acts``, the violations found in the text)."""
     anchor = date.fromisoformat(report.published) if report.published else None
     facts = []
-    for mention in find_dates(report.text):
+    for mention in _mentions(report.text):
         value, precision = resolve(mention, anchor)
         needs_anchor = mention.relative is not None or (
             mention.year is None and mention.month is not None)
