@@ -66,7 +66,7 @@ def _sign_in(client: httpx.Client) -> None:
     form = client.get("/login").text
     token = re.search(r'name="csrf" value="([^"]+)"', form)
     assert token is not None
-    answer = client.post("/login", data={"csrf": token.group(1), "name": "bench",
+    answer = client.post("/login", data={"csrf": token.group(1), "name": "bench-viewer",
                                          "password": PASSWORD})
     if answer.status_code != 303:
         raise SystemExit(f"sign-in failed: {answer.status_code}")
@@ -102,8 +102,8 @@ def main() -> int:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="workbench-pages-"))
     root = build_collection(folder, args.reports)
     with Store.open(root) as store:
-        if user(store, "bench") is None:
-            add_user(store, "bench", "viewer", PASSWORD)
+        if user(store, "bench-viewer") is None:
+            add_user(store, "bench-viewer", "viewer", PASSWORD)
         pages = _pages(store)
     server, base = _serve(root)
     figures: dict[str, Any] = {"reports": args.reports, "repeat": args.repeat, "pages": {}}

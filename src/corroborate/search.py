@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from . import textsearch
 from .errors import CollectionError, CorroborateError
 from .review import FIELDS
 from .search_index import SEVERITY, period, refresh_index, reindex_report, update_index
@@ -352,23 +353,31 @@ class _Reading:
 
 
 def _matching(store: Store, snap: _Snapshot, text: str, ranked: bool) -> Array:
-    """The slots whose report matches ``text`` (FTS5): in rowid order, or ``ranked`` best
-    first. A ranking is kept (per collection, rebuild and text: decisions do not change
-    it) so that paging and facet clicks on one search do not rank every match again."""
+    """The slots whose report matches ``text`` (FTS5; with Korean words, textsearch): in
+    rowid order, or ``ranked`` best first. A ranking is kept (per collection, rebuild and
+    text: decisions do not change it) so that paging and facet clicks on one search do not
+    rank every match again."""
     key = (str(store.root.resolve()), store.collection_id, snap.base, text)
     with _CACHE_LOCK:
         found = _RANKED.get(key) if ranked else None
     if found is not None:
         return found
-    inner = "SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?" + (
-        " ORDER BY rank" if ranked else "")
     try:
-        row = store.db.execute(f"SELECT group_concat(rowid) FROM ({inner})", (text,)).fetchone()
+        if textsearch.has_hangul(text):  # Korean words: both full-text tables
+            rowids = textsearch.matching(store.db, text, ranked)
+        else:
+            inner = "SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?" + (
+                " ORDER BY rank" if ranked else "")
+            row = store.db.execute(f"SELECT group_concat(rowid) FROM ({inner})",
+                                   (text,)).fetchone()
+            rowids = _ints(row[0])
+    except textsearch.QueryError as exc:
+        raise BadQuery(f"cannot search for {text!r}: {exc}") from exc
     except ERRORS as exc:
         raise BadQuery(f"cannot search for {text!r} ({exc}): words are matched as they are, "
                        f"\"quote\" a phrase or a word with punctuation in it, and use OR, "
                        f"NOT, NEAR() and prefix* as FTS5 does") from exc
-    found = snap.slots(_ints(row[0]))
+    found = snap.slots(rowids)
     if ranked:
         with _CACHE_LOCK:
             _RANKED.pop(key, None)
@@ -468,8 +477,11 @@ def _hits(db: sqlite3.Connection, snap: _Snapshot, slots: list[int], text: str =
 
 
 def _snippets(db: sqlite3.Connection, rowids: list[int], text: str) -> dict[int, str]:
-    out = {}
+    out = (textsearch.hangul_snippets(db, rowids, text, MARK_START, MARK_END, 24)
+           if textsearch.has_hangul(text) else {})
     for rowid in rowids:
+        if rowid in out:
+            continue
         row = db.execute(
             "SELECT snippet(reports_fts, 1, ?, ?, ' … ', 24), "
             "snippet(reports_fts, 1, '', '', ' … ', 24) FROM reports_fts "

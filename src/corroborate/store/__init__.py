@@ -43,6 +43,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .. import textsearch
 from ..errors import CollectionBusy, CollectionError
 from ..faults import checkpoint
 from ..model import Capture, Incident, Report, Story
@@ -400,6 +401,7 @@ class Store(Reading, EventTables):
             for row in rows:
                 db.execute("INSERT INTO reports_fts(reports_fts, rowid, title, text) "
                            "VALUES ('delete', ?, ?, ?)", (row[0], row[2] or "", row[3]))
+                textsearch.delete_row(db, row[0], row[2], row[3])
                 db.execute("DELETE FROM incidents WHERE report_id = ?", (row[1],))
                 db.execute("DELETE FROM reports WHERE id = ?", (row[1],))
             db.execute("UPDATE captures SET status = 'pending' WHERE sha256 = ?", (sha256,))

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import textsearch
 from ..errors import CollectionError
 from ..model import Evidence, Fact, Incident, Report, Story, StoryMember
 from ..stories import Fingerprint
@@ -21,6 +22,7 @@ MAX_LIMIT = 1000
 # FTS5 expands every prefix term over the index; thousands of them run unbounded
 MAX_QUERY_TERMS = 64
 _TERM = re.compile(r'"[^"]*"|[^\s()"]+')
+_BAD_QUERY: tuple[type[Exception], ...] = (textsearch.QueryError, *ERRORS)
 
 
 class Reading:
@@ -72,7 +74,8 @@ class Reading:
                 for row in self.db.execute("SELECT * FROM stories ORDER BY id")]
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search over report titles and text (FTS5 query syntax).
+        """Full-text search over report titles and text (FTS5 query syntax); Korean words
+        are found inside longer words (혜산 in 혜산시에서: :mod:`corroborate.textsearch`).
 
         At most :data:`MAX_LIMIT` hits and :data:`MAX_QUERY_TERMS` terms: a query past
         either is refused rather than left to run unbounded.
@@ -81,6 +84,8 @@ class Reading:
             raise CollectionError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
         if len(_TERM.findall(query)) > MAX_QUERY_TERMS:
             raise CollectionError(f"a search may hold at most {MAX_QUERY_TERMS} terms")
+        if textsearch.has_hangul(query):
+            return self._search_hangul(query, limit)
         try:
             rows = self.db.execute(
                 "SELECT r.id, r.title, r.published, r.outlet, r.origin, "
@@ -90,6 +95,27 @@ class Reading:
         except ERRORS as exc:
             raise CollectionError(f"bad search query {query!r}: {exc}") from exc
         return [dict(r) for r in rows]
+
+    def _search_hangul(self, query: str, limit: int) -> list[dict[str, Any]]:
+        """A query with Korean words: both full-text tables (textsearch.matching), the
+        snippets of reports in Korean made from their text."""
+        try:
+            rowids = textsearch.matching(self.db, query, ranked=True, limit=limit).tolist()
+            made = textsearch.hangul_snippets(self.db, rowids, query, "[", "]", 12)
+            found = []
+            for rowid in rowids:
+                row = dict(self.db.execute(
+                    "SELECT id, title, published, outlet, origin FROM reports WHERE rowid = ?",
+                    (rowid,)).fetchone())
+                if rowid not in made:  # a report without Hangul: FTS5's own snippet
+                    made[rowid] = self.db.execute(
+                        "SELECT snippet(reports_fts, 1, '[', ']', ' … ', 12) FROM reports_fts "
+                        "WHERE reports_fts MATCH ? AND rowid = ?", (query, rowid)).fetchone()[0]
+                row["snippet"] = made[rowid]
+                found.append(row)
+        except _BAD_QUERY as exc:
+            raise CollectionError(f"bad search query {query!r}: {exc}") from exc
+        return found
 
     def receipts(self, event: str | None = None) -> list[dict[str, Any]]:
         """What the custody log records receiving, as mirrored in the database."""

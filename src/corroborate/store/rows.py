@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from .. import textsearch
 from ..model import Incident, Report
 from ..stories import Fingerprint
 from .digest import report_digest
@@ -14,7 +15,8 @@ __all__ = ["insert_report"]
 
 def insert_report(db: sqlite3.Connection, report: Report, fp: Fingerprint,
                   incidents: list[Incident], made: tuple[str, str]) -> bool:
-    """Insert a report, its full-text row, incidents, facts and digest; False if present.
+    """Insert a report, its full-text rows (``reports_fts``, and ``reports_hangul`` if it
+    holds Hangul), incidents, facts and digest; False if present.
 
     ``made`` is (tool version, vocabulary digest): the provenance every row carries.
     """
@@ -33,6 +35,7 @@ def insert_report(db: sqlite3.Connection, report: Report, fp: Fingerprint,
          fp.minhash.astype("<u4").tobytes(), *made))
     db.execute("INSERT INTO reports_fts(rowid, title, text) VALUES (?, ?, ?)",
                (cur.lastrowid, report.title or "", report.text))
+    textsearch.index_row(db, int(cur.lastrowid or 0), report.title, report.text)
     for incident in incidents:
         db.execute("INSERT OR IGNORE INTO incidents VALUES (?, ?, ?, ?)",
                    (incident.id, incident.report_id, *made))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from .. import textsearch
 from ..errors import CollectionError
 from .driver import OPERATIONAL_ERRORS
 
@@ -235,6 +236,22 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     INSERT OR REPLACE INTO meta SELECT 'search_stale', '1' WHERE EXISTS (SELECT 1 FROM reports);
     """,
+    # 6: Korean in full-text search (corroborate.textsearch): the reports that hold Hangul
+    # indexed a second time, each Hangul run as its overlapping two-syllable pieces, so that
+    # 혜산 finds 혜산시 and 혜산에서; rowid = the report's rowid, as in reports_fts.
+    # Contentless (a row is deleted by giving its indexing form again, see textsearch).
+    # Filled here from the reports a collection has, by the SQL functions that
+    # textsearch.register adds; emptied first, so a collection whose version number was set
+    # back is filled anew rather than twice
+    """
+    CREATE VIRTUAL TABLE IF NOT EXISTS reports_hangul USING fts5(
+        title, text, content='', tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO reports_hangul (reports_hangul) VALUES ('delete-all');
+    INSERT INTO reports_hangul (rowid, title, text)
+        SELECT rowid, hangul_form(title), hangul_form(text) FROM reports
+        WHERE has_hangul(title) OR has_hangul(text);
+    """,
 ]
 
 # "CROB": marks a database as a corroborate collection's, so a foreign one is refused
@@ -262,6 +279,8 @@ def check(db: sqlite3.Connection) -> int:
 def migrate(db: sqlite3.Connection) -> int:
     """Bring the schema up to date; returns the version. Refuses a foreign or newer one."""
     version = check(db)
+    if version < len(MIGRATIONS):
+        textsearch.register(db)
     for number in range(version, len(MIGRATIONS)):
         try:
             db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number]
