@@ -38,10 +38,13 @@ def vocabulary_digest() -> str:
 def _shipped_digest() -> str:
     """SHA-256 over the shipped vocabulary files, by name, in name order (16 hex digits)."""
     h = hashlib.sha256()
-    files = sorted((p for p in resources.files("corroborate.data").iterdir()
-                    if p.name.endswith(".yaml")), key=lambda p: p.name)
-    for path in files:
+    folder = resources.files("corroborate.data")
+    # the Korean names (data/ko/) are vocabulary data too
+    files = sorted([(p.name, p) for p in folder.iterdir() if p.name.endswith(".yaml")]
+                   + [(f"ko/{p.name}", p) for p in folder.joinpath("ko").iterdir()
+                      if p.name.endswith(".yaml")], key=lambda item: item[0])
+    for name, path in files:
         data = path.read_bytes()
-        h.update(f"{path.name}\x1f{len(data)}\x1f".encode())
+        h.update(f"{name}\x1f{len(data)}\x1f".encode())
         h.update(data)
     return h.hexdigest()[:16]

@@ -6,6 +6,11 @@ diacritics ("Hamgyŏng" = "Hamgyong"), apostrophes ("People’s" = "Peoples") an
 space or hyphens between words ("State-Security Department"); other punctuation between
 words must be as in the alias ("N. Korea").
 
+Korean names (``data/ko/<vocabulary>.yaml``) are aliases of the same terms, merged into the
+shipped data as it is read; a name in Hangul is found by :mod:`corroborate.korean`'s
+grammar instead, at the start of a run of Hangul and before a known ending (혜산시에서 names
+Hyesan). Text without Hangul is matched exactly as before.
+
 A collection may add aliases and terms to the shipped data (``corroborate.overlay``): the
 overlay active in the current context (:func:`overlaid`) is merged into what
 :func:`read_data` returns, and every cache derived from the data is kept per overlay
@@ -23,16 +28,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache, lru_cache, wraps
+from functools import cache, lru_cache, partial, wraps
 from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 import yaml
 
+from . import korean
+from .errors import CorroborateError
 from .spans import without_overlaps
 
 __all__ = ["DataOverlay", "Hit", "Term", "Vocabulary", "Words", "active_overlay", "find_all",
-           "load", "normalise", "overlaid", "per_overlay", "place_id", "read_data", "tokens"]
+           "korean_names", "load", "normalise", "overlaid", "per_overlay", "place_id",
+           "read_data", "tokens"]
 
 Words = list[tuple[int, int, str]]
 
@@ -107,22 +117,34 @@ class Vocabulary:
         # contextual aliases ("police") name a term only in reports about its country: hits
         # through them say so (via="context") and the extractor decides
         self._contextual: set[tuple[str, ...]] = set()
+        # every name as written, for the Korean lexicon (a Latin name before a Korean
+        # particle, RFA에, is found there too)
+        self.names: list[tuple[str, Term, bool]] = []
         contextual = contextual or {}
         for term in terms:
             named = [(a, False) for a in [term.label, *aliases.get(term.id, [])]]
             for alias, in_context in named + [(a, True) for a in contextual.get(term.id, [])]:
-                # "People's Army" is also found written "Peoples Army"
-                for key in dict.fromkeys([phrase_key(alias),
-                                          phrase_key(alias.translate(_FOLD_QUOTES))]):
-                    if not key or key in self._by_key:
-                        continue
-                    self._by_key[key] = term
-                    if in_context:
-                        self._contextual.add(key)
-                    words = (len(key) + 1) // 2
-                    self._longest[key[0]] = max(self._longest.get(key[0], 0), words)
+                self._add(alias, term, in_context)
         self._patterns = _PatternIndex(
             [(self.terms[tid], p) for tid, plist in patterns.items() for p in plist])
+
+    def _add(self, alias: str, term: Term, in_context: bool) -> None:
+        hangul = korean.has_hangul(alias)
+        added = False
+        # "People's Army" is also found written "Peoples Army"
+        for key in dict.fromkeys([phrase_key(alias), phrase_key(alias.translate(_FOLD_QUOTES))]):
+            if not key or key in self._by_key:
+                continue
+            self._by_key[key] = term
+            added = True
+            if in_context:
+                self._contextual.add(key)
+            if hangul:
+                continue  # found by the Korean lexicon, not word by word
+            words = (len(key) + 1) // 2
+            self._longest[key[0]] = max(self._longest.get(key[0], 0), words)
+        if added:
+            self.names.append((alias, term, in_context))
 
     def __iter__(self) -> Iterator[Term]:
         return iter(self.terms.values())
@@ -131,10 +153,16 @@ class Vocabulary:
         return self.terms[term_id]
 
     def lookup(self, phrase: str) -> Term | None:
-        """The term a phrase names, by id, label or alias."""
+        """The term a phrase names, by id, label or alias (a Korean phrase also with the
+        ending the grammar allows: 혜산시, 보위부에서)."""
         if phrase in self.terms:
             return self.terms[phrase]
-        return self._by_key.get(phrase_key(phrase))
+        found = self._by_key.get(phrase_key(phrase))
+        if found is None and korean.has_hangul(phrase):
+            names = [n for n in _korean_lexicon().match(phrase.strip())
+                     if n.vocabulary == self.name]
+            found = names[0].ref[0] if names else None
+        return found
 
     def named_by(self, phrase: str) -> Term | None:
         """The term that already claims ``phrase`` as its label or an alias (contextual
@@ -143,6 +171,9 @@ class Vocabulary:
                                   phrase_key(phrase.translate(_FOLD_QUOTES))]):
             if key in self._by_key:
                 return self._by_key[key]
+        if korean.has_hangul(phrase):  # 공개처형 is the name 공개 처형, run together
+            names = [n for n in _korean_lexicon().named(phrase) if n.vocabulary == self.name]
+            return names[0].ref[0] if names else None
         return None
 
     def match_at(self, text: str, toks: Words, i: int) -> Hit | None:
@@ -186,8 +217,11 @@ class Vocabulary:
         ``words`` are the text's :func:`tokens`, for callers that look in several
         vocabularies (tokenising once).
         """
-        hits = self._find_aliases(text, tokens(text) if words is None else words)
+        toks = tokens(text) if words is None else words
+        hits = self._find_aliases(text, toks)
         hits += self._patterns.find(text)
+        if _has_hangul(text):
+            hits += _korean_hits(text).get(self.name, [])
         return without_overlaps(hits)
 
 
@@ -424,9 +458,42 @@ def find_all(text: str, names: tuple[str, ...],
             if hit is not None:
                 hits[names[v]].append(hit)
                 reach[v] = hit.end
+    found = _korean_hits(text) if _has_hangul(text) else {}
     for v, name in enumerate(names):
-        hits[name] = without_overlaps(hits[name] + vocabularies[v].find_patterns(text))
+        hits[name] = without_overlaps(hits[name] + vocabularies[v].find_patterns(text)
+                                      + found.get(name, []))
     return hits
+
+
+# extraction looks in one report's text several times: reading it for Hangul once
+_has_hangul = lru_cache(maxsize=4)(korean.has_hangul)
+
+
+@per_overlay(maxsize=4)
+def _korean_hits(text: str) -> dict[str, list[Hit]]:
+    """Every vocabulary's names found by the Korean grammar, by vocabulary (never to be
+    changed: the result is shared). Kept for the few texts last read, as extraction looks
+    in one report's text for several vocabularies, in several calls."""
+    out: dict[str, list[Hit]] = {}
+    spans = [(s, e) for s, e, _ in tokens(text)]
+    for start, end, name in _korean_lexicon().find(text, spans):
+        term, in_context = name.ref
+        out.setdefault(name.vocabulary, []).append(
+            Hit(term, start, end, text[start:end], "context" if in_context else "alias"))
+    return out
+
+
+@per_overlay()
+def _korean_lexicon() -> korean.Lexicon[tuple[Term, bool]]:
+    """The names of every vocabulary, for the Korean grammar (one lexicon: a run of Hangul
+    is read once for all vocabularies, compounds across them: 양강도보위국)."""
+    names = []
+    for vocabulary in korean.VOCABULARIES:
+        for alias, term, in_context in load(vocabulary).names:
+            words = korean.Lexicon.words(alias)
+            if words:
+                names.append(korean.Name(words, vocabulary, (term, in_context)))
+    return korean.Lexicon(names)
 
 
 @per_overlay()
@@ -452,10 +519,66 @@ def read_data(name: str) -> Any:
 
 @cache
 def _shipped_data(name: str) -> Any:
+    """A data file with the Korean names of its terms (data/ko/) merged in."""
+    data = _english_data(name)
+    targets = [v for v, shape in _SHAPES.items() if shape[0] == name]
+    for vocabulary in targets:
+        _, section, id_key, alias_key = _SHAPES[vocabulary]
+        data = korean.with_names(data, section, alias_key, korean_names(vocabulary),
+                                 partial(_entry_id, id_key=id_key))
+    return data
+
+
+@cache
+def _english_data(name: str) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
     with resources.files("corroborate.data").joinpath(f"{name}.yaml").open(
             "r", encoding="utf-8") as fh:
         return yaml.load(fh, Loader=loader)
+
+
+# where each vocabulary's terms are in the data files: file, section, id key ("" for a
+# place: COUNTRY:REGION:NAME), the key of its names
+_SHAPES = {
+    **{v: (v, v, "id", "aliases") for v in ("violations", "organisations", "punishments",
+                                           "outlets", "groups", "charges")},
+    "countries": ("places", "countries", "code", "aliases"),
+    "demonyms": ("places", "countries", "code", "demonyms"),
+    "regions": ("places", "regions", "code", "aliases"),
+    "places": ("places", "places", "", "aliases"),
+}
+
+
+def korean_names(vocabulary: str,
+                 folder: Path | Traversable | None = None) -> dict[str, korean.KoreanNames]:
+    """The Korean names of a vocabulary's terms, by term id, from ``folder``/<vocabulary>.yaml
+    (the shipped ``data/ko`` by default), checked against the shipped English terms: an
+    unknown id or key, or a name claimed twice, is an error naming the file and entry.
+    A missing file is no names."""
+    if vocabulary not in _SHAPES:
+        raise CorroborateError(f"unknown vocabulary {vocabulary!r}")
+    base = folder or resources.files("corroborate.data").joinpath("ko")
+    path = base.joinpath(f"{vocabulary}.yaml")
+    if not path.is_file():
+        return {}
+    file, section, id_key, alias_key = _SHAPES[vocabulary]
+    entries = _english_data(file)[section]
+    claimed: dict[Any, str] = {}
+    for entry in entries:
+        term_id = _entry_id(entry, id_key)
+        phrases = [*(entry.get(alias_key) or [])]
+        if alias_key == "aliases":
+            phrases += [entry["label" if "label" in entry else "name"],
+                        *(entry.get("contextual_aliases") or [])]
+        for phrase in phrases:
+            claimed.setdefault(phrase_key(str(phrase)), term_id)
+    ids = {_entry_id(e, id_key) for e in entries}
+    return korean.read_names(path, ids, claimed, phrase_key,
+                             contextual=vocabulary != "demonyms")
+
+
+def _entry_id(entry: dict[str, Any], id_key: str) -> str:
+    return str(entry[id_key]) if id_key else place_id(entry)
 
 
 @per_overlay()
