@@ -34,6 +34,8 @@ from .zones import (
     find_bylines,
     headline,
     is_sentence,
+    korean_meta,
+    lead_credit,
     prune_zones,
     related_items,
     word_count,
@@ -52,6 +54,9 @@ _ACTIONS = re.compile(
     r"|related|copyright|advertisement|login|log in|sign in|sign up|follow us|back to top"
     r"|next|previous|cookies?|options|more stories|read more|donate|rss)\b|©", re.I)
 _FURNITURE_WORDS = 7
+# a Korean line of more words than this that ends as a sentence is body text (Korean writes
+# fewer, longer words than English)
+_KO_BODY_WORDS = 6
 
 
 def clean(doc: Document) -> Report:
@@ -84,26 +89,43 @@ def clean_text(doc: Document) -> Report:
     removed: list[str] = [source[s:e] for s, e in header.lines]
     bylines: list[Byline] = [b for name in header.bylines for b in _header_byline(name)]
     keep = [True] * len(lines)
+    lines = _strip_lead_credits(source, lines, removed, bylines)
     texts = [source[s:e] for s, e, _ in lines]
 
     zones = [zone(text) for text in texts]
     # the head: the lines before the first that reads as body text
-    head = next((i for i, t in enumerate(texts) if zones[i] is None and word_count(t) > 12
-                 and is_sentence(t)), len(texts))
+    head = next((i for i, t in enumerate(texts) if zones[i] is None and is_sentence(t)
+                 and word_count(t) > (_KO_BODY_WORDS if _HANGUL.search(t) else 12)),
+                len(texts))
     dates = [(dateline(texts[i]) if i < head else None) for i in range(len(texts))]
 
     def meta(i: int) -> bool:
-        return i < len(texts) and (zones[i] == "credit" or dates[i] is not None)
+        return i < len(texts) and (zones[i] in ("credit", "meta") or dates[i] is not None)
 
-    # a headline: a first line that is short and stands alone (see zones.headline)
-    if (len(lines) > 1 and zones[0] is None and dates[0] is None
-            and headline(texts[0], lines[1][2], meta(1), doc.title or header.title)):
-        title = title or texts[0]
-        keep[0] = False
+    # a headline: a first line that is short and stands alone (see zones.headline); on a
+    # Korean page, the first after the site's menu and meta lines
+    first = next((i for i, z in enumerate(zones) if z not in ("meta", "comments")), 0)
+    if (len(lines) > first + 1 and zones[first] is None and dates[first] is None
+            and headline(texts[first], lines[first + 1][2], meta(first + 1),
+                         doc.title or header.title)):
+        title = title or texts[first]
+        keep[first] = False
+    body_seen = False
+    cut = len(texts)  # where a comments section begins: it runs to the end of the page
     for i, text in enumerate(texts):
-        if dates[i] is not None:
+        if i >= cut:
+            keep[i] = False
+        elif dates[i] is not None:
             published = published or dates[i]
             keep[i] = False
+        elif zones[i] == "meta":
+            keep[i] = False
+            date, labelled, names = korean_meta(text) or (None, False, ())
+            published = published or (date if labelled or i < head else None)
+            bylines.extend(names)
+        elif zones[i] == "comments":
+            keep[i] = False
+            cut = i if body_seen else cut
         elif zones[i] == "related":
             keep[i] = False
             if not RELATED.match(text)["rest"]:  # type: ignore[index]
@@ -113,6 +135,8 @@ def clean_text(doc: Document) -> Report:
             keep[i] = False
             if zones[i] == "credit":
                 bylines.extend(credit_bylines(text) or ())
+        else:
+            body_seen = body_seen or (keep[i] and is_sentence(text))
     for i, text in enumerate(texts):
         if keep[i] and word_count(text) <= _FURNITURE_WORDS and _ACTIONS.search(text):
             keep[i] = False
@@ -152,6 +176,22 @@ def clean_text(doc: Document) -> Report:
     return _report(doc, text, tuple(segments), title, published, tuple(removed),
                    url=doc.url or header.url, outlet=doc.outlet or header.outlet,
                    bylines=tuple(bylines))
+
+
+def _strip_lead_credits(source: str, lines: list[tuple[int, int, bool]], removed: list[str],
+                        bylines: list[Byline]) -> list[tuple[int, int, bool]]:
+    """The lines less a wire credit opening them ("(서울=연합뉴스) 김한솔 기자 = "): the credit
+    goes to ``removed`` and its people to ``bylines``; the rest of the line stays."""
+    out = []
+    for start, end, gap in lines:
+        credit = lead_credit(source[start:end]) if source[start] in "([【" else None
+        if credit:
+            taken, names = credit
+            removed.append(source[start:start + taken].strip())
+            bylines.extend(names)
+            start += taken
+        out.append((start, end, gap))
+    return out
 
 
 def _header_byline(value: str) -> tuple[Byline, ...]:
@@ -201,13 +241,17 @@ def clean_html(doc: Document) -> Report:
     if not text or not text.strip():
         raise EmptyInput(doc.origin, "no article text found in the HTML")
     paras = re.sub(r"\n(?=[^\n])", "\n\n", text.strip()).split("\n\n")
-    kept = zone_paragraphs(paras, removed, bylines)
+    korean = detect_language(text) == "ko"
+    if korean and meta.title and len(paras) > 1 and _same(paras[0], meta.title):
+        removed.append(paras.pop(0))  # the headline, repeated as the first paragraph
+    dates: list[str] = []
+    kept = zone_paragraphs(paras, removed, bylines, dates, korean=korean)
     text = "\n\n".join(kept)
     if not text.strip():
         raise EmptyInput(doc.origin, "nothing left after removing captions and credits")
     segments = locate(text, doc.content)
-    report = _report(doc, text, segments, doc.title or meta.title,
-                     normalise_date(doc.published) or meta.published, tuple(removed),
+    published = normalise_date(doc.published) or meta.published or next(iter(dates), None)
+    report = _report(doc, text, segments, doc.title or meta.title, published, tuple(removed),
                      sitename=meta.sitename, url=doc.url or meta.url, bylines=tuple(bylines))
     if meta.language and report.language is None:
         report = replace(report, language=meta.language)
@@ -215,6 +259,10 @@ def clean_html(doc: Document) -> Report:
         names = tuple(Byline("author", n.strip()) for n in meta.author.split(";") if n.strip())
         report = replace(report, bylines=names)
     return report
+
+
+def _same(line: str, title: str) -> bool:
+    return " ".join(line.split()) == " ".join(title.split())
 
 
 _LETTER = re.compile(r"[^\W\d_]")

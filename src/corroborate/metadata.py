@@ -19,7 +19,8 @@ from typing import Any
 
 from .dates import normalise_date
 
-__all__ = ["HtmlMetadata", "TextHeader", "read_metadata", "read_text_header"]
+__all__ = ["HtmlMetadata", "TextHeader", "header_date", "korean_labelled_date", "read_metadata",
+           "read_text_header"]
 
 _DATE_KEYS = ("article:published_time", "og:published_time", "published_time",
               "datepublished", "date", "pubdate", "publishdate", "publish-date", "dc.date",
@@ -31,6 +32,29 @@ _AUTHOR_KEYS = ("author", "article:author", "dc.creator", "byl", "parsely-author
                 "sailthru.author")
 _LANG_KEYS = ("og:locale", "content-language", "language", "dc.language")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]([01]?\d)[/-]([0-3]?\d)(?:/|$|[-_])")
+
+
+# Korean pages state their date in a labelled line: "입력 2017.06.15 10:31", "등록일 :
+# 2017-06-15", "기사입력 2017/06/15"; "수정" (updated) dates are not the publication date
+KO_DATE = (r"(?:19|20)\d{2}\s*(?:[-./]\s?|년\s*)\d{1,2}\s*(?:[-./]\s?|월\s*)\d{1,2}(?!\d)"
+           r"(?:\s*일|\.)?(?:\s*\(?[월화수목금토일](?:요일)?\)?)?")
+KO_TIME = (r"(?:(?:오전|오후|AM|PM)\s*)?\d{1,2}(?::\d{2}(?::\d{2})?|\s*시(?:\s*\d{1,2}\s*분)?)"
+           r"(?:\s*(?:KST|\(KST\)))?")
+KO_PUBLISHED = (r"기사\s*입력|최초\s*입력|입력|최초\s*등록|등록일(?:시)?|등록"
+                r"|발행일|발행|게재일|게재|승인|작성일(?:시)?|작성|송고|발표일|일자|날짜|보도일")
+KO_UPDATED = r"최종\s*수정|기사\s*수정|수정일(?:시)?|수정|업데이트|갱신|편집"
+_KO_LABELLED = re.compile(rf"(?<![\uac00-\ud7a3])(?:{KO_PUBLISHED})\s*(?:일시)?\s*[:：|]?\s*"
+                          rf"({KO_DATE})")
+
+
+def korean_labelled_date(text: str) -> str | None:
+    """The first date labelled as the publication date in a Korean text ("입력
+    2017.06.15"), as ``YYYY-MM-DD``."""
+    for m in _KO_LABELLED.finditer(text):
+        found = header_date(m[1])
+        if found:
+            return found
+    return None
 
 
 @dataclass(frozen=True)
@@ -96,6 +120,23 @@ def read_metadata(tree: Any, url: str | None = None) -> HtmlMetadata:
         element = tree.find(".//title")
         title = element.text_content().strip() if element is not None else None
     url = url or meta.get("og:url") or _link(tree, "canonical")
+    published = _published(tree, meta, ld, url)
+    author = _first(meta, _AUTHOR_KEYS) or _name(ld.get("author"))
+    if author and author.startswith("http"):
+        author = _name(ld.get("author"))
+    sitename = _first(meta, _SITE_KEYS) or _name(ld.get("publisher"))
+    if title and _HANGUL.search(title):
+        title = _korean_title(tree, title, sitename)
+    language = tree.get("lang") or _first(meta, _LANG_KEYS)
+    if language:
+        language = language.replace("_", "-").split("-")[0].lower() or None
+    return HtmlMetadata(title, published, author, sitename, language, url)
+
+
+def _published(tree: Any, meta: dict[str, str], ld: dict[str, Any], url: str | None
+               ) -> str | None:
+    """The date declared (meta tags, JSON-LD, ``<time>``), else in the URL, else a Korean
+    labelled date in the text, else htmldate's guess."""
     published = (normalise_date(_first(meta, _DATE_KEYS))
                  or normalise_date(_name(ld.get("datePublished"))))
     if not published:
@@ -105,16 +146,7 @@ def read_metadata(tree: Any, url: str | None = None) -> HtmlMetadata:
                 break
     if not published and url and (m := _URL_DATE.search(url)):
         published = normalise_date(f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}")
-    if not published:
-        published = _htmldate(tree)
-    author = _first(meta, _AUTHOR_KEYS) or _name(ld.get("author"))
-    if author and author.startswith("http"):
-        author = _name(ld.get("author"))
-    sitename = _first(meta, _SITE_KEYS) or _name(ld.get("publisher"))
-    language = tree.get("lang") or _first(meta, _LANG_KEYS)
-    if language:
-        language = language.replace("_", "-").split("-")[0].lower() or None
-    return HtmlMetadata(title, published, author, sitename, language, url)
+    return published or _korean_date(tree) or _htmldate(tree)
 
 
 def _link(tree: Any, rel: str) -> str | None:
@@ -122,6 +154,43 @@ def _link(tree: Any, rel: str) -> str | None:
         if (el.get("rel") or "").lower() == rel and el.get("href"):
             return str(el.get("href"))
     return None
+
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_TEXT_SKIP = {"script", "style", "noscript", "template"}
+# Korean CMS titles: "제목 - 매체", "제목 | 매체", "제목 < 북한 < 기사본문 - 매체"
+_KO_TITLE_TAIL = re.compile(r"\s+(?:<\s+[^<]{1,30}\s+)*<\s*기사본문\s*[-|]\s*[^<>]{1,40}$")
+_SITE_TAIL = re.compile(r"\s+(?:[-|:·]|::)\s+([^-|:·]{1,40})$")
+
+
+def _korean_date(tree: Any) -> str | None:
+    """The publication date a Korean page states in its text ("입력 2017.06.15 10:31"):
+    read before htmldate guesses, only when no date is declared. Scripts are not text."""
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in _TEXT_SKIP:
+            continue
+        for piece in (el.text, el.tail):
+            if piece and _HANGUL.search(piece):
+                found = korean_labelled_date(piece)
+                if found:
+                    return found
+    return None
+
+
+def _korean_title(tree: Any, title: str, sitename: str | None) -> str:
+    """A Korean title without the site's name after it: the page's ``<h1>`` when the title
+    starts with it, else the title less a "< 기사본문 - 매체" tail or " - 매체" naming the
+    declared site (a " - " inside a headline stays: "김정은 - 시진핑 회담")."""
+    h1 = tree.find(".//h1")
+    heading = " ".join(h1.text_content().split()) if h1 is not None else ""
+    flat = " ".join(title.split())
+    if heading and flat != heading and flat.startswith(heading):
+        return heading
+    tail = _KO_TITLE_TAIL.search(flat)
+    site = _SITE_TAIL.search(flat)
+    if not tail and site and sitename and site[1].strip() == " ".join(sitename.split()):
+        tail = site
+    return flat[:tail.start()] if tail and tail.start() >= 4 else title
 
 
 def _htmldate(tree: Any) -> str | None:
@@ -145,11 +214,23 @@ _HEADER_KEYS = {
     "date": "date", "published": "date", "publication date": "date", "date published": "date",
     "byline": "byline", "author": "byline", "authors": "byline", "by": "byline",
 }
-_HEADER_LINE = re.compile(r"[ \t]*([A-Za-z][A-Za-z ]{0,19}?)[ \t]*:(.*)")
+# Korean keys: a value that reads as a sentence ends the block ("기자: 네, 그렇습니다.")
+_KO_HEADER_KEYS = {
+    "제목": "title", "기사 제목": "title", "기사제목": "title", "헤드라인": "title",
+    "주소": "url", "링크": "url", "원문": "url", "원문 주소": "url", "기사 주소": "url",
+    "출처": "outlet", "언론사": "outlet", "매체": "outlet", "매체명": "outlet",
+    "날짜": "date", "일자": "date", "등록일": "date", "입력": "date", "기사입력": "date",
+    "발행일": "date", "작성일": "date", "보도일": "date", "게재일": "date",
+    "기자": "byline", "글": "byline", "작성자": "byline", "필자": "byline", "글쓴이": "byline",
+}
+_HEADER_LINE = re.compile(
+    r"[ \t]*([A-Za-z\uac00-\ud7a3][A-Za-z\uac00-\ud7a3 ]{0,19}?)[ \t]*[:：](.*)")
 _HEADER_MAX_LINES = 20
 _UNKNOWN_VALUE_WORDS = 12
 _URL = re.compile(r"https?://\S+$", re.I)
-_DOTTED_DATE = re.compile(r"((?:19|20)\d{2})[./](\d{1,2})[./](\d{1,2})\b")
+# "2017.06.15", "2017/06/15", "2017. 6. 15.", "2017년 6월 15일"
+_DOTTED_DATE = re.compile(r"((?:19|20)\d{2})(?:[./]\s?|\s*년\s*)(\d{1,2})(?:[./]\s?|\s*월\s*)"
+                          r"(\d{1,2})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -169,11 +250,23 @@ class TextHeader:
 
 
 def header_date(value: str) -> str | None:
-    """A date as stated in a header or dateline: ISO, ``2024.03.05`` or written out."""
+    """A date as stated in a header or dateline: ISO, ``2024.03.05``, ``2024년 3월 5일`` or
+    written out."""
     dotted = _DOTTED_DATE.search(value)
     if dotted:
         value = f"{dotted[1]}-{int(dotted[2]):02d}-{int(dotted[3]):02d}"
     return normalise_date(value)
+
+
+def _header_names(key: str, value: str) -> list[str]:
+    """The people of a byline line; a name under "기자" is read as "<name> 기자" (a
+    reporter), and Korean keys also separate names by "," and "·"."""
+    if key not in _KO_HEADER_KEYS:
+        return [n.strip() for n in re.split(r";|\band\b|&", value) if n.strip()]
+    names = [n.strip() for n in re.split(r"[;,·&]|\band\b", value) if n.strip()]
+    if key == "기자":
+        names = [n if n.endswith(("기자", "특파원")) else f"{n} 기자" for n in names]
+    return names
 
 
 # an unknown key whose value reads as a sentence is the body, not metadata
@@ -190,7 +283,8 @@ def read_text_header(source: str, start: int = 0) -> TextHeader:
     A value is kept as given except: a URL must be ``http(s)://...``; a date must read as
     one (ISO, dotted or written out), else the line is still part of the block but no date
     is taken; several ``Byline`` lines add up, and one line may name several people
-    separated by ``;`` or `` and ``.
+    separated by ``;`` or `` and ``. Korean keys (``제목``, ``날짜``, ``출처``, ``기자``...)
+    are read the same way; one whose value is a sentence ends the block.
     """
     fields: dict[str, str] = {}
     bylines: list[str] = []
@@ -216,7 +310,9 @@ def read_text_header(source: str, start: int = 0) -> TextHeader:
             break
         key = " ".join(m[1].lower().split())
         value = m[2].strip()
-        field = _HEADER_KEYS.get(key)
+        field = _HEADER_KEYS.get(key) or _KO_HEADER_KEYS.get(key)
+        if field is not None and key in _KO_HEADER_KEYS and _SENTENCE_VALUE.search(value):
+            break  # "기자: 네, 그렇습니다.": a radio transcript's body
         if field is None:
             if (len(value.split()) > _UNKNOWN_VALUE_WORDS or key.count(" ") > 2
                     or _SENTENCE_VALUE.search(value)):
@@ -227,7 +323,7 @@ def read_text_header(source: str, start: int = 0) -> TextHeader:
         else:
             known = True
             if field == "byline":
-                bylines.extend(n.strip() for n in re.split(r";|\band\b|&", value) if n.strip())
+                bylines.extend(_header_names(key, value))
             elif field == "url":
                 if _URL.match(value) and "url" not in fields:
                     fields["url"] = value

@@ -16,10 +16,12 @@ not lose the good ones). Whatever the bytes, a reader returns or raises an
   counted; a record file whose first 1000 records are all bad is refused whole.
 - Text fields holding a lone surrogate (``"\\ud800"`` in JSON) are refused: they are not
   Unicode, and nothing downstream could store them.
-- Bytes that are not UTF-8 (and have no BOM, nor a declared charset that decodes them) are
-  read in the encoding charset-normalizer finds likeliest among those browsers support, if
-  the text then reads as text; they are refused as likely mojibake otherwise (see
-  :func:`decode`), never read in a fallback code page.
+- Bytes that are not UTF-8 (and have no BOM, nor a declared charset that decodes them into
+  text) are read as Korean (CP949) when they read as Korean, else in the encoding
+  charset-normalizer finds likeliest among those browsers support, if the text then reads
+  as text; they are refused as likely mojibake otherwise (see :func:`decode`), never read
+  in a fallback code page. Text already damaged (replacement characters, Korean encoded
+  twice) is refused too.
 """
 
 from __future__ import annotations
@@ -48,6 +50,16 @@ from .errors import (
     UndecodableInput,
 )
 from .model import Capture, Document
+from .mojibake import (
+    KOREAN_CODECS,
+    SYLLABLE,
+    WHATWG,
+    as_korean,
+    damage,
+    hangul_problem,
+    soup,
+    unreadable,
+)
 
 if TYPE_CHECKING:
     from .capture import CaptureOptions
@@ -99,7 +111,6 @@ _COMMON = ("cp1252", "cp1251", "euc_kr", "cp949", "gb18030", "cp932", "shift_jis
 _NEAR_CHAOS, _NEAR_COHERENCE = 0.01, 0.05
 _MAX_CHAOS = 0.1
 _MAX_TRIES = 5  # each try decodes the whole payload
-_UNREADABLE = {"Co", "Cn", "Cs"}
 # a Latin-1 symbol inside a word ("zatrzyma³a") is a letter of another code page
 _SYMBOL_IN_WORD = re.compile(  # but not "·" (Catalan "l·l"), nor the letters "ª", "µ", "º"
     r"(?<=[^\W\d_])[\u00a1-\u00a9\u00ab-\u00b4\u00b6\u00b8\u00b9\u00bb-\u00bf\u00d7\u00f7]"
@@ -111,23 +122,44 @@ def decode(origin: str, data: bytes, declared: str | None = None) -> str:
     """Bytes to text, refusing binary data and mojibake.
 
     A byte order mark (UTF-8, UTF-16 or UTF-32) decides; otherwise UTF-8, then the
-    ``declared`` charset if it decodes, then charset-normalizer's likeliest encodings in
-    turn. A guess is refused when it is chaotic (over 10%), when over 1% of its characters
+    ``declared`` charset if it decodes into text, then CP949 if the bytes read as Korean
+    (:func:`~.mojibake.as_korean`), then charset-normalizer's likeliest encodings in turn. A
+    decoding is refused when it is chaotic (over 10%), when over 1% of its characters
     are unreadable (replacement, private-use, unassigned or control), when it has no space
     or punctuation in 64 characters, a Latin-1 symbol inside a word (Polish read as cp1252:
-    "zatrzyma³a") or is mostly halfwidth katakana (Cyrillic read as Shift_JIS).
+    "zatrzyma³a"), is mostly halfwidth katakana (Cyrillic read as Shift_JIS) or has Hangul
+    that is not Korean text (:func:`~.mojibake.hangul_problem`). A declared charset is held to the
+    unreadable and Hangul tests, and refused when the bytes are Korean in CP949 but it
+    reads them otherwise (a page declaring Latin-1: "Çý»ê½Ã"); the text is then read as the
+    bytes say, with a warning. Text that decodes but was damaged before (U+FFFD runs,
+    Korean encoded twice) is refused (:func:`~.mojibake.damage`).
     """
     text = _decode_bom(origin, data)
     if text is not None:
         _refuse_binary(origin, text[:8192].encode("utf-8"))
-        return text
+        return _undamaged(origin, text)
     _refuse_binary(origin, data[:8192])
     try:
-        return data.decode("utf-8")
+        return _undamaged(origin, data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    text = _decode_declared(data, declared) if declared else None
-    return text if text is not None else _guess(origin, data)
+    text, wrong = _decode_declared(data, declared) if declared else (None, None)
+    if text is not None:
+        return _undamaged(origin, text)
+    korean = as_korean(data)
+    if korean is not None:
+        log.info("%s: not UTF-8; read as Korean (cp949)", origin)
+    try:
+        text, read_as = (korean, "cp949") if korean is not None else _guess(origin, data)
+    except UndecodableInput as exc:
+        if wrong:
+            raise UndecodableInput(origin, f"declared {declared}, but as {declared} it "
+                                           f"{wrong}; and {exc.reason}") from exc
+        raise
+    if wrong:
+        log.warning("%s: declared %s, but as %s it %s: read as %s", origin, declared,
+                    declared, wrong, read_as)
+    return _undamaged(origin, text)
 
 
 def _decode_bom(origin: str, data: bytes) -> str | None:
@@ -149,18 +181,34 @@ def _refuse_binary(origin: str, sample: bytes) -> None:
         raise UndecodableInput(origin, "binary data, not text")
 
 
-def _decode_declared(data: bytes, declared: str) -> str | None:
+def _decode_declared(data: bytes, declared: str) -> tuple[str | None, str | None]:
+    """The text in the declared charset, or None and why not (None: it does not decode)."""
     try:
         codec = codecs.lookup(declared).name
         if codec in _NOT_CHARSETS:
-            return None
+            return None, None
+        codec = WHATWG.get(codec, codec)
         text = data.decode(codec)
     except (LookupError, ValueError):  # ValueError: UnicodeError and its kin
-        return None
-    return None if _LONE_SURROGATE.search(text) else text
+        return None, None
+    if _LONE_SURROGATE.search(text):
+        return None, None
+    problem = unreadable(text[:65536]) or hangul_problem(text) or soup(text)
+    if problem is None and codec not in KOREAN_CODECS and len(SYLLABLE.findall(text[:4096])) < 4:
+        korean = as_korean(data)
+        if korean is not None:
+            problem = f"reads {_excerpt(text)!r} where CP949 reads {_excerpt(korean)!r}"
+    return (None, problem) if problem else (text, None)
 
 
-def _guess(origin: str, data: bytes) -> str:
+def _excerpt(text: str) -> str:
+    """A few characters from the first one beyond ASCII: where mojibake shows."""
+    first = next((i for i, c in enumerate(text) if ord(c) > 0x7F), 0)
+    return text[first:first + 12]
+
+
+def _guess(origin: str, data: bytes) -> tuple[str, str]:
+    """The text in the likeliest encoding that reads as text, and that encoding."""
     matches = list(charset_normalizer.from_bytes(data, cp_isolation=_WEB_ENCODINGS))
     problems: list[str] = []
     for match in _ranked(matches)[:_MAX_TRIES]:
@@ -169,10 +217,10 @@ def _guess(origin: str, data: bytes) -> str:
         except (UnicodeError, LookupError) as exc:
             problems.append(f"{match.encoding} fails ({exc})")
             continue
-        problem = _mojibake(text, match.chaos)
+        problem = _mojibake(text, match.chaos) or hangul_problem(text) or soup(text)
         if problem is None:
             log.info("%s: not UTF-8; read as %s", origin, match.encoding)
-            return text
+            return text, match.encoding
         problems.append(f"as {match.encoding} it {problem}")
     if not problems:
         raise UndecodableInput(origin, "not UTF-8, and no character encoding fits it")
@@ -202,11 +250,10 @@ def _mojibake(text: str, chaos: float) -> str | None:
     if chaos > _MAX_CHAOS:
         return f"is {chaos:.0%} chaotic"
     sample = text[:65536]
+    problem = unreadable(sample)
+    if problem:
+        return problem
     kinds = [(c, unicodedata.category(c)) for c in sample]
-    unreadable = sum(1 for c, kind in kinds if kind in _UNREADABLE or c == "\ufffd"
-                     or (kind == "Cc" and not c.isspace()))
-    if unreadable * 100 > len(sample):
-        return f"has {unreadable} unreadable characters"
     separators = sum(1 for c, kind in kinds if kind[0] in "PZ" or c.isspace())
     if len(sample) >= 20 and separators * 64 < len(sample):
         return "has no spaces or punctuation"
@@ -216,6 +263,13 @@ def _mojibake(text: str, chaos: float) -> str | None:
     if len(_HALFWIDTH_KANA.findall(sample)) * 5 > len(sample):
         return "is mostly halfwidth katakana"
     return None
+
+
+def _undamaged(origin: str, text: str) -> str:
+    problem = damage(text)
+    if problem:
+        raise UndecodableInput(origin, f"{problem}: likely mojibake")
+    return text
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
