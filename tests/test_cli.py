@@ -57,10 +57,15 @@ def test_collection_defaults_to_the_environment(collection, monkeypatch):
 def test_stories_jsonl_lists_versions(collection):
     result = CliRunner().invoke(main, ["stories", "-c", str(collection), "--format", "jsonl"])
     stories = [json.loads(line) for line in result.output.splitlines()]
-    multi = [s for s in stories if len(s["reports"]) == 2]
-    assert len(multi) == 2
+    multi = [s for s in stories if len(s["reports"]) > 1]
+    # the record and the web page of the seed; the Hyesan trial in Korean (the original,
+    # canonical), in English and reposted
+    assert sorted(len(s["reports"]) for s in multi) == [2, 3]
+    trial = next(s for s in multi if len(s["reports"]) == 3)
+    assert "dailynk-ko" in trial["reports"][0]["origin"]  # the Korean page's URL
     for story in multi:
-        assert [r["canonical"] for r in story["reports"]] == [True, False]
+        assert [r["canonical"] for r in story["reports"]] == [True] + [False] * (
+            len(story["reports"]) - 1)
         assert set(story["reports"][0]) >= {"id", "origin", "published", "outlet", "canonical"}
 
 
@@ -109,7 +114,7 @@ def test_demo_prints_the_sample_stories_incidents_and_events(tmp_path):
     # origin, RFA's own account another; the arrests that month are another event
     events = result.output.split("== events")[1]
     trial = events.split("\n\n")[0]
-    assert "2 origin(s), 4 report(s)" in trial and "Hyesan" in trial
+    assert "2 origin(s), 5 report(s)" in trial and "Hyesan" in trial
     assert "cites: according to Daily NK" in trial
     assert "Two phone smugglers arrested" in events and "Two phone smugglers" not in trial
 
