@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
-from . import vocab
+from . import attribution_ko, clause_ko, vocab
 from .model import Evidence, Fact, Report
 
 __all__ = ["find_sources"]
@@ -195,7 +195,10 @@ def _anonymous_sources(report: Report) -> list[Fact]:
 def find_sources(report: Report, words: vocab.Words | None = None) -> list[Fact]:
     """The attribution chain as stated: sources, intermediaries, the outlet.
 
-    ``words`` are the report's :func:`vocab.tokens`, if the caller has them already."""
+    ``words`` are the report's :func:`vocab.tokens`, if the caller has them already. A
+    Korean report is read by :mod:`attribution_ko`."""
+    if clause_ko.is_korean(report.text):
+        return attribution_ko.find_sources(report)
     facts = _anonymous_sources(report)
     outlets = vocab.load("outlets")
     own = outlets.lookup(report.outlet) if report.outlet else None

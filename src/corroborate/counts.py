@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import clause_ko, counts_ko
 from .model import Evidence, Fact, Report
 
 __all__ = ["find_victim_counts"]
@@ -307,8 +308,10 @@ def find_victim_counts(report: Report, violations: list[Fact]) -> list[Fact]:
 
     A count is only taken from a sentence that states a violation (one of ``violations``
     or a participle such as "arrested", "executed", "sent to"); the first of them is the
-    main count and comes first.
+    main count and comes first. A Korean report is read by :mod:`counts_ko`.
     """
+    if clause_ko.is_korean(report.text):
+        return counts_ko.find_victim_counts(report, violations)
     text = report.text
     seen: dict[str, Fact] = {}
     mentions: dict[str, int] = {}

@@ -31,7 +31,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from . import vocab
+from . import clause_ko, vocab
 from .model import Fact
 from .perpetrators import GRAVE, Accusation
 
@@ -356,8 +356,13 @@ def find_roles(text: str, organisations: Sequence[Fact], violations: Iterable[vo
     """One role per organisation mention (``organisations``, in their order).
 
     The ``private_individuals`` facts that accusations make (their evidence is the crime
-    the accusation names) take the role of their accusation.
+    the accusation names) take the role of their accusation. A Korean report is read by
+    :mod:`roles_ko` (imported here: it builds on this module's :class:`Role`).
     """
+    if clause_ko.is_korean(text):
+        from . import roles_ko
+
+        return roles_ko.find_roles(text, organisations, violations)
     acts = _Acts(violations)
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
     accused: dict[tuple[int, int], str] = {}

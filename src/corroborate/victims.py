@@ -30,7 +30,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import vocab
+from . import clause_ko, victims_ko, vocab
 from .model import Evidence, Fact, Report
 
 __all__ = ["find_named_victims"]
@@ -297,7 +297,9 @@ def find_named_victims(report: Report, violations: list[Fact]) -> list[Fact]:
     """The people the report presents as victims, one fact per person (first mention).
 
     ``violations`` are the report's violation facts: a report that states none presents
-    no victims."""
+    no victims. A Korean report is read by :mod:`victims_ko`."""
+    if clause_ko.is_korean(report.text):
+        return victims_ko.find_named_victims(report, violations)
     text = report.text
     if not violations:
         return []
