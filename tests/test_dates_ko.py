@@ -202,6 +202,9 @@ def test_background_dates_are_marked_and_never_the_incidents(text, quote, reason
     "지난달 보위부에 체포된 김씨는 2012년 탈북한 어머니를 두었다.",
     "지난달 체포된 주민들은 사흘 뒤 풀려났다.",
     "지난달 체포된 주민은 예전에 밀수로 처벌받은 적이 있다.",
+    # defectors (탈북민, 탈북자) are people the act befell, not a person's past
+    "지난달 탈북민 5명이 중국 공안에 체포돼 강제북송됐다.",
+    "지난달 탈북자 가족 3명이 보위부에 체포됐다.",
 ])
 def test_the_incidents_own_date_is_not_background(text):
     facts = _dates(text)

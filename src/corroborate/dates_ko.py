@@ -206,7 +206,10 @@ _CLAUSE_END = re.compile(r"[,.;!?\"“”'‘’()\n]")
 # the first words after a date, up to the first predicate: "2012년 중국을 거쳐 탈북한 김씨"
 _WORDS_AFTER = 3
 _PREDICATE = re.compile(r"(?:다|고|며|서|는데|지만|면|니|된|한|던|됐|했|혀|려|진|은|운|인)$")
-_PERSON = re.compile(r"^(?:탈북|귀순|망명|입국|정착|출생|태어|결혼|졸업|제대|입당)")
+# the act of a person's life, as a verb: not the nouns made of it (탈북자, 탈북민: defectors,
+# who may well be the victims of the incident the date belongs to)
+_PERSON = re.compile(r"^(?:(?:탈북|귀순|망명|입국|정착|출생|결혼|졸업|제대|입당)"
+                     r"(?:하|한|했|해|후|전|$)|태어)")
 # "탈북하다가 체포", "탈북을 시도하다": an attempt, which is the incident itself
 _ATTEMPT = re.compile(r"시도|하다가?|하려|하던")
 _LAW = re.compile(r"^(?:개정|제정|공포|발효)")
