@@ -318,3 +318,18 @@ def test_an_ingested_korean_report_gives_korean_evidence(store: Store, tmp_path:
     assert quotes[("violation", "arbitrary_detention")] == "체포"
     assert quotes[("violation", "physical_assault")] == "구타"
     assert any(f.attrs.get("region") == "KP-09" for f in incident.values("place"))
+
+
+@pytest.mark.timeout(20)
+def test_a_long_unbroken_run_of_hangul_is_read_in_linear_time() -> None:
+    # before the grammar bounded the endings it tries, every position of the run tried
+    # (and remembered) the whole rest of it: 80,000 characters took 2.4 s, 400,000 minutes
+    from corroborate.extract import extract
+    from corroborate.model import Report
+
+    text = "혜산시에서 " + "보위부가" * 100_000 + " 체포했다."
+    report = Report(id="r-run", capture_sha256="x", locator="", origin="x",
+                    media_type="text/plain", text=text, published="2019-03-16",
+                    language="ko")
+    facts = [f for incident in extract(report) for f in incident.facts]
+    assert any(f.field == "place" and f.evidence.quote == "혜산시" for f in facts)

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -50,6 +50,7 @@ _HANGUL = re.compile(f"[{_HANGUL_CHARS}]")
 _ALL_HANGUL = re.compile(f"[{_HANGUL_CHARS}]+")
 _RUN = re.compile(rf"\w*[{_HANGUL_CHARS}]\w*")
 _MAX_PARTICLES = 3
+_LONGEST_PARTICLE = 6  # characters: 에서부터는 and the like
 _MAX_PIECES = 4  # names in one compound run: a long run is not read further
 
 
@@ -113,13 +114,23 @@ class Grammar:
     def is_tail(self, tail: str, vocabularies: frozenset[str]) -> bool:
         """Whether ``tail`` may end a run after a name of these vocabularies: nothing,
         particles, or a verb ending or a noun of theirs followed by particles."""
-        if not tail or self.is_particles(tail):
+        if not tail:
+            return True
+        if len(tail) > self.longest_tail:  # a run that goes on: no ending of ours is so long
+            return False
+        if self.is_particles(tail):
             return True
         key = (tail, vocabularies)
         found = self._memo.get(key)
         if found is None:
             found = self._memo[key] = self._headed_tail(tail, vocabularies)
         return found
+
+    @cached_property
+    def longest_tail(self) -> int:
+        """The longest ending the grammar can read: a noun or verb form, then particles."""
+        heads = [*self.verb_forms, *(n for found in self.nouns.values() for n in found)]
+        return max(map(len, heads), default=0) + _MAX_PARTICLES * _LONGEST_PARTICLE
 
     def _headed_tail(self, tail: str, vocabularies: frozenset[str]) -> bool:
         nouns = {n for v in (*vocabularies, _ALL) for n in self.nouns.get(v, ())}
@@ -137,7 +148,7 @@ class Grammar:
         if most == 0:
             return False
         return any(text[:n] in self.particles and self.is_particles(text[n:], most - 1)
-                   for n in range(min(len(text), 6), 0, -1))
+                   for n in range(min(len(text), _LONGEST_PARTICLE), 0, -1))
 
     def strip_particles(self, word: str) -> str:
         """``word`` less the longest particle chain that ends it, if what remains is not
