@@ -28,11 +28,15 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from .model import Story, StoryMember, make_id
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 __all__ = [
     "CONTAINMENT_MIN",
@@ -89,13 +93,21 @@ def shingle_hashes(text: str) -> np.ndarray:
     return np.unique(folded.astype(np.uint32))
 
 
-# one set of permutations for every MinHash: datasketch draws them anew for each object
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+@cache
+def _permutations() -> Any:
+    """One set of permutations for every MinHash (datasketch draws them anew for each
+    object). datasketch is imported here, not at start-up: it imports scipy, about a third
+    of a second that commands which cluster nothing need not pay."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 def _minhash(hashvalues: np.ndarray | None = None) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, hashfunc=_identity, scheme=SCHEME,
-                   permutations=_PERMUTATIONS, hashvalues=hashvalues)
+                   permutations=_permutations(), hashvalues=hashvalues)
 
 
 def fingerprint(report_id: str, text: str, published: str | None = None) -> Fingerprint:
@@ -126,6 +138,8 @@ def _joins(a: Fingerprint, b: Fingerprint) -> bool:
 
 def cluster(fingerprints: Iterable[Fingerprint]) -> list[Story]:
     """Group fingerprints into stories; every report lands in exactly one story."""
+    from datasketch import MinHashLSH
+
     prints = {fp.report_id: fp for fp in fingerprints}
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     parent = {rid: rid for rid in prints}
