@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
-from . import attribution_ko, clause_ko, vocab
+from . import clause_ko, vocab
 from .model import Evidence, Fact, Report
 
 __all__ = ["find_sources"]
@@ -151,10 +151,19 @@ def _person_before(text: str, begin: int, end: int) -> re.Match[str] | None:
     return _PERSON_BEFORE.search(text[window:end])
 
 
-def _fact(report: Report, value: str, label: str, start: int, end: int,
-          **attrs: object) -> Fact:
+def source_fact(report: Report, value: str, label: str, start: int, end: int,
+                **attrs: object) -> Fact:
     return Fact("source", value, label, Evidence(report.id, start, end, report.text[start:end]),
                 dict(attrs))
+
+
+def place_named(quote: str) -> str | None:
+    """The region or country a source's description names ("a source in Ryanggang")."""
+    for name in ("regions", "countries"):
+        hits = vocab.load(name).find(quote)
+        if hits:
+            return hits[0].term.id
+    return None
 
 
 def _anonymous_sources(report: Report) -> list[Fact]:
@@ -176,14 +185,9 @@ def _anonymous_sources(report: Report) -> list[Fact]:
         if key in seen:
             continue
         seen.add(key)
-        place = None
-        for name in ("regions", "countries"):
-            hits = vocab.load(name).find(quote)
-            if hits:
-                place = hits[0].term.id
-                break
-        facts.append(_fact(report, f"source:{key}", quote, start, start + len(quote),
-                           order=0, role="source", anonymous=True, place=place))
+        facts.append(source_fact(report, f"source:{key}", quote, start, start + len(quote),
+                                 order=0, role="source", anonymous=True,
+                                 place=place_named(quote)))
     # "the source", "a source" refer back to a source described elsewhere: keep them only
     # when the report describes no source at all
     described = [f for f in facts if len(f.evidence.quote.split()) > 2
@@ -197,10 +201,14 @@ def find_sources(report: Report, words: vocab.Words | None = None) -> list[Fact]
 
     ``words`` are the report's :func:`vocab.tokens`, if the caller has them already. A
     Korean report is read by :mod:`attribution_ko`."""
-    if clause_ko.is_korean(report.text):
-        return attribution_ko.find_sources(report)
-    facts = _anonymous_sources(report)
     outlets = vocab.load("outlets")
+    korean = clause_ko.is_korean(report.text)
+    if korean:
+        from . import attribution_ko  # which imports this module
+
+        facts = attribution_ko.anonymous_sources(report, outlets)
+    else:
+        facts = _anonymous_sources(report)
     own = outlets.lookup(report.outlet) if report.outlet else None
     seen: set[str] = set()
     for hit in outlets.find(report.text, words):
@@ -209,15 +217,15 @@ def find_sources(report: Report, words: vocab.Words | None = None) -> list[Fact]
             continue
         seen.add(term.id)
         if own is not None and term.id == own.id:
-            facts.append(_fact(report, f"outlet:{term.id}", term.label, hit.start, hit.end,
+            facts.append(source_fact(report, f"outlet:{term.id}", term.label, hit.start, hit.end,
                                order=2, role="outlet"))
             continue
         attrs: dict[str, object] = {"order": 1, "role": "intermediary",
                                     "kind": term.attrs.get("kind")}
         sentence_start = max(report.text.rfind(". ", 0, hit.start) + 2, 0)
-        person = _person_before(report.text, sentence_start, hit.start)
+        person = None if korean else _person_before(report.text, sentence_start, hit.start)
         if person:
             attrs["person"] = person.group("name")
-        facts.append(_fact(report, f"intermediary:{term.id}", term.label, hit.start, hit.end,
+        facts.append(source_fact(report, f"intermediary:{term.id}", term.label, hit.start, hit.end,
                            **attrs))
     return sorted(facts, key=lambda f: (f.attrs["order"], f.evidence.start))

@@ -1,7 +1,8 @@
 """Attribution in Korean: who said so, as the report states it.
 
-The chain is the English one (:mod:`attribution`): sources (order 0), intermediaries (1),
-the outlet that published (2). A source is a noun of the words that Korean reports use
+The chain is the English one, and :func:`attribution.find_sources` builds it: the sources
+read here (order 0), then intermediaries (1) and the outlet that published (2), found the
+same way in both languages. A source is a noun of the words that Korean reports use
 for the people who speak in confidence (소식통, 취재협력자, 제보자, 내부자, 취재원) with
 the words before it that describe it: a determiner (한, 두, 여러, 복수의, 익명의), where it
 is (양강도의, 혜산시, 국경지역, 북한 내부, 현지), whose it is (본지, 아시아프레스). It is a
@@ -23,9 +24,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import korean, vocab
-from .model import Evidence, Fact, Report
+from .attribution import place_named, source_fact
+from .model import Fact, Report
 
-__all__ = ["find_sources"]
+__all__ = ["anonymous_sources"]
 
 
 @dataclass(frozen=True)
@@ -70,12 +72,6 @@ _ACCORDING = re.compile(r"(?:들)?(?:에\s?따르면|에\s?의하면|의\s?(?:�
 _TO = re.compile(r"(?<!\S)(\S{2,24}?)에(?:게)?(?=\s)")
 _THROUGH = re.compile(r"(?<!\S)(\S{2,24}?)(?:을|를)\s?통(?:해|해서|하여)(?=\s)")
 _WINDOW = 600  # how far a source's statement may run on (a quotation of several sentences)
-
-
-def _fact(report: Report, value: str, label: str, start: int, end: int,
-          **attrs: object) -> Fact:
-    return Fact("source", value, label, Evidence(report.id, start, end, report.text[start:end]),
-                dict(attrs))
 
 
 def _is_place(word: str) -> bool:
@@ -145,7 +141,7 @@ def _outlet(word: str, outlets: vocab.Vocabulary) -> str | None:
     return None
 
 
-def _anonymous_sources(report: Report, outlets: vocab.Vocabulary) -> list[Fact]:
+def anonymous_sources(report: Report, outlets: vocab.Vocabulary) -> list[Fact]:
     text = report.text
     facts: list[Fact] = []
     back: list[Fact] = []
@@ -163,43 +159,16 @@ def _anonymous_sources(report: Report, outlets: vocab.Vocabulary) -> list[Fact]:
         if key in seen:
             continue
         seen.add(key)
-        place = None
-        for name in ("regions", "countries"):
-            hits = vocab.load(name).find(quote)
-            if hits:
-                place = hits[0].term.id
-                break
         attrs: dict[str, object] = {"order": 0, "role": "source", "anonymous": True,
-                                    "place": place}
+                                    "place": place_named(quote)}
         told = _told(text, m.end(), said, outlets)
         if told is not None:
             attrs["told"] = told
         via = _via(text, m.end(), said, outlets)
         if via is not None:
             attrs["via"] = via
-        fact = _fact(report, f"source:{key}", key, start, m.end(), **attrs)
+        fact = source_fact(report, f"source:{key}", key, start, m.end(), **attrs)
         words = quote.split()
         (back if len(words) == 1 or (len(words) == 2 and words[0] in _BACK) else facts
          ).append(fact)
     return facts or back[:1]
-
-
-def find_sources(report: Report) -> list[Fact]:
-    """The attribution chain of a Korean report as stated: sources, intermediaries, the
-    outlet."""
-    outlets = vocab.load("outlets")
-    facts = _anonymous_sources(report, outlets)
-    own = outlets.lookup(report.outlet) if report.outlet else None
-    seen: set[str] = set()
-    for hit in outlets.find(report.text):
-        term = hit.term
-        if term.id in seen:
-            continue
-        seen.add(term.id)
-        if own is not None and term.id == own.id:
-            facts.append(_fact(report, f"outlet:{term.id}", term.label, hit.start, hit.end,
-                               order=2, role="outlet"))
-            continue
-        facts.append(_fact(report, f"intermediary:{term.id}", term.label, hit.start, hit.end,
-                           order=1, role="intermediary", kind=term.attrs.get("kind")))
-    return sorted(facts, key=lambda f: (f.attrs["order"], f.evidence.start))

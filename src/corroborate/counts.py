@@ -28,10 +28,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import clause_ko, counts_ko
+from . import clause_ko
 from .model import Evidence, Fact, Report
 
-__all__ = ["find_victim_counts"]
+__all__ = ["Count", "act_windows", "bounded", "count_facts", "find_victim_counts"]
 
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9}
@@ -177,7 +177,10 @@ _OPEN = {"dozens": 24, "hundreds": 200, "thousands": 2000, "scores": 40,
 
 
 @dataclass(frozen=True)
-class _Count:
+class Count:
+    """How many people a phrase counts: ``value`` as written in facts ("3", "~10",
+    "5+", "<=8", "dozens"), its bounds, and the noun counted."""
+
     value: str
     low: int
     high: int | None
@@ -199,31 +202,40 @@ def _quantity(words: str) -> tuple[int, bool]:
     return sum(_WORDS[p] for p in parts), False
 
 
-def _figure(prefix: str | None, figure: str, noun: str | None) -> _Count | None:
+def bounded(low: int, high: int, kind: str | None, approx: bool, noun: str | None,
+            high_round: int | None = None) -> Count | None:
+    """The count of a figure from ``low`` to ``high`` with the bounds its qualifier sets
+    (``kind``: more, least, upto, fewer, about), in English and Korean alike; a round
+    figure's own upper bound is ``high_round`` ("10여 명": 10-19)."""
+    if low < 1 or low > high:
+        return None  # "0", "5 to 3"
+    tilde = "~" if approx else ""
+    if low != high:
+        return Count(f"{tilde}{low}-{high}", low, high, False, approx, noun)
+    if kind == "more":
+        return Count(f"{low}+", low + 1, None, False, False, noun)
+    if kind == "least":
+        return Count(f"{low}+", low, None, False, False, noun)
+    if kind == "upto":
+        return Count(f"<={low}", 1, low, False, False, noun)
+    if kind == "fewer":
+        return None if low < 2 else Count(f"<{low}", 1, low - 1, False, False, noun)
+    return Count(f"{tilde}{low}", low, high_round or low, not approx, approx, noun)
+
+
+def _figure(prefix: str | None, figure: str, noun: str | None) -> Count | None:
     """The count a figure states, with the bounds its prefix sets."""
     numbers = [_quantity(m.group(0)) for m in _QTY_RE.finditer(figure)]
     low, round_low = numbers[0]
     high, round_high = numbers[-1]
-    if low < 1 or low > high or (len(numbers) == 1 and _YEAR.fullmatch(figure)):
-        return None  # "0", "5 to 3", a year
+    if len(numbers) == 1 and _YEAR.fullmatch(figure):
+        return None  # a year
     kind = _PREFIX_KIND.get(" ".join(prefix.lower().split())) if prefix else None
-    approx = kind == "about" or round_low or round_high
-    tilde = "~" if approx else ""
-    if low != high:
-        return _Count(f"{tilde}{low}-{high}", low, high, False, approx, noun)
-    if kind == "more":
-        return _Count(f"{low}+", low + 1, None, False, False, noun)
-    if kind == "least":
-        return _Count(f"{low}+", low, None, False, False, noun)
-    if kind == "upto":
-        return _Count(f"<={low}", 1, low, False, False, noun)
-    if kind == "fewer":
-        return None if low < 2 else _Count(f"<{low}", 1, low - 1, False, False, noun)
-    return _Count(f"{tilde}{low}", low, low, not approx, approx, noun)
+    return bounded(low, high, kind, kind == "about" or round_low or round_high, noun)
 
 
 @lru_cache(maxsize=1 << 12)
-def _count(groups: tuple[str | None, ...]) -> _Count | None:
+def _count(groups: tuple[str | None, ...]) -> Count | None:
     """What one count phrase counts, from the groups ``_COUNT`` matched in it."""
 
     def group(name: str) -> str | None:
@@ -232,24 +244,24 @@ def _count(groups: tuple[str | None, ...]) -> _Count | None:
     family, one, kin, kin_n = group("family"), group("one"), group("kin"), group("kin_n")
     if family:
         number, round_figure = _quantity(family)
-        return _Count(f"{'~' if round_figure else ''}{number}", number, number,
+        return Count(f"{'~' if round_figure else ''}{number}", number, number,
                       not round_figure, round_figure, "family")
     if one and kin:
         kin = kin.lower()
         if not kin_n and (kin.endswith("s") or kin == "children"):
             return None  # "a woman and her children": how many is not said
         total = 1 + (_quantity(kin_n)[0] if kin_n else 1)
-        return _Count(str(total), total, total, True, False, f"{one.lower()} and {kin}")
+        return Count(str(total), total, total, True, False, f"{one.lower()} and {kin}")
     if one:
-        return _Count("1", 1, 1, True, False, one.lower())
+        return Count("1", 1, 1, True, False, one.lower())
     if group("couple"):
-        return _Count("2", 2, 2, True, False, "couple")
+        return Count("2", 2, 2, True, False, "couple")
     found = group("noun") or group("noun_vague") or group("noun_several")
     noun = found.lower() if found else None
     vague = group("vague") or group("several")
     if vague:
         key = " ".join(vague.lower().split())
-        return _Count(key, _OPEN[key], None, False, True, noun)
+        return Count(key, _OPEN[key], None, False, True, noun)
     num = group("num")
     return _figure(group("prefix"), num, noun) if num else None
 
@@ -259,26 +271,33 @@ def _starts_word(text: str, i: int) -> bool:
     return i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_'’.,-")
 
 
-def _near_acts(text: str, violations: list[Fact]) -> list[tuple[int, int, int]]:
-    """Where counts are looked for: the words of a sentence within ``_REACH`` characters of
-    a violation stated in it, as (start, end, end of the sentence); overlaps joined. The
-    reach bounds the work on a run-on "sentence" of megabytes with one act in it."""
-    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
-    acts = {f.evidence.start for f in violations}
-    acts.update(m.start() for m in _ACT.finditer(text)
-                if _starts_word(text, m.start()) and text[max(0, m.start() - 3):m.start()]
-                != "be ")
+def act_windows(length: int, breaks: list[int], acts: Iterable[int],
+                reach: int = _REACH) -> list[tuple[int, int, int]]:
+    """Where counts are looked for: the words of a sentence within ``reach`` characters of
+    an act stated in it, as (start, end, end of the sentence); overlaps joined. ``breaks``
+    are where sentences end. The reach bounds the work on a run-on "sentence" of megabytes
+    with one act in it."""
     spans: list[tuple[int, int, int]] = []
-    for act in sorted(acts):
+    for act in sorted(set(acts)):
         i = bisect_right(breaks, act)
-        sentence_end = breaks[i] if i < len(breaks) else len(text)
-        begin = max(breaks[i - 1] if i else 0, act - _REACH)
-        end = min(sentence_end, act + _REACH)
+        sentence_end = breaks[i] if i < len(breaks) else length
+        begin = max(breaks[i - 1] if i else 0, act - reach)
+        end = min(sentence_end, act + reach)
         if spans and begin <= spans[-1][1] and spans[-1][2] == sentence_end:
             spans[-1] = (spans[-1][0], max(end, spans[-1][1]), sentence_end)
         else:
             spans.append((begin, end, sentence_end))
     return spans
+
+
+def _near_acts(text: str, violations: list[Fact]) -> list[tuple[int, int, int]]:
+    """Where counts are looked for near a violation or a participle ("arrested")."""
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+    acts = {f.evidence.start for f in violations}
+    acts.update(m.start() for m in _ACT.finditer(text)
+                if _starts_word(text, m.start()) and text[max(0, m.start() - 3):m.start()]
+                != "be ")
+    return act_windows(len(text), breaks, acts)
 
 
 def _phrases(text: str, violations: list[Fact]) -> Iterator[re.Match[str]]:
@@ -311,18 +330,27 @@ def find_victim_counts(report: Report, violations: list[Fact]) -> list[Fact]:
     main count and comes first. A Korean report is read by :mod:`counts_ko`.
     """
     if clause_ko.is_korean(report.text):
+        from . import counts_ko  # which imports this module
+
         return counts_ko.find_victim_counts(report, violations)
-    text = report.text
+    found = []
+    for m in _phrases(report.text, violations):
+        start, stop = m.span()
+        count = None if _not_of_victims(report.text, start, stop) else _count(m.groups())
+        if count is not None:
+            found.append((start, stop, count))
+    return count_facts(report, found)
+
+
+def count_facts(report: Report, found: Iterable[tuple[int, int, Count]]) -> list[Fact]:
+    """One fact per distinct count of ``found`` ((start, end, count), in order): its first
+    mention, with the number of ``mentions``."""
     seen: dict[str, Fact] = {}
     mentions: dict[str, int] = {}
-    for m in _phrases(text, violations):
-        start, stop = m.span()
-        count = None if _not_of_victims(text, start, stop) else _count(m.groups())
-        if count is None:
-            continue
+    for start, stop, count in found:
         mentions[count.value] = mentions.get(count.value, 0) + 1
         if count.value not in seen:
-            quote = text[start:stop]
+            quote = report.text[start:stop]
             seen[count.value] = Fact(
                 "victim_count", count.value, " ".join(quote.split()),
                 Evidence(report.id, start, stop, quote),

@@ -32,12 +32,11 @@ Not counted: sources (``소식통 2명``), people doing the act (``군인 5명�
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from . import clause_ko
-from .model import Evidence, Fact, Report
+from .counts import Count, act_windows, bounded, count_facts
+from .model import Fact, Report
 
 __all__ = ["find_victim_counts"]
 
@@ -136,16 +135,6 @@ _REACH = 400
 _LONGEST = 120
 
 
-@dataclass(frozen=True)
-class _Count:
-    value: str
-    low: int
-    high: int | None
-    exact: bool
-    approx: bool
-    noun: str | None
-
-
 def _digits(words: str) -> int:
     """2만 -> 20000, 1,200 -> 1200."""
     words = words.replace(",", "").replace(" ", "")
@@ -154,33 +143,19 @@ def _digits(words: str) -> int:
 
 
 def _figure(low: int, high: int, kind: str | None, approx: bool, noun: str | None,
-            high_round: int | None = None) -> _Count | None:
-    """The count of a figure, with the bounds its prefix or suffix sets (as English)."""
-    if low < 1 or low > high:
-        return None
-    tilde = "~" if approx or kind == "about" else ""
-    if low != high:
-        return _Count(f"{tilde}{low}-{high}", low, high, False, bool(tilde), noun)
-    if kind == "more":
-        return _Count(f"{low}+", low + 1, None, False, False, noun)
-    if kind == "least":
-        return _Count(f"{low}+", low, None, False, False, noun)
-    if kind == "upto":
-        return _Count(f"<={low}", 1, low, False, False, noun)
-    if kind == "fewer":
-        return None if low < 2 else _Count(f"<{low}", 1, low - 1, False, False, noun)
-    return _Count(f"{tilde}{low}", low, high_round or low, not tilde, bool(tilde), noun)
+            high_round: int | None = None) -> Count | None:
+    return bounded(low, high, kind, approx or kind == "about", noun, high_round)
 
 
-def _count(m: re.Match[str]) -> _Count | None:
+def _count(m: re.Match[str]) -> Count | None:
     """What one count phrase counts."""
     g = m.group
     if g("one") or g("aged"):
-        return _Count("1", 1, 1, True, False, g("one_noun") or g("aged_noun"))
+        return Count("1", 1, 1, True, False, g("one_noun") or g("aged_noun"))
     if g("some"):
-        return _Count("several", 2, None, False, True, g("some_noun"))
+        return Count("several", 2, None, False, True, g("some_noun"))
     if g("couple"):
-        return _Count("2", 2, 2, True, False, g("couple"))
+        return Count("2", 2, 2, True, False, g("couple"))
     noun = g("tail") or g("head")
     if noun == "일가족":
         noun = "family"
@@ -190,7 +165,7 @@ def _count(m: re.Match[str]) -> _Count | None:
         if g("vague") == "수" and "수 " not in m.group(0):
             return None  # 수명: a lifespan
         value, low, high = _VAGUE[g("vague")]
-        return _Count(value, low, high, False, True, noun)
+        return Count(value, low, high, False, True, noun)
     if g("nrange"):
         low, high = _NATIVE_RANGES[g("nrange")]
         return _figure(low, high, kind, False, noun)
@@ -233,21 +208,10 @@ def _not_of_victims(text: str, m: re.Match[str], ceiling: int) -> bool:
 def _near_acts(text: str, violations: list[Fact]) -> list[tuple[int, int, int]]:
     """Where counts are looked for: within ``_REACH`` of an act in its sentence, as
     (start, end, end of the sentence); overlaps joined."""
-    breaks = clause_ko.sentence_breaks(text)
     found = {f.evidence.start for f in violations}
     found.update(a.start for a in clause_ko.acts(text, ()) if a.voice != "unreal")
     found.update(m.start() for m in _SENT_TO.finditer(text))
-    spans: list[tuple[int, int, int]] = []
-    for act in sorted(found):
-        i = bisect_right(breaks, act)
-        sentence_end = breaks[i] if i < len(breaks) else len(text)
-        begin = max(breaks[i - 1] if i else 0, act - _REACH)
-        end = min(sentence_end, act + _REACH)
-        if spans and begin <= spans[-1][1] and spans[-1][2] == sentence_end:
-            spans[-1] = (spans[-1][0], max(end, spans[-1][1]), sentence_end)
-        else:
-            spans.append((begin, end, sentence_end))
-    return spans
+    return act_windows(len(text), clause_ko.sentence_breaks(text), found, _REACH)
 
 
 def _phrases(text: str, violations: list[Fact]) -> Iterator[tuple[re.Match[str], int]]:
@@ -266,20 +230,10 @@ def find_victim_counts(report: Report, violations: list[Fact]) -> list[Fact]:
     """How many people a Korean report says a violation was done to: one fact per
     distinct count (its first mention, with the number of ``mentions``), in order."""
     text = report.text
-    seen: dict[str, Fact] = {}
-    mentions: dict[str, int] = {}
+    found = []
     for m, sentence_end in _phrases(text, violations):
         count = None if _not_of_victims(text, m, sentence_end) else _count(m)
-        if count is None:
-            continue
-        mentions[count.value] = mentions.get(count.value, 0) + 1
-        if count.value not in seen:
-            start, stop = m.span()
-            quote = text[start:stop].rstrip()
-            seen[count.value] = Fact(
-                "victim_count", count.value, " ".join(quote.split()),
-                Evidence(report.id, start, start + len(quote), quote),
-                {"min": count.low, "max": count.high, "exact": count.exact,
-                 "approx": count.approx, "noun": count.noun, "role": "victims"})
-    return [Fact(f.field, f.value, f.label, f.evidence,
-                 {**f.attrs, "mentions": mentions[f.value]}) for f in seen.values()]
+        if count is not None:
+            start = m.start()
+            found.append((start, start + len(m.group(0).rstrip()), count))
+    return count_facts(report, found)

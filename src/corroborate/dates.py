@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .spans import without_overlaps
 
-__all__ = ["MONTH_NAMES", "DateMention", "find_dates", "normalise_date", "resolve"]
+__all__ = ["MONTH_NAMES", "DateMention", "find_dates", "mentions", "normalise_date", "resolve"]
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -77,10 +78,17 @@ class DateMention:
 
 def find_dates(text: str) -> list[DateMention]:
     """Every date expression in ``text``, in order; overlapping matches keep the longest."""
+    return mentions(text, _PATTERNS, _mention)
+
+
+def mentions(text: str, patterns: Iterable[tuple[str, re.Pattern[str]]],
+             read: Callable[[str, re.Match[str]], DateMention | None]) -> list[DateMention]:
+    """The date expressions ``patterns`` (kind, regex) match in ``text``, each read by
+    ``read``, in order; overlapping matches keep the longest (English and Korean alike)."""
     found: list[DateMention] = []
-    for kind, regex in _PATTERNS:
+    for kind, regex in patterns:
         for m in regex.finditer(text):
-            mention = _mention(kind, m)
+            mention = read(kind, m)
             if mention is not None:
                 found.append(mention)
     return without_overlaps(found)

@@ -18,8 +18,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from .dates import DateMention
-from .spans import without_overlaps
+from .dates import DateMention, mentions
 
 __all__ = ["find_dates_ko", "has_hangul", "korean_background", "korean_told_on"]
 
@@ -103,13 +102,7 @@ def has_hangul(text: str, start: int = 0, end: int | None = None) -> bool:
 
 def find_dates_ko(text: str) -> list[DateMention]:
     """Every Korean date expression in ``text``, in order; overlaps keep the longest."""
-    found: list[DateMention] = []
-    for kind, regex in _PATTERNS:
-        for m in regex.finditer(text):
-            mention = _mention(kind, m)
-            if mention is not None:
-                found.append(mention)
-    return without_overlaps(found)
+    return mentions(text, _PATTERNS, _mention)
 
 
 def _year(groups: dict[str, str | None]) -> int | None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 __all__ = ["ACTIONS", "FIELDS", "Decision", "decide", "decisions", "history", "machine_value",
-           "machine_values"]
+           "machine_values", "shown_values"]
 
 ACTIONS = ("accept", "edit", "reject")
 # the main values a person reviews (incidents.main_values); violations as one set
@@ -68,7 +68,12 @@ def machine_values(store: Store, report_id: str) -> dict[str, Any]:
     if not incidents:
         return dict.fromkeys(FIELDS)
     report = store.report(report_id)
-    values = main_values(incidents[0], report.published if report else None)
+    return shown_values(main_values(incidents[0], report.published if report else None))
+
+
+def shown_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`machine_values` of an incident's ``incidents.main_values``, for a caller
+    that has them already."""
     out: dict[str, Any] = {}
     for field in FIELDS:
         if field == "violations":

@@ -123,10 +123,11 @@ def review_rows(collection: Store, report_id: str, published: str | None) -> lis
     """Each reviewable field of a report: the machine's value, the decision standing (if
     any), the revision to send with a decision, and the confidence."""
     incidents = collection.incidents(report_id)
-    machine = review.machine_values(collection, report_id)
+    machine: dict[str, Any] = dict.fromkeys(review.FIELDS)
     confidence: dict[str, float | None] = {}
     if incidents:
         values = main_values(incidents[0], published)
+        machine = review.shown_values(values)
         confidence = dict(values.get("confidence") or {})
         per_violation = (values.get("confidences") or {}).get("violation") or []
         # a set of violations is as sure as its least sure member
