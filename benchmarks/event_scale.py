@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from event_families import generate
 
 import corroborate.pipeline as pipeline
+import corroborate.refresh as refresh
 import corroborate.stories as stories
 from corroborate.store import Store
 
@@ -86,10 +87,12 @@ class Meter:
 @contextmanager
 def patched(store: Store, meter: Meter) -> Iterator[None]:
     """Time refresh_stories, refresh_events and their parts; undo it after."""
-    originals = {name: getattr(pipeline, name)
-                 for name in ("refresh_stories", "refresh_events", *PIPELINE_PARTS)}
-    for name, fn in originals.items():
-        setattr(pipeline, name, meter.wrap(name, fn))
+    # ingest calls the refreshes through pipeline's names; their parts live in refresh.py
+    originals = {(pipeline, name): getattr(pipeline, name)
+                 for name in ("refresh_stories", "refresh_events")}
+    originals.update({(refresh, name): getattr(refresh, name) for name in PIPELINE_PARTS})
+    for (module, name), fn in originals.items():
+        setattr(module, name, meter.wrap(name, fn))
     for name in STORE_PARTS:  # instance attributes shadow the class's methods
         setattr(store, name, meter.wrap(f"store.{name}", getattr(store, name)))
     joins = stories._joins  # the exact check of each pair MinHash LSH proposes
@@ -98,8 +101,8 @@ def patched(store: Store, meter: Meter) -> Iterator[None]:
         yield
     finally:
         stories._joins = joins
-        for name, fn in originals.items():
-            setattr(pipeline, name, fn)
+        for (module, name), fn in originals.items():
+            setattr(module, name, fn)
         for name in STORE_PARTS:
             delattr(store, name)
 

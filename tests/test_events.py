@@ -128,9 +128,9 @@ def test_adding_reports_gives_the_events_of_one_ingest_whatever_the_order(family
 def test_refreshing_again_changes_nothing_and_compares_nothing(family, monkeypatch):
     before = _summary(family)
     calls = []
-    import corroborate.pipeline as pipeline
+    import corroborate.refresh as refresh
 
-    monkeypatch.setattr(pipeline, "compare", lambda a, b: calls.append((a, b)))
+    monkeypatch.setattr(refresh, "compare", lambda a, b: calls.append((a, b)))
     with family.writing():
         refresh_events(family)
     assert _summary(family) == before and calls == []
@@ -225,15 +225,15 @@ def test_reprocess_links_every_account_again(family, monkeypatch):
     from corroborate.pipeline import reprocess
 
     before = _summary(family)
-    import corroborate.pipeline as pipeline
+    import corroborate.refresh as refresh
 
     calls = []
-    real = pipeline.compare
+    real = refresh.compare
 
     def counting(a, b):
         calls.append((a.id, b.id))
         return real(a, b)
 
-    monkeypatch.setattr(pipeline, "compare", counting)
+    monkeypatch.setattr(refresh, "compare", counting)
     assert reprocess(family).ok
     assert calls and _summary(family) == before

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from .errors import CorroborateError
-from .pipeline import refresh_events, refresh_stories
+from .refresh import refresh_events, refresh_stories
 from .store import Store
 from .text import safe
 
