@@ -42,6 +42,8 @@ __all__ = [
     "CONTAINMENT_MIN",
     "JACCARD_MIN",
     "Fingerprint",
+    "band_keys",
+    "candidate_pairs",
     "cluster",
     "compare_versions",
     "fingerprint",
@@ -57,6 +59,10 @@ MIN_SHINGLES = 20
 SCHEME = "affine32"
 _TOKEN = re.compile(r"\w+")
 _BATCH = 1 << 16
+# the banding datasketch's MinHashLSH chooses for LSH_THRESHOLD and NUM_PERM (it minimises
+# false positives and negatives, equally weighted): 28 bands of 2 values
+BANDS, ROWS = 28, 2
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F], dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,39 @@ def fingerprint(report_id: str, text: str, published: str | None = None) -> Fing
     for begin in range(0, len(shingles), _BATCH):
         mh.update_batch(shingles[begin:begin + _BATCH].tolist())
     return Fingerprint(report_id, shingles, mh.hashvalues.astype(np.uint32), published)
+
+
+def band_keys(minhash: np.ndarray) -> list[int]:
+    """One signed 64-bit key per LSH band: two versions are candidates when any key is equal.
+
+    A key mixes the band's number with its values (splitmix64), so bands never collide
+    with each other and a key fits an SQLite INTEGER. A chance collision only proposes a
+    pair that the exact check then refuses.
+    """
+    values = minhash[:BANDS * ROWS].astype(np.uint64).reshape(BANDS, ROWS)
+    with np.errstate(over="ignore"):
+        z = (values * _MIX).sum(axis=1, dtype=np.uint64)
+        z ^= np.arange(BANDS, dtype=np.uint64) << np.uint64(56)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return [int(k) for k in z.view(np.int64)]
+
+
+def candidate_pairs(fingerprints: Iterable[Fingerprint]) -> set[tuple[str, str]]:
+    """Pairs of report ids (smaller first) that share a band key: what LSH proposes.
+
+    A fingerprint without shingles joins nothing (every empty text has the same MinHash)."""
+    buckets: dict[int, list[str]] = {}
+    for fp in fingerprints:
+        if len(fp.shingles):
+            for key in band_keys(fp.minhash):
+                buckets.setdefault(key, []).append(fp.report_id)
+    pairs: set[tuple[str, str]] = set()
+    for ids in buckets.values():
+        ids.sort()
+        pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1:] if a != b)
+    return pairs
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
