@@ -7,7 +7,7 @@ times the whole ingest and, separately, ``refresh_stories`` and ``refresh_events
 their parts (``stories.cluster``, ``compare_versions``; the store's reads and writes,
 ``_account``, ``compare``, ``event_record``), by wrapping them here, and counts the
 accounts, links and events after it, the ``compare`` calls made and the pairs story
-clustering checks exactly (``stories._joins``). Linking is near-linear when the events
+clustering checks exactly (``stories.joins``). Linking is near-linear when the events
 seconds and the compares per new account stay flat as the collection grows. "redone" counts
 the accounts made again because their story gained a version.
 
@@ -95,12 +95,12 @@ def patched(store: Store, meter: Meter) -> Iterator[None]:
         setattr(module, name, meter.wrap(name, fn))
     for name in STORE_PARTS:  # instance attributes shadow the class's methods
         setattr(store, name, meter.wrap(f"store.{name}", getattr(store, name)))
-    joins = stories._joins  # the exact check of each pair MinHash LSH proposes
-    stories._joins = meter.wrap("stories._joins", joins)
+    joins = stories.joins  # the exact check of each pair MinHash LSH proposes
+    stories.joins = meter.wrap("stories.joins", joins)
     try:
         yield
     finally:
-        stories._joins = joins
+        stories.joins = joins
         for (module, name), fn in originals.items():
             setattr(module, name, fn)
         for name in STORE_PARTS:
@@ -180,9 +180,9 @@ def run(batches: int, families: int, spread: bool, root: Path) -> list[dict[str,
             }
             row["capture_s"] = ingest_s - row["stories_s"] - row["events_s"]
             row["compares_per_new"] = row["compares"] / new_accounts if new_accounts else 0.0
-            row["story_checks"] = calls.get("stories._joins", 0)
+            row["story_checks"] = calls.get("stories.joins", 0)
             row.update({f"part:{k}": v for k, v in seconds.items()
-                        if k not in ("refresh_stories", "refresh_events", "stories._joins")})
+                        if k not in ("refresh_stories", "refresh_events", "stories.joins")})
             rows.append(row)
             print(line(row), flush=True)
     return rows

@@ -122,7 +122,29 @@ def test_adding_reports_gives_the_events_of_one_ingest_whatever_the_order(family
     with Store.init(tmp_path / "grown") as grown:
         for batch in batches:
             _ingest(grown, *batch)
-        assert _summary(grown) == _summary(family)
+        assert sorted(s[1:] for s in _summary(grown)) == sorted(s[1:] for s in _summary(family))
+
+
+@pytest.mark.parametrize("batches", [
+    [["a-dailynk", "b-rfa"], ["c-rewrite", "d-negative", "e-unrelated"]],
+    [["e-unrelated", "c-rewrite"], ["d-negative"], ["b-rfa", "a-dailynk"]],
+])
+def test_an_event_keeps_its_id_as_reports_join_it(tmp_path, batches):
+    """Issue 12: ids stay stable as a collection grows (a link in a note or a decision keeps
+    pointing at the event); one whose reports join another event is named by the oldest."""
+    with Store.init(tmp_path / "grown") as grown:
+        seen: dict[str, set[str]] = {}  # event id -> its reports when it was first seen
+        for batch in batches:
+            _ingest(grown, *batch)
+            now = {r["id"]: {x["id"] for x in r["reports"]} for r in grown.events()}
+            for old_id, reports in seen.items():
+                holder = [eid for eid, found in now.items() if reports <= found]
+                assert len(holder) == 1
+                assert holder[0] == old_id or holder[0] in seen
+            for eid, reports in now.items():
+                seen.setdefault(eid, reports)
+        final = {r["id"]: {x["id"] for x in r["reports"]} for r in grown.events()}
+        assert any(final.get(eid, set()) > reports for eid, reports in seen.items())
 
 
 def test_refreshing_again_changes_nothing_and_compares_nothing(family, monkeypatch):

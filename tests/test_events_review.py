@@ -300,6 +300,10 @@ def test_an_event_record_grows_with_the_square_of_its_accounts(tmp_path):
 
 # -- checked and found correct --------------------------------------------------------------
 
+def _unnamed(store: Store) -> list[tuple[object, ...]]:
+    return sorted(summary[1:] for summary in _summary(store))
+
+
 def _repost_of_a(folder: Path) -> Path:
     """The Daily NK fixture reposted by another site two days later (a new version of its
     story: the story's account id changes)."""
@@ -323,10 +327,12 @@ def test_a_story_that_gains_a_version_leaves_no_stale_rows_and_matches_a_fresh_i
         _ingest(grown, repost, *FAMILY[3:])
         assert before - grown.account_ids()  # an account was replaced
         _ingest(fresh, *FAMILY, repost)
-        assert _summary(grown) == _summary(fresh)
+        # the same events; their ids are the ones they had when first made (issue 12)
+        assert _unnamed(grown) == _unnamed(fresh)
         assert set(_dangling(grown).values()) == {0}, _dangling(grown)
+        named = _summary(grown)
         assert reprocess(grown).ok
-        assert _summary(grown) == _summary(fresh)
+        assert _summary(grown) == named
         assert set(_dangling(grown).values()) == {0}, _dangling(grown)
 
 

@@ -8,52 +8,166 @@ accounts, and accounts are linked into events (linking.py).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from . import translations
 from .claims import event_record
-from .events import Account, account, account_id, blocking_keys, outlet_key, probe_keys
+from .events import (
+    Account,
+    account,
+    account_id,
+    blocking_keys,
+    event_id,
+    outlet_key,
+    probe_keys,
+)
 from .incidents import assemble
 from .linking import compare
-from .model import Story
+from .model import Story, make_id
 from .origins import citations
 from .overlay import applying
 from .partition import Partition
 from .store import Store
-from .stories import cluster, compare_versions
+from .stories import Fingerprint, band_keys, cluster, compare_versions, joins
 
 __all__ = ["refresh_events", "refresh_stories"]
 
 log = logging.getLogger(__name__)
 
+_READ_BATCH = 2000  # new reports read at once: memory follows the batch, not the collection
+_WRITE_BATCH = 200  # groups of reports made into stories in one transaction
+
 
 @applying  # the collection's vocabulary overlay (overlay.py)
-def refresh_stories(store: Store) -> None:
-    """Recluster every report into stories and record what each version adds or lacks."""
-    stories = _with_translations(store, cluster(store.fingerprints()))
-    compared = []
-    for story in stories:
-        if len(story.members) == 1:
-            compared.append(story)
+def refresh_stories(store: Store, candidates: Iterable[tuple[str, str]] | None = None) -> None:
+    """Bring the stories up to date with the reports in none yet: find the stories they
+    join through the band table, and make only those again.
+
+    ``candidates`` are pairs among the new reports found elsewhere (an engine's banding
+    shuffle): then the band table is asked only for older reports. Either way the stories
+    are the ones clustering the whole collection at once would give; only the ids differ,
+    on purpose: a story keeps its id as versions join it (``_story_ids``).
+    """
+    if store.bands_missing():
+        store.backfill_bands()
+    new = store.unassigned_reports()
+    if new:
+        outlets = _multilingual(store)
+        groups = _touched(store, new, candidates, outlets)
+        for begin in range(0, len(groups), _WRITE_BATCH):
+            _rebuild(store, groups[begin:begin + _WRITE_BATCH], outlets)
+    with store.transaction() as db:
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '0')")
+
+
+def _touched(store: Store, new: list[str], candidates: Iterable[tuple[str, str]] | None,
+             outlets: dict[str, str]) -> list[list[str]]:
+    """The groups of reports to make into stories again: each new report with the new
+    reports and the old stories' members it is a version of (wording or translation)."""
+    fresh = set(new)
+    parts = Partition(new)
+    old_story: dict[str, str] = {}  # report id -> its story's id, for old reports found
+    for begin in range(0, len(new), _READ_BATCH):
+        with store.transaction() as db:
+            store.add_bands(db, store.fingerprints_of(new[begin:begin + _READ_BATCH]))
+    external = None if candidates is None else sorted(
+        {(min(a, b), max(a, b)) for a, b in candidates if a in fresh and b in fresh and a != b})
+    for begin in range(0, len(new), _READ_BATCH):
+        prints = {fp.report_id: fp
+                  for fp in store.fingerprints_of(new[begin:begin + _READ_BATCH])}
+        pairs = _band_pairs(store, prints, fresh, internal=external is None)
+        others = {b for _, b in pairs if b not in prints}
+        prints.update((fp.report_id, fp) for fp in store.fingerprints_of(others))
+        old_story.update(store.story_of(b for _, b in pairs if b not in fresh))
+        for a, b in pairs:
+            _join_if(parts, a, b, old_story, prints)
+    for begin in range(0, len(external or ()), _READ_BATCH):
+        chunk = (external or [])[begin:begin + _READ_BATCH]
+        prints = {fp.report_id: fp
+                  for fp in store.fingerprints_of({x for pair in chunk for x in pair})}
+        for a, b in chunk:
+            _join_if(parts, a, b, old_story, prints)
+    for a, b, _ in _translation_pairs(store, new, outlets):
+        old_story.update(store.story_of(x for x in (a, b) if x not in fresh))
+        parts.join(old_story.get(a, a), old_story.get(b, b))
+    members = store.story_member_ids(set(old_story.values()))
+    return [sorted({r for node in group for r in members.get(node, [node])})
+            for group in parts.groups()]
+
+
+def _band_pairs(store: Store, prints: dict[str, Fingerprint], fresh: set[str],
+                internal: bool) -> list[tuple[str, str]]:
+    """(new report, report sharing a band key with it): the older reports, and the new ones
+    after it when ``internal`` (so that a pair of new reports comes once)."""
+    pairs = []
+    for rid, fp in prints.items():
+        if not len(fp.shingles):
             continue
-        canonical = store.report(story.canonical_report_id)
-        members = []
-        for member in story.members:
-            other = store.report(member.report_id)
-            if canonical is None or other is None or member.canonical \
-                    or other.language != canonical.language:  # translations.py compared it
-                members.append(member)
-                continue
-            adds, lacks = compare_versions(canonical.text, other.text)
-            members.append(replace(member, adds=adds, lacks=lacks))
-        compared.append(replace(story, members=tuple(members)))
-    store.replace_stories(compared)
+        for other in sorted(store.band_partners(band_keys(fp.minhash)) - {rid}):
+            if other not in fresh or (internal and other > rid):
+                pairs.append((rid, other))
+    return pairs
 
 
-def _with_translations(store: Store, stories: list[Story]) -> list[Story]:
-    """Join the stories of reports that are one report in two languages (translations.py):
-    only the reports of outlets that publish in more than one language are read."""
+def _join_if(parts: Partition, a: str, b: str, old_story: dict[str, str],
+             prints: dict[str, Fingerprint]) -> None:
+    """Join a pair's groups if its versions are one story (an old report by its story)."""
+    na, nb = old_story.get(a, a), old_story.get(b, b)
+    if parts.find(na) != parts.find(nb) and joins(prints[a], prints[b]):
+        parts.join(na, nb)
+
+
+def _rebuild(store: Store, groups: list[list[str]], outlets: dict[str, str]) -> None:
+    """Make each group's stories (wording, then translations), compare their versions,
+    and replace the old stories the groups hold, in one transaction."""
+    made: list[Story] = []
+    for members in groups:
+        found = cluster(store.fingerprints_of(members))
+        made.extend(_compared(store, s) for s in _with_translations(store, found, members, outlets))
+    ids = {r for members in groups for r in members}
+    previous = store.story_of(ids)
+    former = {**store.former_stories(ids), **previous}
+    with store.transaction() as db:
+        store.take_apart(db, set(previous.values()))
+        store.put_stories(db, _story_ids(store, made, former))
+
+
+def _story_ids(store: Store, made: list[Story], former: dict[str, str]) -> list[Story]:
+    """A story keeps the id its versions had (the smallest, when stories merge); a new one
+    takes its smallest report's, as clustering the whole collection at once gives."""
+    taken = store.story_ids_in_use(set(former.values()))
+    out = []
+    for story in sorted(made, key=lambda s: min(m.report_id for m in s.members)):
+        had = sorted({former[m.report_id] for m in story.members if m.report_id in former}
+                     - taken)
+        sid = had[0] if had else make_id("s", min(m.report_id for m in story.members))
+        taken.add(sid)
+        out.append(replace(story, id=sid))
+    return out
+
+
+def _compared(store: Store, story: Story) -> Story:
+    """What each same-language version adds to or lacks of the canonical one."""
+    if len(story.members) == 1:
+        return story
+    canonical = store.report(story.canonical_report_id)
+    members = []
+    for member in story.members:
+        other = store.report(member.report_id)
+        if canonical is None or other is None or member.canonical \
+                or other.language != canonical.language:  # translations.py compared it
+            members.append(member)
+            continue
+        adds, lacks = compare_versions(canonical.text, other.text)
+        members.append(replace(member, adds=adds, lacks=lacks))
+    return replace(story, members=tuple(members))
+
+
+def _multilingual(store: Store) -> dict[str, str]:
+    """Outlet name -> its key, for the outlets that publish in more than one language."""
     languages: dict[str, set[str]] = {}
     names: dict[str, list[str]] = {}
     for name, language in store.db.execute(
@@ -63,34 +177,77 @@ def _with_translations(store: Store, stories: list[Story]) -> list[Story]:
         if key:
             languages.setdefault(key, set()).add(language)
             names.setdefault(key, []).append(name)
-    wanted = sorted({n for key, found in languages.items() if len(found) > 1
-                     for n in names[key]})
-    if not wanted:
+    return {name: key for key, found in languages.items() if len(found) > 1
+            for name in names[key]}
+
+
+def _profiles(store: Store, report_ids: Iterable[str],
+              outlets: dict[str, str]) -> dict[str, translations.Profile]:
+    out = {}
+    for report_id in sorted(set(report_ids)):
+        report = store.report(report_id)
+        if report is not None and report.outlet in outlets:
+            out[report_id] = translations.profile(report, store.incidents(report_id),
+                                                  outlets[report.outlet])
+    return out
+
+
+def _translation_pairs(store: Store, new: list[str], outlets: dict[str, str]
+                       ) -> list[tuple[str, str, float]]:
+    """Translation pairs of a new report of a multilingual outlet and a report of that
+    outlet published within ``translations.MAX_DAYS`` of it."""
+    if not outlets:
+        return []
+    fresh = _profiles(store, new, outlets)
+    near: set[str] = set()
+    for found in fresh.values():
+        if found.published is None:
+            continue
+        names = sorted(n for n, key in outlets.items() if key == found.outlet)
+        low = (found.published - timedelta(days=translations.MAX_DAYS)).isoformat()
+        high = (found.published + timedelta(days=translations.MAX_DAYS)).isoformat() + "~"
+        near.update(r[0] for r in store.db.execute(
+            f"SELECT id FROM reports WHERE outlet IN ({','.join('?' * len(names))}) "
+            "AND published BETWEEN ? AND ?", (*names, low, high)))
+    profiles = {**_profiles(store, near - fresh.keys(), outlets), **fresh}
+    return [p for p in translations.pairs(profiles.values()) if p[0] in fresh or p[1] in fresh]
+
+
+def _with_translations(store: Store, stories: list[Story], members: list[str],
+                       outlets: dict[str, str]) -> list[Story]:
+    """Join the stories of one group's reports that are one report in two languages."""
+    if not outlets or len(stories) < 2:
         return stories
-    profiles = {}
-    for name in wanted:
-        for (report_id,) in store.db.execute("SELECT id FROM reports WHERE outlet = ?",
-                                             (name,)).fetchall():
-            report = store.report(report_id)
-            if report is not None:
-                profiles[report_id] = translations.profile(
-                    report, store.incidents(report_id), outlet_key(name))
+    profiles = _profiles(store, members, outlets)
     return translations.join(stories, translations.pairs(profiles.values()), profiles)
 
 
 @applying  # the collection's vocabulary overlay (overlay.py)
 def refresh_events(store: Store) -> None:
-    """Link the stories' incidents that are new since the last refresh to the accounts
-    filed under their keys, and assemble again only the events that changed."""
+    """Make again the accounts of the stories that changed since the last refresh, link the
+    new ones to the accounts filed under their keys, and assemble again only the events
+    that changed. An event keeps its id as accounts join it (``_event_ids``)."""
+    if not store.pending_story_ids() and store.events_missing():
+        with store.transaction() as db:  # a collection from before events
+            store.mark_all_pending(db)
+    pending = store.pending_story_ids()
+    for begin in range(0, len(pending), _READ_BATCH):
+        _refresh_events(store, pending[begin:begin + _READ_BATCH])
+
+
+def _refresh_events(store: Store, story_ids: list[str]) -> None:
     current: dict[str, tuple[Story, str]] = {}
-    incident_ids = store.story_incident_ids()
-    for story in store.stories():
+    incident_ids = store.story_incident_ids(story_ids)
+    for story in store.stories_by_id(story_ids):
         for incident_id in incident_ids.get(story.id, ()):
             current[account_id(story, incident_id)] = (story, incident_id)
-    stored = store.account_ids()
-    added = sorted(current.keys() - stored)
+    stored = store.accounts_of_stories(story_ids)
+    added = sorted(current.keys() - stored.keys())
     with store.transaction() as db:
-        touched = store.remove_accounts(db, stored - current.keys())
+        gone = stored.keys() - current.keys()
+        store.remember_events(db, {(store.story_alias(stored[a][0]) or stored[a][0],
+                                    stored[a][1]) for a in gone})
+        touched = store.remove_accounts(db, gone)
         linked: set[str] = set()
         for aid in added:
             acc = _account(store, *current[aid])
@@ -113,9 +270,31 @@ def refresh_events(store: Store) -> None:
         shares: list[dict[tuple[str, str], Any]] = [{} for _ in components]
         for pair, why in links.items():
             shares[where[pair[0]]][pair] = why
-        records = [(ids, event_record([by_id[i] for i in ids], share))
-                   for ids, share in zip(components, shares, strict=True)]
+        names = _event_ids(store, components, by_id, touched)
+        records = [(ids, {**event_record([by_id[i] for i in ids], share), "id": name})
+                   for ids, share, name in zip(components, shares, names, strict=True)]
         store.put_events(db, touched, records)
+        store.events_done(db, story_ids)
+
+
+def _event_ids(store: Store, components: list[list[str]], by_id: dict[str, Account],
+               touched: set[str]) -> list[str]:
+    """An event keeps the id it had (the smallest, when events merge): the events its
+    accounts were in, or the accounts of its stories before they changed; a new event
+    takes its smallest account's, as linking the whole collection at once gives."""
+    before = store.events_of_accounts(by_id)
+    former = store.former_events({a.story_id for a in by_id.values()})
+    wanted = set(before.values()) | {e for found in former.values() for e in found}
+    taken = store.event_ids_in_use(wanted) - touched
+    out = []
+    for ids in components:  # in order of their smallest account id
+        had = {before[i] for i in ids if i in before}
+        had.update(e for i in ids for e in former.get(by_id[i].story_id, ()))
+        free = sorted(had - taken)
+        name = free[0] if free else event_id(ids)
+        taken.add(name)
+        out.append(name)
+    return out
 
 
 def _account(store: Store, story: Story, incident_id: str) -> Account | None:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .model import Story, StoryMember, make_id
+from .partition import Partition
 
 if TYPE_CHECKING:
     from datasketch import MinHash
@@ -47,6 +48,8 @@ __all__ = [
     "cluster",
     "compare_versions",
     "fingerprint",
+    "joins",
+    "story",
 ]
 
 SHINGLE_WORDS = 5
@@ -169,38 +172,25 @@ def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return common / union, common / min(len(a), len(b))
 
 
-def _joins(a: Fingerprint, b: Fingerprint) -> bool:
+def joins(a: Fingerprint, b: Fingerprint) -> bool:
+    """Whether two versions are one story (the exact check of a candidate pair)."""
     jaccard, containment = overlap(a.shingles, b.shingles)
     small = min(len(a.shingles), len(b.shingles))
     return jaccard >= JACCARD_MIN or (containment >= CONTAINMENT_MIN and small >= MIN_SHINGLES)
 
 
 def cluster(fingerprints: Iterable[Fingerprint]) -> list[Story]:
-    """Group fingerprints into stories; every report lands in exactly one story."""
-    from datasketch import MinHashLSH
+    """Group fingerprints into stories; every report lands in exactly one story.
 
+    The groups are the connected components of the candidate pairs that pass the exact
+    check, so they depend neither on the order of the fingerprints nor on where the
+    candidates were found (here, a band table, or an engine's shuffle)."""
     prints = {fp.report_id: fp for fp in fingerprints}
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    parent = {rid: rid for rid in prints}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for rid in sorted(prints):
-        fp = prints[rid]
-        mh = _minhash(fp.minhash)
-        for other in lsh.query(mh):
-            if find(other) != find(rid) and _joins(fp, prints[other]):
-                parent[find(rid)] = find(other)
-        lsh.insert(rid, mh)
-
-    groups: dict[str, list[str]] = {}
-    for rid in sorted(prints):
-        groups.setdefault(find(rid), []).append(rid)
-    return sorted((_story([prints[r] for r in members]) for members in groups.values()),
+    parts = Partition(prints)
+    for a, b in sorted(candidate_pairs(prints.values())):
+        if parts.find(a) != parts.find(b) and joins(prints[a], prints[b]):
+            parts.join(a, b)
+    return sorted((story([prints[r] for r in members]) for members in parts.groups()),
                   key=lambda s: s.id)
 
 
@@ -213,7 +203,8 @@ def _corroborated(fp: Fingerprint, members: Sequence[Fingerprint]) -> int:
                        assume_unique=True).sum())
 
 
-def _story(members: Sequence[Fingerprint]) -> Story:
+def story(members: Sequence[Fingerprint]) -> Story:
+    """One story of these versions: the canonical one chosen, each member's overlap."""
     corroborated = {fp.report_id: _corroborated(fp, members) for fp in members}
     canonical = min(members, key=lambda fp: (-corroborated[fp.report_id], -len(fp.shingles),
                                              fp.published or "9999", fp.report_id))

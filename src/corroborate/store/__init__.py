@@ -33,7 +33,6 @@ pending capture that the next ingest indexes from the archive.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3
@@ -46,7 +45,7 @@ from typing import Any
 from .. import textsearch
 from ..errors import CollectionBusy, CollectionError
 from ..faults import checkpoint
-from ..model import Capture, Incident, Report, Story
+from ..model import Capture, Incident, Report
 from ..provenance import tool_version, vocabulary_digest
 from ..stories import Fingerprint
 from . import crypto
@@ -57,6 +56,7 @@ from .events import EventTables
 from .reading import Reading
 from .rows import insert_report
 from .schema import check, migrate
+from .storytables import StoryTables
 
 __all__ = ["DB_NAME", "LOG_NAME", "LogDamaged", "Problem", "Store"]
 
@@ -68,7 +68,7 @@ LOCK_NAME = ".lock"
 KEYFILE_NAME = crypto.KEYFILE_NAME
 
 
-class Store(Reading, EventTables):
+class Store(Reading, EventTables, StoryTables):
     """One collection: its database, archive and custody log."""
 
     lock_timeout: float = 600.0
@@ -395,9 +395,10 @@ class Store(Reading, EventTables):
         with self.transaction() as db:
             rows = db.execute("SELECT rowid, id, title, text FROM reports WHERE "
                               "capture_sha256 = ?", (sha256,)).fetchall()
-            if rows:  # stories are derived from every report: made anew afterwards
-                db.execute("DELETE FROM story_members")
-                db.execute("DELETE FROM stories")
+            # their stories are taken apart: the other versions are made into stories
+            # again by the next refresh, keeping the ids they had
+            self.take_apart(db, set(self.story_of(row[1] for row in rows).values()))
+            self.remove_bands(db, self.fingerprints_of(row[1] for row in rows))
             for row in rows:
                 db.execute("INSERT INTO reports_fts(reports_fts, rowid, title, text) "
                            "VALUES ('delete', ?, ?, ?)", (row[0], row[2] or "", row[3]))
@@ -418,21 +419,6 @@ class Store(Reading, EventTables):
         with self.transaction() as db:
             db.execute("UPDATE captures SET status = 'indexed' WHERE sha256 = ?", (sha256,))
         checkpoint("db-indexed")
-
-    def replace_stories(self, stories: list[Story]) -> None:
-        made = (tool_version(), vocabulary_digest())
-        with self.transaction() as db:
-            db.execute("DELETE FROM story_members")
-            db.execute("DELETE FROM stories")
-            for story in stories:
-                db.execute("INSERT INTO stories VALUES (?, ?, ?, ?)",
-                           (story.id, story.canonical_report_id, *made))
-                db.executemany(
-                    "INSERT INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(m.report_id, story.id, int(m.canonical), m.containment, m.jaccard,
-                      json.dumps(m.adds, ensure_ascii=False),
-                      json.dumps(m.lacks, ensure_ascii=False)) for m in story.members])
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '0')")
 
     # -- proving ------------------------------------------------------------------------
 

@@ -36,14 +36,53 @@ class EventTables:
 
     db: sqlite3.Connection
 
-    def story_incident_ids(self) -> dict[str, list[str]]:
+    def story_incident_ids(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
         """Each story's id -> the ids of its canonical version's incidents."""
         out: dict[str, list[str]] = {}
-        for row in self.db.execute(
-                "SELECT s.id, i.id FROM stories s JOIN incidents i "
-                "ON i.report_id = s.canonical_report_id ORDER BY s.id, i.id"):
-            out.setdefault(row[0], []).append(row[1])
+        for chunk in _chunks(sorted(set(story_ids))):
+            for row in self.db.execute(
+                    f"SELECT s.id, i.id FROM stories s JOIN incidents i "
+                    f"ON i.report_id = s.canonical_report_id WHERE s.id IN ({_marks(chunk)}) "
+                    f"ORDER BY s.id, i.id", chunk):
+                out.setdefault(row[0], []).append(row[1])
         return out
+
+    def accounts_of_stories(self, story_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Account id -> (its story's id, its event's id), for the accounts of stories."""
+        out: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(sorted(set(story_ids))):
+            out.update((r[0], (r[1], r[2])) for r in self.db.execute(
+                f"SELECT id, story_id, event_id FROM accounts "
+                f"WHERE story_id IN ({_marks(chunk)})", chunk))
+        return out
+
+    def events_of_accounts(self, account_ids: Iterable[str]) -> dict[str, str]:
+        """Account id -> the event it is in (an account added in this refresh, whose event
+        is its own id until events are put, left out)."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(account_ids))):
+            out.update((r[0], r[1]) for r in self.db.execute(
+                f"SELECT id, event_id FROM accounts WHERE id IN ({_marks(chunk)}) "
+                f"AND event_id != id", chunk))
+        return out
+
+    def event_ids_in_use(self, event_ids: Iterable[str]) -> set[str]:
+        used: set[str] = set()
+        for chunk in _chunks(sorted(set(event_ids))):
+            used.update(r[0] for r in self.db.execute(
+                f"SELECT id FROM events WHERE id IN ({_marks(chunk)})", chunk))
+        return used
+
+    def remember_events(self, db: sqlite3.Connection,
+                        pairs: Iterable[tuple[str, str]]) -> None:
+        """(story id, event id): the events a story's accounts were in before they are
+        made again, so the new accounts' event keeps its id."""
+        db.executemany("INSERT OR IGNORE INTO event_former VALUES (?, ?)", sorted(pairs))
+
+    def events_done(self, db: sqlite3.Connection, story_ids: list[str]) -> None:
+        for chunk in _chunks(story_ids):
+            db.execute(f"DELETE FROM events_pending WHERE story_id IN ({_marks(chunk)})", chunk)
+            db.execute(f"DELETE FROM event_former WHERE story_id IN ({_marks(chunk)})", chunk)
 
     def events_missing(self) -> bool:
         """Whether incidents were never made into events (a collection from before them)."""
@@ -53,6 +92,9 @@ class EventTables:
 
     def clear_events(self, db: sqlite3.Connection) -> None:
         """Forget every account, link and event (``reprocess`` links everything anew)."""
+        # the events stay what they were called when their accounts are made again
+        db.execute("INSERT OR IGNORE INTO event_former SELECT story_id, event_id "
+                   "FROM accounts WHERE event_id IS NOT NULL AND event_id != id")
         for table in ("links", "account_keys", "accounts", "events"):
             db.execute(f"DELETE FROM {table}")
 

@@ -252,6 +252,37 @@ MIGRATIONS: list[str] = [
         SELECT rowid, hangul_form(title), hangul_form(text) FROM reports
         WHERE has_hangul(title) OR has_hangul(text);
     """,
+    # 7: growing a collection without clustering all of it again (store/storytables.py):
+    # each report filed under its LSH band keys (filled for the reports a collection has by
+    # the next refresh, from their MinHash), the story a report was in while its story is
+    # taken apart, merged stories' ids, and the stories whose accounts are to be made again
+    """
+    CREATE TABLE IF NOT EXISTS story_bands (
+        key INTEGER NOT NULL,
+        report_id TEXT NOT NULL,
+        PRIMARY KEY (key, report_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS story_former (
+        report_id TEXT PRIMARY KEY,
+        story_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS story_aliases (
+        id TEXT PRIMARY KEY,
+        story_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS story_aliases_story ON story_aliases(story_id);
+    CREATE TABLE IF NOT EXISTS events_pending (
+        story_id TEXT PRIMARY KEY
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS event_former (
+        story_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        PRIMARY KEY (story_id, event_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS reports_outlet ON reports(outlet, published);
+    INSERT OR REPLACE INTO meta SELECT 'story_bands_missing', '1'
+        WHERE EXISTS (SELECT 1 FROM reports);
+    """,
 ]
 
 # "CROB": marks a database as a corroborate collection's, so a foreign one is refused

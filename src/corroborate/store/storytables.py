@@ -1,0 +1,209 @@
+"""The story tables kept for growing a collection: LSH band keys, former ids, pending work.
+
+Stories are remade only where new reports land (``refresh.refresh_stories``), so the store
+keeps what that needs between ingests:
+
+* ``story_bands``: each report's 28 LSH band keys (``stories.band_keys``): the reports a
+  new one may be a version of are the ones sharing a key, found by index, without reading
+  every fingerprint;
+* ``story_former``: the story a report was in before its story was taken apart (its
+  capture derived again), so the story it ends up in keeps that id;
+* ``story_aliases``: the ids of stories merged into another one, and which one;
+* ``events_pending`` and ``event_former``: the stories whose accounts the next events
+  refresh must make again, and the events their old accounts were in (the new event keeps
+  that id).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from ..model import Story, StoryMember
+from ..provenance import tool_version, vocabulary_digest
+from ..stories import Fingerprint, band_keys
+
+__all__ = ["StoryTables"]
+
+_CHUNK = 500  # SQLite binds at most 32,766 parameters; stay well under
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for begin in range(0, len(items), _CHUNK):
+        yield items[begin:begin + _CHUNK]
+
+
+def _marks(items: list[str] | list[int]) -> str:
+    return ",".join("?" * len(items))
+
+
+def _fingerprint(row: sqlite3.Row) -> Fingerprint:
+    return Fingerprint(row["id"], np.frombuffer(row["shingles"], dtype="<u4"),
+                       np.frombuffer(row["minhash"], dtype="<u4"), row["published"])
+
+
+class StoryTables:
+    """Reads and writes of the story tables (mixed into ``Store``)."""
+
+    db: sqlite3.Connection
+
+    def unassigned_reports(self) -> list[str]:
+        """The reports in no story yet (added, or whose story was taken apart)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT r.id FROM reports r WHERE NOT EXISTS "
+            "(SELECT 1 FROM story_members m WHERE m.report_id = r.id) ORDER BY r.id")]
+
+    def fingerprints_of(self, report_ids: Iterable[str]) -> Iterator[Fingerprint]:
+        for chunk in _chunks(sorted(set(report_ids))):
+            yield from (_fingerprint(row) for row in self.db.execute(
+                f"SELECT id, published, shingles, minhash FROM reports "
+                f"WHERE id IN ({_marks(chunk)}) ORDER BY id", chunk))
+
+    def bands_missing(self) -> bool:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'story_bands_missing'"
+                              ).fetchone()
+        return bool(row and row[0] == "1")
+
+    def add_bands(self, db: sqlite3.Connection, prints: Iterable[Fingerprint]) -> None:
+        """File reports under their band keys (an empty text under none: it joins nothing)."""
+        db.executemany("INSERT OR IGNORE INTO story_bands VALUES (?, ?)",
+                       ((key, fp.report_id) for fp in prints if len(fp.shingles)
+                        for key in band_keys(fp.minhash)))
+
+    def backfill_bands(self) -> None:
+        """File every report of a collection from before the band table (once)."""
+        with self.transaction() as db:  # type: ignore[attr-defined]
+            rows = db.execute("SELECT id, published, shingles, minhash FROM reports")
+            self.add_bands(db, (_fingerprint(row) for row in rows))
+            db.execute("DELETE FROM meta WHERE key = 'story_bands_missing'")
+
+    def remove_bands(self, db: sqlite3.Connection, prints: Iterable[Fingerprint]) -> None:
+        db.executemany("DELETE FROM story_bands WHERE key = ? AND report_id = ?",
+                       ((key, fp.report_id) for fp in prints for key in band_keys(fp.minhash)))
+
+    def band_partners(self, keys: list[int]) -> set[str]:
+        """The reports filed under any of ``keys``."""
+        return {r[0] for r in self.db.execute(
+            f"SELECT DISTINCT report_id FROM story_bands WHERE key IN ({_marks(keys)})",
+            keys)} if keys else set()
+
+    def story_of(self, report_ids: Iterable[str]) -> dict[str, str]:
+        """Report id -> the id of the story it is in (reports in none left out)."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(report_ids))):
+            out.update((r[0], r[1]) for r in self.db.execute(
+                f"SELECT report_id, story_id FROM story_members "
+                f"WHERE report_id IN ({_marks(chunk)})", chunk))
+        return out
+
+    def story_member_ids(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(sorted(set(story_ids))):
+            for row in self.db.execute(
+                    f"SELECT story_id, report_id FROM story_members "
+                    f"WHERE story_id IN ({_marks(chunk)}) ORDER BY story_id, report_id", chunk):
+                out.setdefault(row[0], []).append(row[1])
+        return out
+
+    def former_stories(self, report_ids: Iterable[str]) -> dict[str, str]:
+        """Report id -> the story it was in before that story was taken apart."""
+        out: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(report_ids))):
+            out.update((r[0], r[1]) for r in self.db.execute(
+                f"SELECT report_id, story_id FROM story_former "
+                f"WHERE report_id IN ({_marks(chunk)})", chunk))
+        return out
+
+    def story_ids_in_use(self, story_ids: Iterable[str]) -> set[str]:
+        used: set[str] = set()
+        for chunk in _chunks(sorted(set(story_ids))):
+            used.update(r[0] for r in self.db.execute(
+                f"SELECT id FROM stories WHERE id IN ({_marks(chunk)})", chunk))
+        return used
+
+    def take_apart(self, db: sqlite3.Connection, story_ids: Iterable[str]) -> None:
+        """Remove stories (their reports become unassigned), remembering each member's story
+        so that the story it lands in next keeps the id, and marking their accounts for the
+        events refresh."""
+        for chunk in _chunks(sorted(set(story_ids))):
+            marks = _marks(chunk)
+            db.execute(f"INSERT OR REPLACE INTO story_former SELECT report_id, story_id "
+                       f"FROM story_members WHERE story_id IN ({marks})", chunk)
+            db.execute(f"DELETE FROM story_members WHERE story_id IN ({marks})", chunk)
+            db.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
+            db.executemany("INSERT OR IGNORE INTO events_pending VALUES (?)",
+                           ((sid,) for sid in chunk))
+
+    def put_stories(self, db: sqlite3.Connection, stories: Iterable[Story]) -> None:
+        """Write stories (their ids free: ``take_apart`` the old ones first). An id a
+        story's versions had before that no story holds now becomes an alias of it."""
+        made = (tool_version(), vocabulary_digest())
+        merged: dict[str, str] = {}
+        for story in stories:
+            db.execute("INSERT INTO stories VALUES (?, ?, ?, ?)",
+                       (story.id, story.canonical_report_id, *made))
+            db.executemany(
+                "INSERT INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(m.report_id, story.id, int(m.canonical), m.containment, m.jaccard,
+                  json.dumps(m.adds, ensure_ascii=False),
+                  json.dumps(m.lacks, ensure_ascii=False)) for m in story.members])
+            for chunk in _chunks([m.report_id for m in story.members]):
+                marks = _marks(chunk)
+                for (old,) in db.execute(f"SELECT DISTINCT story_id FROM story_former "
+                                         f"WHERE report_id IN ({marks})", chunk):
+                    merged.setdefault(old, story.id)
+                db.execute(f"DELETE FROM story_former WHERE report_id IN ({marks})", chunk)
+            db.execute("DELETE FROM story_aliases WHERE id = ?", (story.id,))
+            db.execute("INSERT OR IGNORE INTO events_pending VALUES (?)", (story.id,))
+        for old, new in sorted(merged.items()):
+            if old != new and not db.execute("SELECT 1 FROM stories WHERE id = ?",
+                                              (old,)).fetchone():
+                db.execute("UPDATE story_aliases SET story_id = ? WHERE story_id = ?",
+                           (new, old))
+                db.execute("INSERT OR REPLACE INTO story_aliases VALUES (?, ?)", (old, new))
+
+    def stories_by_id(self, story_ids: Iterable[str]) -> list[Story]:
+        """The stories with these ids that exist, in id order."""
+        out: list[Story] = []
+        for chunk in _chunks(sorted(set(story_ids))):
+            members: dict[str, list[StoryMember]] = {}
+            for row in self.db.execute(
+                    f"SELECT * FROM story_members WHERE story_id IN ({_marks(chunk)}) "
+                    f"ORDER BY story_id, canonical DESC, report_id", chunk):
+                members.setdefault(row["story_id"], []).append(StoryMember(
+                    row["report_id"], bool(row["canonical"]), row["containment"],
+                    row["jaccard"], tuple(json.loads(row["adds"])),
+                    tuple(json.loads(row["lacks"]))))
+            out += [Story(row["id"], row["canonical_report_id"],
+                          tuple(members.get(row["id"], ())))
+                    for row in self.db.execute(f"SELECT id, canonical_report_id FROM stories "
+                                               f"WHERE id IN ({_marks(chunk)}) ORDER BY id",
+                                               chunk)]
+        return out
+
+    def story_alias(self, story_id: str) -> str | None:
+        """The story a merged story's id now belongs to, if it was merged."""
+        row = self.db.execute("SELECT story_id FROM story_aliases WHERE id = ?",
+                              (story_id,)).fetchone()
+        return row[0] if row else None
+
+    # -- events ----------------------------------------------------------------------------
+
+    def pending_story_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT story_id FROM events_pending "
+                                              "ORDER BY story_id")]
+
+    def mark_all_pending(self, db: sqlite3.Connection) -> None:
+        db.execute("INSERT OR IGNORE INTO events_pending SELECT id FROM stories")
+
+    def former_events(self, story_ids: Iterable[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for chunk in _chunks(sorted(set(story_ids))):
+            for row in self.db.execute(
+                    f"SELECT story_id, event_id FROM event_former "
+                    f"WHERE story_id IN ({_marks(chunk)})", chunk):
+                out.setdefault(row[0], set()).add(row[1])
+        return out

@@ -1,0 +1,170 @@
+"""Stories as a collection grows (issue 12): made again only where new reports land, the
+same stories as clustering everything at once, and ids that stay what they were."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from corroborate.capture import capture_bytes
+from corroborate.model import make_id
+from corroborate.pipeline import ingest, process, reprocess
+from corroborate.refresh import refresh_stories
+from corroborate.store import Store
+from corroborate.stories import candidate_pairs, cluster
+
+WORDS = ("guards soldiers market traders province county village river border bridge "
+         "night morning officials residents families workers farm mine school station "
+         "rice corn cash phones smuggling arrest trial camp labour fines lecture meeting "
+         "inspection search house train truck road factory party committee leader source "
+         "winter summer spring autumn harvest bribe permit registration photo letter").split()
+
+
+def _story(rng: random.Random, n: int) -> list[str]:
+    """A story's paragraphs: word salad, but each paragraph's wording its own."""
+    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 70))) + "."
+            for _ in range(n)]
+
+
+def _versions(rng: random.Random, paragraphs: list[str]) -> list[str]:
+    full = "\n\n".join(paragraphs)
+    return [
+        full,
+        "\n\n".join(paragraphs[: max(2, len(paragraphs) // 2 + 1)]),  # a truncation
+        full + "\n\nThis article first appeared elsewhere. Share it with a friend.",
+        "\n\n".join(paragraphs[:1] + paragraphs[2:]),  # a paragraph dropped
+    ][: rng.randint(2, 4)]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """File name -> path: eight stories of two to four versions, and six singletons."""
+    rng = random.Random(12)
+    folder = tmp_path_factory.mktemp("growth")
+    texts: dict[str, str] = {}
+    for s in range(8):
+        for v, text in enumerate(_versions(rng, _story(rng, rng.randint(4, 7)))):
+            texts[f"story{s}-v{v}.txt"] = text
+    for s in range(6):
+        texts[f"single{s}.txt"] = "\n\n".join(_story(rng, 3))
+    out = {}
+    for name, text in texts.items():
+        out[name] = folder / name
+        out[name].write_text(text, encoding="utf-8")
+    return out
+
+
+def _report_ids(paths: list[Path]) -> dict[str, str]:
+    out = {}
+    for path in paths:
+        _, docs, _ = capture_bytes(str(path), path.read_bytes())
+        out[path.name] = process(docs[0])[0].id
+    return out
+
+
+def _partition(store: Store) -> set[frozenset[str]]:
+    return {frozenset(m.report_id for m in s.members) for s in store.stories()}
+
+
+def _ingest(store: Store, paths: list[Path]) -> None:
+    result = ingest(store, [str(p) for p in paths])
+    assert result.ok, result.failures
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_growing_gives_the_stories_of_clustering_everything_at_once(corpus, tmp_path, seed):
+    paths = sorted(corpus.values())
+    random.Random(seed).shuffle(paths)
+    cuts = sorted(random.Random(seed).sample(range(1, len(paths)), 3))
+    with Store.init(tmp_path / "grown") as grown:
+        for begin, end in zip([0, *cuts], [*cuts, len(paths)], strict=True):
+            _ingest(grown, paths[begin:end])
+        everything = {frozenset(m.report_id for m in s.members)
+                      for s in cluster(grown.fingerprints())}
+        assert _partition(grown) == everything
+        assert len(everything) == 14  # eight stories and six singletons
+        assert not grown.unassigned_reports()
+
+
+def test_a_story_keeps_its_id_when_a_version_with_a_smaller_id_arrives(corpus, tmp_path):
+    versions = sorted(p for name, p in corpus.items() if name.startswith("story0-"))
+    ids = _report_ids(versions)
+    last = max(versions, key=lambda p: ids[p.name])  # the version with the largest id
+    with Store.init(tmp_path / "grown") as grown:
+        _ingest(grown, [last])
+        (first,) = grown.stories()
+        assert first.id == make_id("s", ids[last.name])
+        _ingest(grown, [p for p in versions if p != last])
+        (story,) = grown.stories()
+        assert story.id == first.id and len(story.members) == len(versions)
+        # clustering all at once names it after its smallest report: another id
+        assert cluster(grown.fingerprints())[0].id != first.id
+
+
+def test_merged_stories_keep_the_smallest_id_and_the_other_becomes_an_alias(corpus,
+                                                                           tmp_path):
+    """A full version that bridges two fragments that shared nothing merges their stories."""
+    versions = sorted(p for name, p in corpus.items() if name.startswith("story1-"))
+    full = corpus["story1-v0.txt"]
+    paragraphs = full.read_text(encoding="utf-8").split("\n\n")
+    head, tail = tmp_path / "head.txt", tmp_path / "tail.txt"
+    head.write_text("\n\n".join(paragraphs[:2]), encoding="utf-8")
+    tail.write_text("\n\n".join(paragraphs[-2:]), encoding="utf-8")
+    with Store.init(tmp_path / "grown") as grown:
+        _ingest(grown, [head, tail])
+        before = sorted(s.id for s in grown.stories())
+        assert len(before) == 2
+        _ingest(grown, versions)
+        (story,) = grown.stories()
+        assert story.id == before[0]
+        assert grown.story_alias(before[1]) == story.id
+        assert grown.story_alias(before[0]) is None
+
+
+def test_story_ids_survive_reprocessing(corpus, tmp_path):
+    versions = [p for name, p in sorted(corpus.items()) if name.startswith(("story2", "story3"))]
+    with Store.init(tmp_path / "grown") as grown:
+        _ingest(grown, versions[-1:])
+        _ingest(grown, versions[:-1])
+        before = {s.id: _members(s) for s in grown.stories()}
+        assert reprocess(grown).ok
+        assert {s.id: _members(s) for s in grown.stories()} == before
+        assert not grown.unassigned_reports()
+
+
+def _members(story: object) -> frozenset[str]:
+    return frozenset(m.report_id for m in story.members)  # type: ignore[attr-defined]
+
+
+def test_candidates_found_elsewhere_give_the_same_stories(corpus, tmp_path, monkeypatch):
+    """What an engine's banding shuffle hands in (pairs among the new reports) replaces the
+    band table's answer for them, and nothing changes."""
+    paths = sorted(corpus.values())
+    with Store.init(tmp_path / "table") as table, Store.init(tmp_path / "given") as given:
+        _ingest(table, paths)
+        _ingest(given, paths[:10])
+        with monkeypatch.context() as patch:  # the next batch stored, its stories not made
+            patch.setattr("corroborate.pipeline.refresh_stories", lambda *a, **k: None)
+            _ingest(given, paths[10:])
+        new = set(given.unassigned_reports())
+        pairs = candidate_pairs(fp for fp in given.fingerprints() if fp.report_id in new)
+        with given.writing():
+            refresh_stories(given, candidates=pairs)
+        assert _partition(given) == _partition(table)
+
+
+def test_a_collection_from_before_the_band_table_is_filed_once(corpus, tmp_path):
+    paths = sorted(corpus.values())
+    with Store.init(tmp_path / "old") as old:
+        _ingest(old, paths[:12])
+        with old.transaction() as db:
+            db.execute("DELETE FROM story_bands")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('story_bands_missing', '1')")
+        _ingest(old, paths[12:])
+        assert not old.bands_missing()
+        filed = old.db.execute("SELECT COUNT(DISTINCT report_id) FROM story_bands").fetchone()
+        assert filed[0] == len(paths)
+        assert _partition(old) == {frozenset(m.report_id for m in s.members)
+                                   for s in cluster(old.fingerprints())}
