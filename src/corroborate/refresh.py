@@ -249,11 +249,12 @@ def _refresh_events(store: Store, story_ids: list[str]) -> None:
                                     stored[a][1]) for a in gone})
         touched = store.remove_accounts(db, gone)
         linked: set[str] = set()
+        read: dict[str, Account] = {}
         for aid in added:
             acc = _account(store, *current[aid])
             if acc is None:
                 continue
-            candidates = store.filed_under(probe_keys(acc))
+            candidates = store.filed_under(probe_keys(acc), read)
             store.add_account(db, acc, blocking_keys(acc), aid)
             linked.add(acc.id)
             for other in candidates:

@@ -2,7 +2,9 @@
 
 Every report is fingerprinted by its set of 5-word shingles (hashed to 32 bits) and a
 128-permutation MinHash of that set. Candidate pairs come from MinHash LSH at a Jaccard
-threshold of 0.2, low on purpose: a truncated version holding a quarter of the full text
+threshold of 0.2 (28 bands of 2 values, :func:`band_keys`: two reports are candidates when
+a band's key is equal; a collection keeps every report's keys in a table, so a new report's
+candidates are found by index), low on purpose: a truncated version holding a quarter of the full text
 has a Jaccard similarity near 0.25 but a containment near 1.0. Each candidate pair is then
 checked exactly on the shingle sets and joined when
 
@@ -17,9 +19,10 @@ then the smallest id. So a complete article beats its truncated record (they tie
 text, the article is longer), but a repost that adds a credit line and drops a paragraph
 does not beat the original, nor does a revision that inserts one unconfirmed sentence.
 (Measured on synthetic versions of 181 public articles, ``benchmarks/story_clustering.py``:
-this rule picks the original in 99 % of stories, the longest version in 44 %.) A story's id
-is derived from the smallest report id among its members, so it does not depend on the
-order in which reports arrived.
+this rule picks the original in 99 % of stories, the longest version in 44 %.) Stories
+made at once take their id from the smallest report id among their members, so it does not
+depend on the order of the reports; as a collection grows, a story keeps the id it has
+(refresh.py).
 """
 
 from __future__ import annotations

@@ -120,16 +120,25 @@ class EventTables:
         db.executemany("INSERT OR IGNORE INTO account_keys VALUES (?, ?)",
                        [(k, acc.id) for k in keys])
 
-    def filed_under(self, keys: list[str]) -> list[Account]:
-        """The accounts filed under any of ``keys`` (candidates for one comparison)."""
-        found: dict[str, Account] = {}
+    def filed_under(self, keys: list[str], read: dict[str, Account] | None = None
+                    ) -> list[Account]:
+        """The accounts filed under any of ``keys`` (candidates for one comparison).
+
+        ``read`` keeps the accounts read so far by one refresh: a busy key (a province and a
+        month) is probed by many new accounts, and reading an account's JSON costs more
+        than comparing it."""
+        read = {} if read is None else read
+        found: set[str] = set()
         for chunk in _chunks(sorted(set(keys))):
             for row in self.db.execute(
-                    f"SELECT DISTINCT a.id, a.data FROM account_keys k JOIN accounts a "
+                    f"SELECT DISTINCT a.id FROM account_keys k JOIN accounts a "
                     f"ON a.id = k.account_id WHERE k.key IN ({_marks(chunk)})", chunk):
-                if row[0] not in found:
-                    found[row[0]] = Account.from_dict(json.loads(row[1]))
-        return [found[k] for k in sorted(found)]
+                found.add(row[0])
+        missing = sorted(found - read.keys())
+        for chunk in _chunks(missing):
+            read.update((row[0], Account.from_dict(json.loads(row[1]))) for row in self.db.execute(
+                f"SELECT id, data FROM accounts WHERE id IN ({_marks(chunk)})", chunk))
+        return [read[k] for k in sorted(found)]
 
     def add_link(self, db: sqlite3.Connection, link: Link) -> None:
         db.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",

@@ -280,6 +280,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (story_id, event_id)
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS reports_outlet ON reports(outlet, published);
+    CREATE INDEX IF NOT EXISTS reports_languages ON reports(outlet, language);
     INSERT OR REPLACE INTO meta SELECT 'story_bands_missing', '1'
         WHERE EXISTS (SELECT 1 FROM reports);
     """,
