@@ -118,6 +118,17 @@ def test_a_missing_page_is_a_friendly_404(analyst):
     assert other.status_code == 404 and "There is nothing at this address." in other.text
 
 
+def test_a_merged_story_s_old_address_leads_to_the_story_it_joined(collection, analyst):
+    from corroborate.store import Store
+
+    with Store.open(collection) as store, store.transaction() as db:
+        live = db.execute("SELECT id FROM stories ORDER BY id").fetchone()[0]
+        db.execute("INSERT INTO story_aliases VALUES ('s-00000000000000000001', ?)", (live,))
+    page = analyst.get("/stories/s-00000000000000000001", follow_redirects=False)
+    assert page.status_code == 301 and page.headers["location"] == f"/stories/{live}"
+    assert analyst.get("/stories/s-00000000000000000002").status_code == 404
+
+
 def _failing(collection: Path) -> Any:
     def boom(request: Request) -> Any:
         raise RuntimeError(f"database at {collection}/corroborate.sqlite said: secret words")

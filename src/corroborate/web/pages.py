@@ -188,6 +188,9 @@ def story_page(request: Request) -> Response:
         "SELECT * FROM story_members WHERE story_id = ? ORDER BY canonical DESC, report_id",
         (story_id,)).fetchall()
     if not members:
+        merged = collection.story_alias(story_id)
+        if merged is not None:  # merged into another story as the collection grew
+            return RedirectResponse(f"/stories/{merged}", status_code=301)
         raise WebError(404, "no such story")
     versions = []
     for member in members:
