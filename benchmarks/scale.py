@@ -1,0 +1,286 @@
+"""Scale: ingest speed and peak memory at 10k and 100k reports, the cost of adding 1,000.
+
+For each size N (``--sizes``): ``generate.write`` makes N text reports (JSON Lines, 1,000 a
+file; ~490 words each, story families and hard negatives: see generate.py) and 1,000 more
+of new families; ``corroborate init`` and ``corroborate ingest -q --workers W`` put the N
+in a new collection, then a second ``ingest`` adds the 1,000. Each ingest runs as a
+subprocess whose process tree (workers included) is sampled every 0.2 s from /proc: peak
+memory is the largest sum of the tree's resident set sizes seen (also the largest single
+process's own peak, VmHWM). Reports per second are end to end: capture, archive and
+custody log, cleaning, extraction, the database, and the stories, events and search index
+refresh. Then story pair precision and recall over all N + 1,000 reports (the stories the
+collection holds against the generated families), the collection's size on disk, and once
+per run the start-up time of ``corroborate --version`` (benchmarks/startup.py) and, on
+the largest collection, the first page of a search for the word in most reports
+(benchmarks/search_scale.py ``queries``), each skipped with a message when its module is
+missing.
+
+    .venv/bin/python benchmarks/scale.py [--sizes 10000,100000] [--workers 2] [--keep DIR]
+    .venv/bin/python benchmarks/scale.py --sizes 1000000 --workers 2 --keep /big/disk/scale
+
+Issue 12's targets on 2 cores: >= 150 reports/s with --workers 2; peak memory <= 1 GiB at
+1M reports; adding 1,000 reports to a 100k collection <= 15 s (the 10k figure beside it
+shows whether it grows with the collection); story pairs P >= 0.99, R >= 0.97, hard
+negatives merged < 0.5 %; ``--version`` <= 0.25 s; a search's first page <= 50 ms (p95).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from event_families import corroborate_command, run
+from generate import read_gold, write
+from story_families import collection_stories, score_stories
+
+SAMPLE_S = 0.2
+GIB = 1 << 30
+ADD_TAG = "add"
+
+
+# --- memory of a process tree, from /proc ----------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    """Direct children of ``pid`` (every thread's), from /proc/PID/task/TID/children."""
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                found += [int(c) for c in f.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) of a process in bytes; zeros once it is gone."""
+    rss = hwm = 0
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return rss, hwm
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants alive now."""
+    seen, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        seen.append(current)
+        todo += _children(current)
+    return seen
+
+
+class Sampler(threading.Thread):
+    """Samples a process tree's memory every ``SAMPLE_S`` seconds until stopped."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.done = pid, threading.Event()
+        self.peak_sum = self.peak_one = self.most_processes = 0
+
+    def sample(self) -> None:
+        pids = tree(self.pid)
+        memory = [_memory(p) for p in pids]
+        self.peak_sum = max(self.peak_sum, sum(rss for rss, _ in memory))
+        self.peak_one = max([self.peak_one, *(hwm for _, hwm in memory)])
+        self.most_processes = max(self.most_processes, len(pids))
+
+    def run(self) -> None:
+        while not self.done.wait(SAMPLE_S):
+            self.sample()
+
+
+def measured(argv: list[str]) -> dict[str, Any]:
+    """Run ``argv``; wall seconds, peak memory of its process tree and its exit code."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
+        sampler = Sampler(proc.pid)
+        sampler.sample()
+        sampler.start()
+        code = proc.wait()
+        seconds = time.perf_counter() - started
+        sampler.done.set()
+        sampler.join()
+        err.seek(0)
+        tail = err.read()[-2000:].decode("utf-8", "replace")
+    return {"seconds": seconds, "peak_rss": sampler.peak_sum, "peak_one": sampler.peak_one,
+            "processes": sampler.most_processes, "exit": code, "stderr": tail}
+
+
+# --- the run ---------------------------------------------------------------------------
+
+def has_workers() -> bool:
+    done = run(["ingest", "--help"])
+    return "--workers" in done.stdout
+
+
+def ingest(collection: Path, folder: str, workers: int | None) -> dict[str, Any]:
+    argv = [*corroborate_command(), "ingest", "-q", "-c", str(collection)]
+    if workers:
+        argv += ["--workers", str(workers)]
+    result = measured([*argv, folder])
+    if result["exit"] != 0:
+        raise SystemExit(f"ingest failed ({result['exit']}): {result['stderr']}")
+    return result
+
+
+def disk_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def run_size(n: int, seed: int, add: int, workers: int | None, root: Path) -> dict[str, Any]:
+    """Generate, ingest N, add ``add`` more; the figures of one size."""
+    folder = root / f"size-{n}"
+    started = time.perf_counter()
+    base = write(folder / "base", seed, n)
+    more = write(folder / "add", seed + 1, add, tag=f"s{seed}{ADD_TAG}")
+    generated = time.perf_counter() - started
+    collection = folder / "collection"
+    done = run(["init", str(collection)])
+    if done.returncode != 0:
+        raise SystemExit(f"init failed: {done.stderr}")
+    first = ingest(collection, base["folder"], workers)
+    second = ingest(collection, more["folder"], workers)
+    gold = read_gold(folder / "base") + read_gold(folder / "add")
+    stories = score_stories(gold, collection_stories(collection))
+    return {"reports": n, "generate_s": generated, "words": base["words"] / max(1, n),
+            "ingest": first, "reports_per_s": n / first["seconds"], "add": second,
+            "stories": stories, "disk_bytes": disk_bytes(collection),
+            "collection": str(collection)}
+
+
+def mb(size: int) -> str:
+    return f"{size / 1e6:,.0f} MB"
+
+
+def report_size(fig: dict[str, Any]) -> None:
+    first, second, stories = fig["ingest"], fig["add"], fig["stories"]
+    n = fig["reports"]
+    print(f"{n:,} reports: generated in {fig['generate_s']:.0f} s ({fig['words']:.0f} words "
+          f"a report)")
+    print(f"  ingest: {first['seconds']:.1f} s, {fig['reports_per_s']:.1f} reports/s; peak "
+          f"memory {mb(first['peak_rss'])} (sum over up to {first['processes']} processes; "
+          f"largest single process {mb(first['peak_one'])})")
+    print(f"  add 1,000 reports (new families) to {n:,}: {second['seconds']:.1f} s, peak "
+          f"memory {mb(second['peak_rss'])}")
+    print(f"  stories over {stories['reports']:,} reports: pair precision "
+          f"{stories['pair_precision']:.4f}, recall {stories['pair_recall']:.4f}, hard "
+          f"negatives merged {1 - stories['hard_negatives_separated']:.2%} "
+          f"({stories['hard_negative_pairs']} pairs)")
+    print(f"  collection on disk: {mb(fig['disk_bytes'])} "
+          f"({fig['disk_bytes'] / max(1, n + 1000) / 1024:.1f} KB a report)")
+
+
+def optional(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def startup_line(runs: int) -> dict[str, Any] | None:
+    startup = optional("startup")
+    if startup is None:
+        print("start-up: skipped (benchmarks/startup.py is missing)")
+        return None
+    fig: dict[str, Any] = startup.measure([*startup.corroborate_command(), "--version"], runs)
+    print(f"start-up: corroborate --version median {fig['median_s']:.3f} s, p95 "
+          f"{fig['p95_s']:.3f} s ({runs} runs; target <= 0.25 s)")
+    return fig
+
+
+def search_line(collection: str, runs: int) -> dict[str, Any] | None:
+    """``search_scale.queries`` on the largest collection: the first page of a search for
+    the word in most reports (it picks the word), p50 and p95."""
+    search = optional("search_scale")
+    queries = getattr(search, "queries", None) if search else None
+    if queries is None:
+        print("search: skipped (benchmarks/search_scale.py with queries(folder, repeat) "
+              "is missing)")
+        return None
+    fig: dict[str, Any] = queries(Path(collection), runs)
+    print("search (target: the first page's p95 <= 50 ms):")
+    for name, value in fig.items():
+        print(f"  {name}: {value}")
+    return fig
+
+
+def verdicts(sizes: list[dict[str, Any]]) -> None:
+    """Each target of issue 12 this run can speak to: met or not, with the figure."""
+    last = sizes[-1]
+    checks = [(f"reports/s at {last['reports']:,}", last["reports_per_s"] >= 150,
+               f"{last['reports_per_s']:.1f} (>= 150)"),
+              (f"peak memory at {last['reports']:,}", last["ingest"]["peak_rss"] <= GIB,
+               f"{mb(last['ingest']['peak_rss'])} (<= 1 GiB; the target is at 1M)"),
+              (f"add 1,000 to {last['reports']:,}", last["add"]["seconds"] <= 15,
+               f"{last['add']['seconds']:.1f} s (<= 15 s)")]
+    for fig in sizes:
+        s = fig["stories"]
+        checks.append((f"stories at {fig['reports']:,}",
+                       s["pair_precision"] >= 0.99 and s["pair_recall"] >= 0.97
+                       and s["hard_negatives_separated"] > 0.995,
+                       f"P {s['pair_precision']:.4f} R {s['pair_recall']:.4f} merged "
+                       f"{1 - s['hard_negatives_separated']:.2%}"))
+    for name, ok, figure in checks:
+        print(f"  {'met    ' if ok else 'NOT met'}  {name}: {figure}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated report counts")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--add", type=int, default=1000, help="reports added to each collection")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="keep data and collections here")
+    parser.add_argument("--startup-runs", type=int, default=15)
+    parser.add_argument("--search-runs", type=int, default=50)
+    parser.add_argument("--json", type=Path, help="write every figure here")
+    args = parser.parse_args()
+    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
+    workers: int | None = args.workers
+    if not has_workers():
+        print(f"note: this corroborate has no ingest --workers; ingesting without it "
+              f"(asked for {args.workers})")
+        workers = None
+    print(f"scale run: sizes {sizes}, --workers {workers}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f} at the start (a shared machine skews times)")
+    figures: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="scale-") as tmp:
+        root = args.keep or Path(tmp)
+        for i, n in enumerate(sizes):
+            fig = run_size(n, args.seed, args.add, workers, root)
+            report_size(fig)
+            if i == len(sizes) - 1:
+                fig["search"] = search_line(fig["collection"], args.search_runs)
+            elif not args.keep:
+                shutil.rmtree(root / f"size-{n}")
+            figures.append(fig)
+        startup = startup_line(args.startup_runs)
+    print("targets (issue 12):")
+    verdicts(figures)
+    if args.json:
+        args.json.write_text(json.dumps({"sizes": figures, "startup": startup}, indent=2,
+                                        default=str) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
