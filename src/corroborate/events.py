@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from . import vocab
@@ -117,7 +117,12 @@ class Account:
     own_reporting: bool = False  # "told <its own outlet>": the outlet's own sources
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """What ``asdict`` gives, without its deep copy of every word hash (most of the cost
+        of storing an account)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["claims"] = [dict(c.__dict__) for c in self.claims]
+        out["reports"] = [dict(r) for r in self.reports]
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Account:
