@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from . import clause_ko, vocab
 from .model import Evidence, Fact, Report
+from .vocab_index import Required
 
 __all__ = ["find_sources"]
 
@@ -23,6 +24,7 @@ _SOURCE = re.compile(
     r"their|our)[ \t]+)?(?:[\w’'-]+[ \t]+){0,3}?(?:sources?|informants?|insiders?)\b"
     r"(?:[ \t]+(?:in|from|inside|based[ \t]+in|living[ \t]+in|near|familiar[ \t]+with|"
     r"close[ \t]+to|who[ \t]+spoke|with[ \t]+knowledge)\b[^,.;“”\"\n]{0,70})?")
+_SOURCE_NAMED = Required(_SOURCE)
 # what a match of _SOURCE can begin with, for _source_matches
 _SOURCE_NOUN = re.compile(r"(?=\b(?:sources?|informants?|insiders?)\b)")
 _SOURCE_WORD = re.compile(r"[\w’'-]+")
@@ -78,6 +80,8 @@ def _source_matches(text: str) -> Iterator[re.Match[str]]:
     end is tried), and in the last characters of the fourth word before one (a determiner:
     "the" in "the two anonymous local sources").
     """
+    if not _SOURCE_NAMED.may_match(text):
+        return  # no "source", "informant" or "insider": nothing to scan for
     if _LONG_SOURCE_WORD.search(text) is None:
         yield from _SOURCE.finditer(text)
         return
@@ -196,11 +200,11 @@ def _anonymous_sources(report: Report) -> list[Fact]:
     return described or facts[:1]
 
 
-def find_sources(report: Report, words: vocab.Words | None = None) -> list[Fact]:
+def find_sources(report: Report, named: list[vocab.Hit] | None = None) -> list[Fact]:
     """The attribution chain as stated: sources, intermediaries, the outlet.
 
-    ``words`` are the report's :func:`vocab.tokens`, if the caller has them already. A
-    Korean report is read by :mod:`attribution_ko`."""
+    ``named`` are the outlets the report's text names (``vocab.load("outlets").find``), if
+    the caller has them already. A Korean report is read by :mod:`attribution_ko`."""
     outlets = vocab.load("outlets")
     korean = clause_ko.is_korean(report.text)
     if korean:
@@ -211,7 +215,7 @@ def find_sources(report: Report, words: vocab.Words | None = None) -> list[Fact]
         facts = _anonymous_sources(report)
     own = outlets.lookup(report.outlet) if report.outlet else None
     seen: set[str] = set()
-    for hit in outlets.find(report.text, words):
+    for hit in outlets.find(report.text) if named is None else named:
         term = hit.term
         if term.id in seen:
             continue

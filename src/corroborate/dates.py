@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .spans import without_overlaps
+from .vocab_index import Required
 
 __all__ = ["MONTH_NAMES", "DateMention", "find_dates", "mentions", "normalise_date", "resolve"]
 
@@ -33,14 +34,22 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})(?!\d|,\d|['’]?s\b)"
 _PREP = (r"(?:in|since|from|until|till|by|during|of|last|this|between|and|to|through|on"
          r"|before|after)")
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+# Python's regex engine looks for where a match may begin character by character, unless
+# the pattern begins with a character (or one of a set): then it skips along the text to
+# such a character. "\b" before a word character is the same as "(?<!\w)" after it,
+# written so the pattern begins with the character (tests/test_vocab_index.py checks that
+# the patterns find what the "\b" ones did)
+_MONTH_AT_WORD = "(?:" + "|".join(
+    f"{name[0]}(?<!\\w.){name[1:]}" for name in _MONTH[3:-1].split("|")) + ")"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("dmy", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})"
+    ("dmy", re.compile(rf"(?P<day>\d(?<!\w\d)\d?)(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})"
                        rf"(?:,?\s+{_YEAR})?")),
-    ("mdy", re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"
+    ("mdy", re.compile(rf"(?P<month>{_MONTH_AT_WORD})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)"
                        rf"(?:,?\s+{_YEAR})?")),
     ("my", re.compile(rf"\b{_QUAL}?(?P<month>{_MONTH})(?:,?\s+(?:of\s+)?{_YEAR})?\b")),
-    ("iso", re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("iso", re.compile(r"(?P<year>(?:19|20)(?<!\w\d\d)\d{2})-(?P<month>[01]\d)-"
+                       r"(?P<day>[0-3]\d)\b")),
     ("decade", re.compile(r"\b(?:the\s+)?(?:(?P<qual>early|late|mid)[\s-]+)?"
                           r"(?P<decade>(?:19|20)\d)0(?:s|’s|'s)")),
     ("year", re.compile(rf"(?i:\b(?:{_PREP}|early|late|mid)[\s-]+(?:of\s+)?)"
@@ -76,9 +85,15 @@ class DateMention:
     vague: bool = False
 
 
+# a text without a month's name, a weekday or a decade is not scanned for one
+_CHECKED = [(kind, Required(regex)) for kind, regex in _PATTERNS]
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Every date expression in ``text``, in order; overlapping matches keep the longest."""
-    return mentions(text, _PATTERNS, _mention)
+    low = text.lower()
+    return mentions(text, [(kind, checked.regex) for kind, checked in _CHECKED
+                           if checked.may_match(text, low)], _mention)
 
 
 def mentions(text: str, patterns: Iterable[tuple[str, re.Pattern[str]]],

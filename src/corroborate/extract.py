@@ -24,6 +24,7 @@ from .perpetrators import find_accusations, private_individuals
 from .places import HEADLINE_VOCABULARIES, find_places, headline_countries, main_country
 from .roles import agent_scores, by_value, deciding_mentions, find_roles
 from .victims import find_named_victims
+from .vocab_index import Required
 from .when import find_dates_facts
 
 __all__ = ["extract", "find_punishments"]
@@ -36,6 +37,7 @@ _TERM = re.compile(
     rf"\b(?:{_N}(?:\s*(?:to|-|–|or)\s*{_N})?)[\s-]+years?(?:['’]s?)?(?:\s+(?:in|of)"
     rf"\s+(?:prison|jail|hard\s+labou?r|a\s+\w+\s+camp|reform\s+through\s+labou?r|"
     rf"(?:re-?)?education))?", re.I)
+_TERM_NAMED = Required(_TERM)  # a report without "year" states no prison term
 _TERM_CONTEXT = re.compile(r"sentenc|prison|jail|imprison|term|labou?r|camp|kyohwaso", re.I)
 
 
@@ -58,9 +60,10 @@ def _first_mentions(facts: Iterable[Fact]) -> list[Fact]:
             for k, f in seen.items()]
 
 
-# what makes a report an incident report; the rest is looked for only where these are found
+# what makes a report an incident report, and the rest: all looked for in one pass over
+# the report's words (the pass, not the number of vocabularies, is what costs)
 _GATE = ("violations", "organisations")
-_DETAIL = ("groups", "punishments", "places", "regions", "countries", "demonyms")
+_DETAIL = ("groups", "punishments", "places", "regions", "countries", "demonyms", "outlets")
 
 
 def _term_attrs(term: vocab.Term) -> dict[str, object]:
@@ -103,7 +106,7 @@ def find_punishments(report: Report, hits: list[vocab.Hit] | None = None) -> lis
     # prison terms are parsed below, with their years; the vocabulary entry only names them
     facts = [f for f in _vocabulary_facts("punishment", report, hits)
              if f.value != "prison_term"]
-    for m in _TERM.finditer(report.text):
+    for m in _TERM_NAMED.finditer(report.text):
         window = report.text[max(0, m.start() - 80):m.end() + 20]
         if not _TERM_CONTEXT.search(window):
             continue
@@ -120,13 +123,11 @@ def find_punishments(report: Report, hits: list[vocab.Hit] | None = None) -> lis
 
 def extract(report: Report) -> list[Incident]:
     """The incidents a report states (first version: the main one, or none)."""
-    words = vocab.tokens(report.text)
-    found = vocab.find_all(report.text, _GATE, words)
+    found = vocab.find_all(report.text, (*_GATE, *_DETAIL))
     violations = _vocabulary_facts("violation", report, found["violations"])
     perpetrators = _vocabulary_facts("perpetrator", report, found["organisations"])
     if not violations and not perpetrators:
         return []
-    found.update(vocab.find_all(report.text, _DETAIL, words))
     # the title looked up once, for the countries it names and the facts it repeats
     title_found = vocab.find_all(report.title, (*HEADLINE_VOCABULARIES, *_HEADLINE_FIELDS)) \
         if report.title else {}
@@ -155,7 +156,7 @@ def extract(report: Report) -> list[Incident]:
         *_first_mentions(places),
         *_first_mentions(find_dates_facts(report, found["violations"])),
         *_first_mentions_by_label(find_punishments(report, found["punishments"])),
-        *find_sources(report, words),
+        *find_sources(report, found["outlets"]),
     ]
     facts = _in_headline(facts, report.title, title_found)
     key = json.dumps([(f.field, f.value, f.evidence.start, f.evidence.end) for f in facts])

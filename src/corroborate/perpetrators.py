@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from . import vocab
 from .model import Evidence, Fact, Report
+from .vocab_index import Required
 
 __all__ = ["GRAVE", "Accusation", "find_accusations", "private_individuals"]
 
@@ -45,6 +46,7 @@ _ADVERBIAL = frozenset("""on in at last this yesterday today earlier after befor
     allegedly recently later again also and then over following during since""".split())
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s|\n")
 _LOOKBACK = 80
+_ACCUSED = Required(_ACCUSATION)  # a text without one of its verbs is not scanned
 # a verb between an organisation and "accused of": the organisation is that verb's subject,
 # the accused its object ("the SSD executed three men accused of killing a guard")
 _VERB_BETWEEN = re.compile(r"\b(?!(?:allegedly|reportedly|suspected|alleged|being|later)\b)"
@@ -71,7 +73,7 @@ def find_accusations(text: str, organisations: list[Fact]) -> list[Accusation]:
     starts = [f.evidence.start for f in ordered]
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
     out = []
-    for m in _ACCUSATION.finditer(text):
+    for m in _ACCUSED.finditer(text):
         mid_start, mid_end = m.span("mid")
         first_word = m.group("mid").split()[:1]
         passive = not first_word or first_word[0].lower().strip(",") in _ADVERBIAL

@@ -321,6 +321,9 @@ class _Name:
     kind: str  # "regions" or "places"
 
 
+_SEEN_MOST = 1 << 16
+
+
 class _FuzzyIndex:
     """Single-word names of one country's places and regions, found one slip away
     through their deletion variants (symmetric delete): a word is compared only with the
@@ -332,10 +335,23 @@ class _FuzzyIndex:
         for key in self.names:
             for variant in _deletions(key):
                 self.variants.setdefault(variant, set()).add(key)
+        # the same capitalised words come back report after report
+        self._seen: dict[str, _Name | None] = {}
 
     def lookup(self, word: str) -> _Name | None:
         """The one place ``word`` is a slip away from (None if none, or several: "Sunchon",
         "Sukchon" and "Sonchon" are three places)."""
+        try:
+            return self._seen[word]
+        except KeyError:  # (one read: another thread may clear the memo at any time)
+            pass
+        found = self._lookup(word)
+        if len(self._seen) >= _SEEN_MOST:
+            self._seen.clear()
+        self._seen[word] = found
+        return found
+
+    def _lookup(self, word: str) -> _Name | None:
         if word in self.names:
             return None
         keys = sorted({k for v in _deletions(word) for k in self.variants.get(v, ())

@@ -11,6 +11,9 @@ shipped data as it is read; a name in Hangul is found by :mod:`corroborate.korea
 grammar instead, at the start of a run of Hangul and before a known ending (혜산시에서 names
 Hyesan). Text without Hangul is matched exactly as before.
 
+Several vocabularies are looked for in one pass over a text's words (:func:`find_all`,
+:mod:`corroborate.vocab_index`): one tree of every alias, one table of every pattern.
+
 A collection may add aliases and terms to the shipped data (``corroborate.overlay``): the
 overlay active in the current context (:func:`overlaid`) is merged into what
 :func:`read_data` returns, and every cache derived from the data is kept per overlay
@@ -28,24 +31,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache, lru_cache, partial, wraps
+from functools import cache, cached_property, lru_cache, partial, wraps
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
-import yaml
-
 from . import korean
 from .errors import CorroborateError
 from .spans import without_overlaps
+from .vocab_index import AliasSource, AliasTree, PatternIndex, PatternScan, Words
+from .vocab_index import gap as _gap
 
 __all__ = ["DataOverlay", "Hit", "Term", "Vocabulary", "Words", "active_overlay", "find_all",
            "korean_names", "load", "normalise", "overlaid", "per_overlay", "place_id",
            "read_data", "tokens"]
-
-Words = list[tuple[int, int, str]]
-
 
 @dataclass(frozen=True)
 class Term:
@@ -77,18 +77,11 @@ def normalise(phrase: str) -> str:
 # a possessive "'s" is a word of its own, so that "Egypt's" and "North Korea's" name
 # Egypt and North Korea; other apostrophes stay inside the word ("don't", "Ch'ongjin")
 _TOKEN = re.compile(r"\w+(?:['’‘](?!s\b)\w+)*")
-_GAP_IGNORED = re.compile(r"[\s\-‐–'’‘`]+")
 
 
 @lru_cache(maxsize=1 << 16)
 def _norm_word(word: str) -> str:
     return normalise(word).replace(" ", "")
-
-
-def _gap(text: str) -> str:
-    """What separates two words, less white space, hyphens and apostrophes ("Workers'
-    Party" is "Workers Party"; "N. Korea" keeps ".")."""
-    return "" if text == " " else _GAP_IGNORED.sub("", text)
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
@@ -125,8 +118,9 @@ class Vocabulary:
             named = [(a, False) for a in [term.label, *aliases.get(term.id, [])]]
             for alias, in_context in named + [(a, True) for a in contextual.get(term.id, [])]:
                 self._add(alias, term, in_context)
-        self._patterns = _PatternIndex(
-            [(self.terms[tid], p) for tid, plist in patterns.items() for p in plist])
+        listed = [(self.terms[tid], p) for tid, plist in patterns.items() for p in plist]
+        self.pattern_terms = [term for term, _ in listed]
+        self.patterns = PatternIndex([p for _, p in listed])
 
     def _add(self, alias: str, term: Term, in_context: bool) -> None:
         hangul = korean.has_hangul(alias)
@@ -176,40 +170,28 @@ class Vocabulary:
             return names[0].ref[0] if names else None
         return None
 
-    def match_at(self, text: str, toks: Words, i: int) -> Hit | None:
-        """The longest alias that begins at word ``i``, if any."""
-        longest = min(self._longest.get(toks[i][2], 0), len(toks) - i)
-        # the words and gaps of the longest alias that may begin here, read once; shorter
-        # ones are its prefixes
-        words: list[str] = [toks[i][2]]
-        for j in range(i + 1, i + longest):
-            words += (_gap(text[toks[j - 1][1]:toks[j][0]]), toks[j][2])
-        for n in range(longest, 0, -1):
-            key = tuple(words[:2 * n - 1])
-            term = self._by_key.get(key)
-            if term is not None:
-                start, end = toks[i][0], toks[i + n - 1][1]
-                via = "context" if key in self._contextual else "alias"
-                return Hit(term, start, end, text[start:end], via)
-        return None
+    def aliases(self) -> AliasSource[Term]:
+        """The aliases as :class:`vocab_index.AliasTree` finds them."""
+        return AliasSource(self._by_key, self._longest, frozenset(self._contextual))
 
-    def _find_aliases(self, text: str, toks: Words) -> list[Hit]:
-        hits: list[Hit] = []
-        reach = 0
-        for i, (start, _, word) in enumerate(toks):
-            if start < reach or word not in self._longest:
-                continue
-            hit = self.match_at(text, toks, i)
-            if hit is not None:
-                hits.append(hit)
-                reach = hit.end
-        return hits
+    def alias_hits(self, text: str, found: list[tuple[Term, int, int, bool]]) -> list[Hit]:
+        return [Hit(term, start, end, text[start:end], "context" if contextual else "alias")
+                for term, start, end, contextual in found]
+
+    def pattern_hits(self, text: str, found: list[tuple[int, int, int]]) -> list[Hit]:
+        return [Hit(self.pattern_terms[i], start, end, text[start:end], "pattern")
+                for i, start, end in found]
 
     def first_words(self) -> Iterator[str]:
         return iter(self._longest)
 
     def find_patterns(self, text: str) -> list[Hit]:
-        return self._patterns.find(text)
+        return self.pattern_hits(text, self._index[1].find(text)[0])
+
+    @cached_property
+    def _index(self) -> tuple[AliasTree[Term], PatternScan]:
+        """The vocabulary's own alias tree and pattern table, built when first used."""
+        return AliasTree([self.aliases()]), PatternScan([self.patterns])
 
     def find(self, text: str, words: Words | None = None) -> list[Hit]:
         """Every alias or pattern match in ``text``, in order, overlaps resolved longest first.
@@ -218,137 +200,12 @@ class Vocabulary:
         vocabularies (tokenising once).
         """
         toks = tokens(text) if words is None else words
-        hits = self._find_aliases(text, toks)
-        hits += self._patterns.find(text)
+        tree, scan = self._index
+        hits = self.alias_hits(text, tree.find(text, toks)[0])
+        hits += self.pattern_hits(text, scan.find(text)[0])
         if _has_hangul(text):
             hits += _korean_hits(text).get(self.name, [])
         return without_overlaps(hits)
-
-
-_WORD_START = re.compile(r"\b\w")
-
-
-_PREFIX = 3
-
-
-class _PatternIndex:
-    """Regex patterns indexed by the first three characters their matches can begin with.
-
-    Trying a hundred patterns at every position of a news article costs ~20 ms; trying, at
-    each word start, only the patterns that can begin with its first three letters costs
-    a tenth of that. Patterns without a leading ``\\b``, or whose beginnings cannot be
-    worked out (``\\d+``), are scanned the ordinary way.
-    """
-
-    def __init__(self, patterns: list[tuple[Term, str]]) -> None:
-        self.terms = [term for term, _ in patterns]
-        by_prefix: dict[str, set[int]] = {}
-        anywhere: list[str] = []
-        for index, (_, pattern) in enumerate(patterns):
-            found = _prefixes(pattern) if pattern.startswith(r"\b") else None
-            if found is None:
-                anywhere.append(f"(?P<p{index}>{pattern})")
-                continue
-            for prefix in found:
-                by_prefix.setdefault(prefix, set()).add(index)
-        # a whole match shorter than the prefix ("UN") is also tried under the longer keys
-        # that begin with it
-        shorts = [k for k in by_prefix if len(k) < _PREFIX]
-        for key in by_prefix:
-            for short in shorts:
-                if len(short) < len(key) and key.startswith(short):
-                    by_prefix[key] |= by_prefix[short]
-        # each pattern compiled once, tried in file order (what an alternation would do):
-        # compiling one alternation per prefix group cost four times as much at load time
-        compiled = {i: re.compile(patterns[i][1], re.IGNORECASE)
-                    for members in by_prefix.values() for i in members}
-        self.by_prefix: dict[str, tuple[tuple[int, re.Pattern[str]], ...]] = {
-            key: tuple((i, compiled[i]) for i in sorted(members))
-            for key, members in by_prefix.items()}
-        self.anywhere = re.compile("|".join(anywhere), re.IGNORECASE) if anywhere else None
-
-    def _hit(self, m: re.Match[str], index: int | None = None) -> Hit:
-        term = self.terms[int((m.lastgroup or "p0")[1:]) if index is None else index]
-        return Hit(term, m.start(), m.end(), m.group(0), "pattern")
-
-    def find(self, text: str) -> list[Hit]:
-        hits: list[Hit] = []
-        if self.by_prefix:
-            reach = 0
-            lookup = self.by_prefix.get
-            for w in _WORD_START.finditer(text):
-                start = w.start()
-                if start < reach:
-                    continue
-                head = text[start:start + _PREFIX].lower()
-                for index, regex in lookup(head) or lookup(head[:2]) or lookup(head[:1]) or ():
-                    m = regex.match(text, start)
-                    if m is not None and m.end() > start:
-                        hits.append(self._hit(m, index))
-                        reach = m.end()
-                        break
-        if self.anywhere is not None:
-            hits += [self._hit(m) for m in self.anywhere.finditer(text) if m.end() > m.start()]
-        return hits
-
-
-class _Unknown(Exception):
-    """The beginning of a pattern cannot be enumerated."""
-
-
-def _prefixes(pattern: str, length: int = _PREFIX, cap: int = 2000) -> set[str] | None:
-    """The lower-case strings of ``length`` characters a match can begin with (shorter where
-    the whole match is shorter), or None where they cannot be enumerated."""
-    from re import _constants as c  # type: ignore[attr-defined]
-    from re import _parser  # type: ignore[attr-defined]
-
-    found: set[str] = set()
-    steps = [0]
-
-    def expand(items: list[Any], prefix: str) -> None:
-        steps[0] += 1
-        if steps[0] > 50_000 or len(found) > cap:
-            raise _Unknown
-        if len(prefix) >= length or not items:
-            found.add(prefix[:length])
-            return
-        (op, av), rest = items[0], items[1:]
-        if op is c.LITERAL:
-            expand(rest, prefix + chr(av).lower())
-        elif op is c.IN:
-            for char in _charset(av, c):
-                expand(rest, prefix + char)
-        elif op is c.SUBPATTERN:
-            expand(list(av[3]) + rest, prefix)
-        elif op is c.BRANCH:
-            for alternative in av[1]:
-                expand(list(alternative) + rest, prefix)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
-            low, high, sub = av
-            for times in range(low, min(high, length) + 1):
-                expand(list(sub) * times + rest, prefix)
-        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
-            expand(rest, prefix)  # ignoring an assertion only widens the set
-        else:
-            raise _Unknown
-
-    try:
-        expand(list(_parser.parse(pattern, re.IGNORECASE)), "")
-    except _Unknown:
-        return None
-    return found if found and "" not in found else None
-
-
-def _charset(av: Any, c: Any) -> set[str]:
-    chars: set[str] = set()
-    for op, arg in av:
-        if op is c.LITERAL:
-            chars.add(chr(arg).lower())
-        elif op is c.RANGE and arg[1] - arg[0] < 300:
-            chars |= {chr(x).lower() for x in range(arg[0], arg[1] + 1)}
-        else:
-            raise _Unknown
-    return chars
 
 
 def tokens(text: str) -> Words:
@@ -446,23 +303,15 @@ def find_all(text: str, names: tuple[str, ...],
     in a merged index of the words that begin some alias of some vocabulary.
     """
     vocabularies = [load(name) for name in names]
-    index = _merged_index(names)
+    tree, scan = _merged_index(names)
     toks = tokens(text) if words is None else words
-    hits: dict[str, list[Hit]] = {name: [] for name in names}
-    reach = [0] * len(names)
-    for i, (start, _, word) in enumerate(toks):
-        for v in index.get(word, ()):
-            if start < reach[v]:
-                continue
-            hit = vocabularies[v].match_at(text, toks, i)
-            if hit is not None:
-                hits[names[v]].append(hit)
-                reach[v] = hit.end
+    aliases = tree.find(text, toks)
+    patterns = scan.find(text)
     found = _korean_hits(text) if _has_hangul(text) else {}
-    for v, name in enumerate(names):
-        hits[name] = without_overlaps(hits[name] + vocabularies[v].find_patterns(text)
-                                      + found.get(name, []))
-    return hits
+    return {name: without_overlaps(vocabularies[v].alias_hits(text, aliases[v])
+                                   + vocabularies[v].pattern_hits(text, patterns[v])
+                                   + found.get(name, []))
+            for v, name in enumerate(names)}
 
 
 # extraction looks in one report's text several times: reading it for Hangul once
@@ -497,12 +346,11 @@ def _korean_lexicon() -> korean.Lexicon[tuple[Term, bool]]:
 
 
 @per_overlay()
-def _merged_index(names: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
-    index: dict[str, list[int]] = {}
-    for v, name in enumerate(names):
-        for word in load(name).first_words():
-            index.setdefault(word, []).append(v)
-    return {word: tuple(vs) for word, vs in index.items()}
+def _merged_index(names: tuple[str, ...]) -> tuple[AliasTree[Term], PatternScan]:
+    """One alias tree and one pattern table for several vocabularies."""
+    vocabularies = [load(name) for name in names]
+    return (AliasTree([v.aliases() for v in vocabularies]),
+            PatternScan([v.patterns for v in vocabularies]))
 
 
 _without_overlaps = without_overlaps
@@ -531,6 +379,8 @@ def _shipped_data(name: str) -> Any:
 
 @cache
 def _english_data(name: str) -> Any:
+    import yaml  # here, not at the top: commands that read no vocabulary skip it
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster
     with resources.files("corroborate.data").joinpath(f"{name}.yaml").open(
             "r", encoding="utf-8") as fh:
