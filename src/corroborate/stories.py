@@ -4,9 +4,9 @@ Every report is fingerprinted by its set of 5-word shingles (hashed to 32 bits) 
 128-permutation MinHash of that set. Candidate pairs come from MinHash LSH at a Jaccard
 threshold of 0.2 (28 bands of 2 values, :func:`band_keys`: two reports are candidates when
 a band's key is equal; a collection keeps every report's keys in a table, so a new report's
-candidates are found by index), low on purpose: a truncated version holding a quarter of the full text
-has a Jaccard similarity near 0.25 but a containment near 1.0. Each candidate pair is then
-checked exactly on the shingle sets and joined when
+candidates are found by index), low on purpose: a truncated version holding a quarter of
+the full text has a Jaccard similarity near 0.25 but a containment near 1.0. Each candidate
+pair is then checked exactly on the shingle sets and joined when
 
 * Jaccard >= 0.5 (revisions, reposts with a changed head or tail), or
 * containment >= 0.8 of the smaller version in the larger one (truncations, excerpts),
