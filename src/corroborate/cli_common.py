@@ -7,14 +7,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from .errors import CorroborateError
-from .refresh import refresh_events, refresh_stories
-from .store import Store
 from .text import safe
+
+if TYPE_CHECKING:
+    from .store import Store
 
 __all__ = ["PASSPHRASE_ENV", "collection_option", "echo", "opened", "passphrase_for"]
 
@@ -38,6 +39,8 @@ def collection_option(func: F) -> F:
 
 def passphrase_for(path: str) -> str | None:
     """An encrypted collection's passphrase: $CORROBORATE_PASSPHRASE, else asked (hidden)."""
+    from .store import Store
+
     if not Store.is_encrypted(path):
         return None
     secret: str = os.environ.get(PASSPHRASE_ENV) or click.prompt(
@@ -47,6 +50,8 @@ def passphrase_for(path: str) -> str | None:
 
 @contextmanager
 def opened(path: str) -> Iterator[Store]:
+    from .store import Store
+
     try:
         store = Store.open(path, passphrase_for(path))
     except CorroborateError as exc:
@@ -56,6 +61,8 @@ def opened(path: str) -> Iterator[Store]:
         if stale or store.events_missing():
             with store.locked(wait=False) as mine:
                 if mine:  # else a writer is at work and refreshes them when it is done
+                    from .refresh import refresh_events, refresh_stories
+
                     if stale:
                         refresh_stories(store)
                     refresh_events(store)

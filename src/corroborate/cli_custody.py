@@ -11,9 +11,6 @@ import click
 
 from .cli_common import collection_option, passphrase_for
 from .errors import CorroborateError
-from .pipeline import reprocess
-from .store import Store
-from .store.anchor import generate_key
 from .text import safe
 
 __all__ = ["register"]
@@ -45,6 +42,8 @@ def verify(collection: str, deep: bool, anchor_file: str | None,
         corroborate verify -c ~/cases/phones --anchor ~/anchors/2026-11-29.json \\
             --trusted-key ~/keys/team.pub
     """
+    from .store import Store
+
     if trusted_key and not anchor_file:
         raise click.UsageError("--trusted-key checks an anchor: give it with --anchor")
     anchor = _read_json(anchor_file) if anchor_file else None
@@ -84,6 +83,8 @@ def keygen(key_file: str) -> None:
     Example:
         corroborate keygen ~/keys/team.key
     """
+    from .store.anchor import generate_key
+
     try:
         print_ = generate_key(Path(key_file))
     except CorroborateError as exc:
@@ -105,6 +106,8 @@ def anchor(collection: str, key_file: str, output: str | None) -> None:
     Example:
         corroborate anchor -c ~/cases/phones --key ~/keys/team.key -o anchor-2026-11-29.json
     """
+    from .store import Store
+
     try:
         with Store.open_read_only(collection, passphrase_for(collection)) as store:
             signed = store.anchor(Path(key_file))
@@ -131,6 +134,8 @@ def repair(collection: str) -> None:
     Example:
         corroborate repair -c ~/cases/phones
     """
+    from .store import Store
+
     try:
         with Store.open(collection, passphrase_for(collection)) as store:
             entry = store.repair()
@@ -154,6 +159,9 @@ def reprocess_command(collection: str) -> None:
     Example:
         corroborate reprocess -c ~/cases/phones
     """
+    from .pipeline import reprocess
+    from .store import Store
+
     try:
         with Store.open(collection, passphrase_for(collection)) as store:
             result = reprocess(store)
@@ -177,6 +185,8 @@ def receipts(collection: str, refused: bool) -> None:
     Example:
         corroborate receipts --refused
     """
+    from .store import Store
+
     try:
         with Store.open_read_only(collection, passphrase_for(collection)) as store:
             rows = store.receipts("refused" if refused else None)

@@ -3,13 +3,22 @@ remove, terms)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from .cli_common import collection_option, opened
-from .overlay import VOCABULARIES, OverlayEntry
 from .text import safe
 
+if TYPE_CHECKING:
+    from .overlay import OverlayEntry
+
 __all__ = ["register"]
+
+# overlay.VOCABULARIES, restated: importing overlay loads the vocabularies' code, which
+# `corroborate --help` must not pay for; tests/test_startup.py holds the two equal
+VOCABULARIES = ("violations", "organisations", "punishments", "outlets", "groups", "charges",
+                "countries", "demonyms", "regions", "places")
 
 _APPLIES = ("it applies from the next ingest; `corroborate reprocess` applies it to the "
             "reports already held")

@@ -8,8 +8,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from .vocab import read_data
-
 __all__ = ["SCHEMES", "label"]
 
 SCHEMES = ("hrdsattack", "acled", "plover", "huridocs")
@@ -17,6 +15,8 @@ SCHEMES = ("hrdsattack", "acled", "plover", "huridocs")
 
 @cache
 def _table() -> dict[str, dict[str, dict[str, str]]]:
+    from .vocab import read_data  # here: SCHEMES alone (`corroborate --help`) needs no vocab
+
     data: dict[str, Any] = read_data("crosswalk")
     return {section: {str(k): dict(v or {}) for k, v in entries.items()}
             for section, entries in data.items()}

@@ -31,8 +31,6 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-import yaml
-
 from .errors import CorroborateError
 
 __all__ = ["VOCABULARIES", "Grammar", "KoreanNames", "Lexicon", "Name", "SourceWords", "fold",
@@ -251,6 +249,8 @@ def _data(name: str) -> Traversable:
 
 
 def _read_yaml(path: Path | Traversable) -> Any:
+    import yaml  # here, not at the top: commands that read no vocabulary skip it
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with path.open("r", encoding="utf-8") as fh:
