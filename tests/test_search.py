@@ -179,6 +179,10 @@ def test_orders(filled):
     weakest = [h.confidence for h in _all_hits(filled, order="confidence")]
     known = [c for c in weakest if c is not None]
     assert known == sorted(known) and weakest[:len(known)] == known
+
+
+@pytest.mark.sqlite_only(reason="relevance is FTS5's bm25 rank, read here from FTS5 itself")
+def test_relevance_is_the_order_fts5_ranks_in(filled):
     # relevance: the order FTS5 ranks in, among the reports the filters keep
     outlet = REPORTS[0][1]
     ranked = [r[0] for r in filled.db.execute(
@@ -189,7 +193,7 @@ def test_orders(filled):
     assert [h.report_id for h in found] == kept and len(kept) >= 2
 
 
-def test_a_ranking_kept_for_paging_is_dropped_when_reports_are_added(filled, tmp_path):
+def test_a_report_added_is_found_by_the_next_search(filled, tmp_path):
     before = {h.report_id for h in _all_hits(filled, text="smuggl*")}
     extra = tmp_path / "more.jsonl"
     extra.write_text(json.dumps({
@@ -251,7 +255,7 @@ def test_status_follows_decisions_and_the_review_queue(filled):
 
 
 def test_rows_rewritten_by_decisions_are_patched_in_as_a_whole_read_would_give(filled):
-    from corroborate import search as module
+    from corroborate import search_arrays as module
 
     search(filled, SearchQuery())  # the arrays, cached
     ids = list(_model(filled))
@@ -262,9 +266,9 @@ def test_rows_rewritten_by_decisions_are_patched_in_as_a_whole_read_would_give(f
     review.decide(filled, ids[2], "when", "reject", "ana")
     query = SearchQuery(order="confidence", per_page=100)
     patched = search(filled, query)
-    cached = module._CACHE[(str(filled.root.resolve()), filled.collection_id)]
+    cached = module.CACHE[(str(filled.root.resolve()), filled.collection_id)]
     assert cached.base < cached.generation  # patched, not read again
-    module._CACHE.clear()
+    module.CACHE.clear()
     assert search(filled, query) == patched
     assert {v.value: v.count for v in patched.facets["country"]}["MN"] == 1
     assert timeline(filled, SearchQuery()) == timeline(filled, SearchQuery())

@@ -21,7 +21,9 @@ from corroborate.errors import CollectionError
 from corroborate.pipeline import ingest, reprocess
 from corroborate.search import MARK_END, MARK_START, BadQuery, SearchQuery
 from corroborate.store import Store
-from corroborate.store.schema import migrate
+from corroborate.store.schema import MIGRATIONS, migrate
+
+from .conftest import POSTGRES
 
 # Reports written for these tests (the facts are of the kind North Korea reporting carries).
 KOREAN = [
@@ -221,7 +223,7 @@ def test_korean_and_english_terms_combine_as_fts5_operators_say(mixed, query, ex
     hits = _workbench(mixed, query)
     assert {h.report_id for h in hits} == wanted
     for hit in hits:  # an English report found by an English branch: FTS5's own snippet
-        if not textsearch.has_hangul(texts[hit.report_id]):
+        if not (POSTGRES or textsearch.has_hangul(texts[hit.report_id])):
             assert hit.snippet == _fts_snippet(mixed, hit.report_id, query)
 
 
@@ -272,6 +274,7 @@ def _direct(store: Store, query: str, start: str, end: str, size: int) -> list[t
         (start, end, size, query))]
 
 
+@pytest.mark.sqlite_only(reason="compares with FTS5's own rank and snippet()")
 @pytest.mark.parametrize("which", ["english", "mixed"])
 def test_english_queries_give_what_reports_fts_alone_gives(which, request):
     store = request.getfixturevalue(which)
@@ -305,6 +308,10 @@ def _pieces(store: Store) -> Counter[str]:
 
 def _indexed(store: Store) -> Counter[str]:
     """Pieces -> reports, as reports_hangul holds them."""
+    if POSTGRES:  # its words and the number of rows holding each
+        return Counter({t: d for t, d in store.db.execute(
+            "SELECT word, ndoc FROM ts_stat('SELECT doc FROM reports_hangul')")
+            if re.fullmatch("[가-힣]+", t)})
     store.db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.hangul_vocab USING "
                      "fts5vocab(main, 'reports_hangul', 'row')")
     return Counter({t: d for t, d in store.db.execute("SELECT term, doc FROM temp.hangul_vocab")
@@ -340,7 +347,7 @@ def test_a_collection_made_before_migration_6_finds_korean_words_after_upgrading
         store.db.execute("SELECT count(*) FROM reports_hangul")
     store.close()
     with Store.open(tmp_path / "collection") as again:
-        assert again.db.execute("PRAGMA user_version").fetchone()[0] == 6
+        assert again.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert {h["id"] for h in again.search("보위부")} == wanted
         assert {h.report_id for h in _workbench(again, "보위부")} == wanted
         assert _indexed(again) == _pieces(again)
@@ -382,3 +389,23 @@ def test_what_a_korean_term_matches_in_a_run(query, found):
     hits = db.execute("SELECT rowid FROM reports_hangul WHERE reports_hangul MATCH ?",
                       (textsearch.rewrite(query).hangul,)).fetchall()
     assert {texts[r[0] - 1] for r in hits} == found
+
+
+@pytest.mark.sqlite_only(reason="the model is FTS5's own rank of each table's matches")
+def test_relevance_ranks_windows_of_both_tables_merged(mixed, monkeypatch):
+    query = "혜산 OR Hyesan"
+    korean = [(rowid, rank, 0) for rowid, rank in mixed.db.execute(
+        "SELECT rowid, rank FROM reports_hangul WHERE reports_hangul MATCH ?",
+        (textsearch.rewrite(query).hangul,))]
+    english = [(rowid, rank, 1) for rowid, rank in mixed.db.execute(
+        "SELECT rowid, rank FROM reports_fts WHERE reports_fts MATCH ? AND rowid NOT IN "
+        "(SELECT rowid FROM reports_hangul)", (query,))]
+    ids = dict(mixed.db.execute("SELECT rowid, id FROM reports"))
+    newest_first = sorted(korean + english, reverse=True)
+    assert len(korean) >= 3 and len(english) >= 3
+    monkeypatch.setattr(textsearch, "RANK_WINDOW", 2)
+    model = [ids[rowid] for begin in range(0, len(newest_first), 2)
+             for rowid, _, _ in sorted(newest_first[begin:begin + 2],
+                                       key=lambda f: (f[1], f[2], f[0]))]
+    assert [h.report_id for h in _workbench(mixed, query)] == model
+    assert [h["id"] for h in mixed.search(query, limit=2)] == model[:2]

@@ -10,8 +10,10 @@ status, lowest confidence, story, event and the event's origins. The index is de
 
 Facet counts and page order are computed in memory over column arrays read from the index
 once per index generation (every write to the index bumps it, so every process sees a
-change at its next query): full-text search then costs one FTS5 lookup of the matching
-rowids, whatever the number of matches, and only the page's rows are read in full.
+change at its next query; rows written since are patched in): full-text search then costs
+one FTS5 lookup of the matching rowids, whatever the number of matches, relevance ranks
+only the page's window of the newest matches (``textsearch.RANK_WINDOW``), and only the
+page's rows are read in full.
 
     page = search(store, SearchQuery(text="executed", country=("KP",), order="newest"))
 """
@@ -21,8 +23,8 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +34,9 @@ import numpy.typing as npt
 from . import textsearch
 from .errors import CollectionError, CorroborateError
 from .review import FIELDS
+from .search_arrays import Snapshot, snapshot
 from .search_index import SEVERITY, period, refresh_index, reindex_report, update_index
-from .store.driver import ERRORS
+from .store.driver import ERRORS, is_postgres
 from .store.reading import _TERM, MAX_QUERY_TERMS
 
 if TYPE_CHECKING:
@@ -56,9 +59,6 @@ TOP_VALUES = 20
 # The snippet's match is wrapped in STX ... ETX: control characters that a web page never
 # shows, so the web layer escapes the snippet as text first, then turns them into <mark>
 MARK_START, MARK_END = "\x02", "\x03"
-_SINGLE = ("perpetrator", "country", "region", "outlet", "status")
-_STATUS_LABELS = {"unreviewed": "unreviewed", "partly": "partly reviewed",
-                  "reviewed": "reviewed"}
 
 
 class SearchError(CorroborateError):
@@ -167,156 +167,6 @@ class SearchPage:
 
 # -- reading the index --------------------------------------------------------------------
 
-@dataclass
-class _Snapshot:
-    """The index's columns as arrays, one slot per row in rowid order."""
-
-    generation: int
-    base: int  # the generation of the last rebuild: rows rewritten since can be patched in
-    rowids: Array
-    codes: dict[str, Array]  # single-valued facet -> value code per slot (-1: none)
-    values: dict[str, list[str]]  # facet -> the value of each code
-    vslot: Array  # (slot, violation code) per violation of a row
-    vcode: Array
-    num: dict[str, Array]  # published_day, date_lo, date_hi, month, origins, confidence
-    event: Array  # dense event code per slot (a row without an event is its own)
-    newest: Array  # slots, newest publication first
-    weakest: Array  # slots, lowest confidence first
-    labels: dict[tuple[str, str], str]
-
-    def slots(self, rowids: Array) -> Array:
-        """The slots of ``rowids`` that the index holds."""
-        if not len(self.rowids):
-            return np.zeros(0, dtype=np.int64)
-        found = np.searchsorted(self.rowids, rowids)
-        held = self.rowids[np.minimum(found, len(self.rowids) - 1)] == rowids
-        return found[held]  # type: ignore[no-any-return]
-
-    def label(self, facet: str, value: str) -> str:
-        if facet == "status":
-            return _STATUS_LABELS.get(value, value)
-        return self.labels.get((facet, value), value)
-
-
-def _ints(text: str | None, dtype: Any = np.int64) -> Array:
-    """The numbers of a group_concat (parsed in C: no Python object per number)."""
-    return np.fromstring(text, dtype=dtype, sep=",") if text else np.zeros(0, dtype=dtype)
-
-
-_NUMERIC = ("published_day", "date_lo", "date_hi", "month", "origins", "event_key")
-
-
-def _load(db: sqlite3.Connection, generation: int, base: int) -> _Snapshot:
-    """Each column in one aggregate query (no Python object per row)."""
-    cols = ", ".join(f"group_concat({c})" for c in ("report_rowid", *_NUMERIC))
-    row = db.execute(f"SELECT {cols}, group_concat(coalesce(confidence, 2.0)) "
-                     f"FROM search_index").fetchone()
-    rowids = _ints(row[0])
-    num = {c: _ints(row[i + 1]) for i, c in enumerate(_NUMERIC)}
-    num["confidence"] = _ints(row[len(_NUMERIC) + 1], np.float64)
-    if len(rowids) and not bool(np.all(np.diff(rowids) > 0)):  # not read in rowid order
-        order = np.argsort(rowids)
-        rowids, num = rowids[order], {k: v[order] for k, v in num.items()}
-    snap = _Snapshot(generation, base, rowids, {}, {}, np.zeros(0, np.int64), np.zeros(0, np.int64),
-                     num, np.unique(num["event_key"], return_inverse=True)[1],
-                     np.lexsort((-rowids, -num["published_day"])),
-                     np.lexsort((-rowids, -num["published_day"], num["confidence"])), {})
-    for facet in _SINGLE:
-        codes = np.full(len(rowids), -1, dtype=np.int64)
-        snap.values[facet] = []
-        for value, members in db.execute(
-                f"SELECT {facet}, group_concat(report_rowid) FROM search_index "
-                f"WHERE {facet} IS NOT NULL GROUP BY {facet}"):
-            codes[snap.slots(_ints(members))] = len(snap.values[facet])
-            snap.values[facet].append(value)
-        snap.codes[facet] = codes
-    slots, vcodes, snap.values["violation"] = [], [], []
-    for value, members in db.execute("SELECT violation, group_concat(report_rowid) FROM "
-                                     "search_violations GROUP BY violation"):
-        slots.append(snap.slots(_ints(members)))
-        vcodes.append(np.full(len(slots[-1]), len(snap.values["violation"]), dtype=np.int64))
-        snap.values["violation"].append(value)
-    if slots:
-        snap.vslot, snap.vcode = np.concatenate(slots), np.concatenate(vcodes)
-    snap.labels = {(f, v): label for f, v, label in db.execute("SELECT * FROM search_labels")}
-    return snap
-
-
-_CACHE: dict[tuple[str, str], _Snapshot] = {}
-_CACHE_LOCK = threading.Lock()
-
-
-def _snapshot(store: Store) -> _Snapshot:
-    """The index as of now: the cached arrays, patched when only some rows were rewritten
-    since (review decisions), read again after a rebuild."""
-    meta = dict(store.db.execute("SELECT key, value FROM meta WHERE key IN "
-                                 "('search_generation', 'search_base')").fetchall())
-    generation, base = int(meta.get("search_generation", 0)), int(meta.get("search_base", 0))
-    key = (str(store.root.resolve()), store.collection_id)
-    with _CACHE_LOCK:
-        snap = _CACHE.get(key)
-        if snap is not None and snap.generation == generation:
-            return snap
-        patched = _patched(store.db, snap, generation) if snap and snap.base == base else None
-        snap = patched or _load(store.db, generation, base)
-        _CACHE.pop(key, None)
-        if len(_CACHE) >= 4:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = snap
-    return snap
-
-
-_PATCH_MAX = 2000  # rows rewritten since the cached arrays: beyond, read them again
-
-
-def _patched(db: sqlite3.Connection, snap: _Snapshot, generation: int) -> _Snapshot | None:
-    """A copy of ``snap`` with the rows rewritten since re-read; None if it cannot be."""
-    touched = sorted({r[0] for r in db.execute(
-        "SELECT report_rowid FROM search_touched WHERE generation > ? LIMIT ?",
-        (snap.generation, _PATCH_MAX + 1))})
-    rowids = np.array(touched, dtype=np.int64)
-    slots = snap.slots(rowids)
-    marks = ",".join("?" * len(touched))
-    rows = db.execute(f"SELECT report_rowid, {', '.join(_NUMERIC)}, coalesce(confidence, 2.0), "
-                      f"{', '.join(_SINGLE)} FROM search_index "
-                      f"WHERE report_rowid IN ({marks}) ORDER BY report_rowid",
-                      touched).fetchall()
-    if len(touched) > _PATCH_MAX or len(slots) != len(touched) or len(rows) != len(touched):
-        return None  # too many, or a row added or gone: only a whole read is right
-    num = {k: v.copy() for k, v in snap.num.items()}
-    codes = {k: v.copy() for k, v in snap.codes.items()}
-    values = {k: list(v) for k, v in snap.values.items()}
-    for slot, row in zip(slots.tolist(), rows, strict=True):
-        for i, name in enumerate((*_NUMERIC, "confidence")):
-            num[name][slot] = row[i + 1]
-        for i, facet in enumerate(_SINGLE, start=len(_NUMERIC) + 2):
-            codes[facet][slot] = _code(values[facet], row[i])
-    keep = ~np.isin(snap.vslot, slots)
-    where = dict(zip(touched, slots.tolist(), strict=True))
-    added = [(where[r], _code(values["violation"], v)) for r, v in db.execute(
-        f"SELECT report_rowid, violation FROM search_violations WHERE report_rowid IN "
-        f"({marks})", touched)]
-    return _Snapshot(
-        generation, snap.base, snap.rowids, codes, values,
-        np.concatenate([snap.vslot[keep], np.array([a[0] for a in added], dtype=np.int64)]),
-        np.concatenate([snap.vcode[keep], np.array([a[1] for a in added], dtype=np.int64)]),
-        num, np.unique(num["event_key"], return_inverse=True)[1],
-        np.lexsort((-snap.rowids, -num["published_day"])),
-        np.lexsort((-snap.rowids, -num["published_day"], num["confidence"])),
-        {(f, v): label for f, v, label in db.execute("SELECT * FROM search_labels")})
-
-
-def _code(values: list[str], value: str | None) -> int:
-    """The code of ``value`` in a facet's values (appended if new); -1 for none."""
-    if value is None:
-        return -1
-    try:
-        return values.index(value)
-    except ValueError:
-        values.append(value)
-        return len(values) - 1
-
-
 def _ensure(store: Store) -> None:
     """Build the index of a collection that has reports but no index yet (one made before
     the index existed, on its first query)."""
@@ -340,62 +190,43 @@ class _Reading:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def __enter__(self) -> _Snapshot:
+    def __enter__(self) -> Snapshot:
         _ensure(self.store)
         self.own = not self.store.db.in_transaction
         if self.own:
             self.store.db.execute("BEGIN")
-        return _snapshot(self.store)
+        return snapshot(self.store)
 
     def __exit__(self, *exc: object) -> None:
         if self.own:
             self.store.db.execute("COMMIT")
 
 
-def _matching(store: Store, snap: _Snapshot, text: str, ranked: bool) -> Array:
-    """The slots whose report matches ``text`` (FTS5; with Korean words, textsearch): in
-    rowid order, or ``ranked`` best first. A ranking is kept (per collection, rebuild and
-    text: decisions do not change it) so that paging and facet clicks on one search do not
-    rank every match again."""
-    key = (str(store.root.resolve()), store.collection_id, snap.base, text)
-    with _CACHE_LOCK:
-        found = _RANKED.get(key) if ranked else None
-    if found is not None:
-        return found
+def _matching(store: Store, snap: Snapshot, text: str) -> Array:
+    """The slots whose report matches ``text`` (FTS5; with Korean words, both full-text
+    tables: textsearch), in rowid order."""
+    with _asked(text):
+        return snap.slots(textsearch.matching(store.db, text))
+
+
+@contextmanager
+def _asked(text: str) -> Iterator[None]:
+    """A search text FTS5 (or the Korean rewriting) cannot read raised as BadQuery."""
     try:
-        if textsearch.has_hangul(text):  # Korean words: both full-text tables
-            rowids = textsearch.matching(store.db, text, ranked)
-        else:
-            inner = "SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?" + (
-                " ORDER BY rank" if ranked else "")
-            row = store.db.execute(f"SELECT group_concat(rowid) FROM ({inner})",
-                                   (text,)).fetchone()
-            rowids = _ints(row[0])
+        yield
     except textsearch.QueryError as exc:
         raise BadQuery(f"cannot search for {text!r}: {exc}") from exc
     except ERRORS as exc:
         raise BadQuery(f"cannot search for {text!r} ({exc}): words are matched as they are, "
                        f"\"quote\" a phrase or a word with punctuation in it, and use OR, "
                        f"NOT, NEAR() and prefix* as FTS5 does") from exc
-    found = snap.slots(rowids)
-    if ranked:
-        with _CACHE_LOCK:
-            _RANKED.pop(key, None)
-            if len(_RANKED) >= _RANKED_MAX:
-                _RANKED.pop(next(iter(_RANKED)))
-            _RANKED[key] = found
-    return found
 
 
-_RANKED: dict[tuple[str, str, int, str], Array] = {}
-_RANKED_MAX = 8
-
-
-def _filters(store: Store, snap: _Snapshot, query: SearchQuery, ranked: bool = False
+def _filters(store: Store, snap: Snapshot, query: SearchQuery
              ) -> tuple[Array, dict[str, Array], Array | None]:
     """The mask of the text, date and origins conditions, one mask per facet filter, and
-    the slots the text matches (best first if ``ranked``)."""
-    matches = _matching(store, snap, query.text, ranked) if query.text.strip() else None
+    the slots the text matches (in rowid order)."""
+    matches = _matching(store, snap, query.text) if query.text.strip() else None
     if query.text.strip():
         base = np.zeros(len(snap.rowids), dtype=bool)
         base[matches] = True
@@ -430,7 +261,7 @@ def _all(base: Array, masks: Mapping[str, Array], but: str | None = None) -> Arr
     return out
 
 
-def _facet(snap: _Snapshot, facet: str, mask: Array, chosen: tuple[str, ...]
+def _facet(snap: Snapshot, facet: str, mask: Array, chosen: tuple[str, ...]
            ) -> list[FacetValue]:
     """The most frequent values under ``mask`` (and every chosen one, even at 0)."""
     size = len(snap.values[facet])
@@ -446,17 +277,33 @@ def _facet(snap: _Snapshot, facet: str, mask: Array, chosen: tuple[str, ...]
     return top + [f for f in found[TOP_VALUES:] if f.value in chosen]
 
 
-def _ordered(snap: _Snapshot, query: SearchQuery, mask: Array, matches: Array | None
-             ) -> Array:
-    """The slots that ``mask`` keeps, in the query's order."""
-    if query.order == "relevance" and matches is not None:
-        order = matches
-    else:
-        order = snap.weakest if query.order == "confidence" else snap.newest
+def _ordered(snap: Snapshot, query: SearchQuery, mask: Array) -> Array:
+    """The slots that ``mask`` keeps, newest or weakest first."""
+    order = snap.weakest if query.order == "confidence" else snap.newest
     return order[mask[order]]
 
 
-def _hits(db: sqlite3.Connection, snap: _Snapshot, slots: list[int], text: str = ""
+def _relevance(db: sqlite3.Connection, snap: Snapshot, text: str, found: Array,
+               offset: int, count: int) -> Array:
+    """Slots ``offset`` to ``offset + count`` of the relevance order of ``found`` (the
+    matching slots the filters keep, in rowid order): taken newest first in windows of
+    RANK_WINDOW, each window best first. Only the windows the page falls in are ranked."""
+    size = textsearch.RANK_WINDOW
+    newest_first = found[::-1]
+    first, last = offset // size, (offset + count - 1) // size
+    windows = []
+    for number in range(first, last + 1):
+        window = newest_first[number * size:(number + 1) * size][::-1]
+        if not len(window):
+            break
+        with _asked(text):
+            windows.append(snap.slots(textsearch.ranked(db, text, snap.rowids[window])))
+    ordered = np.concatenate(windows) if windows else np.zeros(0, dtype=np.int64)
+    start = offset - first * size
+    return ordered[start:start + count]
+
+
+def _hits(db: sqlite3.Connection, snap: Snapshot, slots: list[int], text: str = ""
           ) -> list[Hit]:
     """The page's rows read in full, in the order of ``slots``."""
     rowids = [int(snap.rowids[s]) for s in slots]
@@ -478,23 +325,12 @@ def _hits(db: sqlite3.Connection, snap: _Snapshot, slots: list[int], text: str =
 
 def _snippets(db: sqlite3.Connection, rowids: list[int], text: str) -> dict[int, str]:
     out = (textsearch.hangul_snippets(db, rowids, text, MARK_START, MARK_END, 24)
-           if textsearch.has_hangul(text) else {})
-    for rowid in rowids:
-        if rowid in out:
-            continue
-        row = db.execute(
-            "SELECT snippet(reports_fts, 1, ?, ?, ' … ', 24), "
-            "snippet(reports_fts, 1, '', '', ' … ', 24) FROM reports_fts "
-            "WHERE reports_fts MATCH ? AND rowid = ?", (MARK_START, MARK_END, text, rowid)
-        ).fetchone()
-        if row is not None:
-            # a text that holds the markers itself: no marks rather than false ones
-            plain = MARK_START in row[1] or MARK_END in row[1]
-            out[rowid] = re.sub(f"[{MARK_START}{MARK_END}]", "", row[1]) if plain else row[0]
-    return out
+           if textsearch.has_hangul(text) or is_postgres(db) else {})
+    return out | textsearch.fts_snippets(db, [r for r in rowids if r not in out], text,
+                                         MARK_START, MARK_END, 24)
 
 
-def _hit(snap: _Snapshot, row: sqlite3.Row, violations: list[str], snippet: str | None
+def _hit(snap: Snapshot, row: sqlite3.Row, violations: list[str], snippet: str | None
          ) -> Hit:
     def pair(facet: str, value: str | None) -> tuple[str, str] | None:
         return (value, snap.label(facet, value)) if value else None
@@ -516,12 +352,16 @@ def search(store: Store, query: SearchQuery) -> SearchPage:
     """One page of the reports matching ``query``, with the facets' counts: each facet's
     under every filter but its own."""
     with _Reading(store) as snap:
-        base, masks, matches = _filters(store, snap, query, query.order == "relevance")
+        base, masks, matches = _filters(store, snap, query)
         facets = {f: _facet(snap, f, _all(base, masks, but=f), getattr(query, f))
                   for f in FACETS}
         mask = _all(base, masks)
         offset = (query.page - 1) * query.per_page
-        slots = _ordered(snap, query, mask, matches)[offset:offset + query.per_page]
+        if query.order == "relevance" and matches is not None:
+            slots = _relevance(store.db, snap, query.text, matches[mask[matches]], offset,
+                               query.per_page)
+        else:
+            slots = _ordered(snap, query, mask)[offset:offset + query.per_page]
         hits = _hits(store.db, snap, slots.tolist(), query.text)
     return SearchPage(hits, int(mask.sum()), query.page, query.per_page, facets)
 

@@ -5,9 +5,11 @@ A row holds the report's main incident's main values as the machine gives them
 (``incidents.main_values``, as ``review.machine_values`` reads them) with the standing
 review decisions applied over them, its review status and lowest open confidence, the
 dates the date filter and the timeline use, and its story, event and the event's origins.
-Rows are rebuilt in batches (:func:`refresh_index`, :func:`update_index`) or one at a time
-after a decision (:func:`reindex_report`); every write bumps the index's generation
-(``meta.search_generation``) so that readers know to read it again. See docs/search.md.
+Rows are rebuilt in batches (:func:`refresh_index`), brought up to date with what an
+ingest changed as triggers noted it in ``search_pending`` (:func:`update_index`), or
+rewritten one at a time after a decision (:func:`reindex_report`); every write bumps the
+index's generation (``meta.search_generation``) so that readers know to read it again.
+See docs/search.md.
 """
 
 from __future__ import annotations
@@ -160,41 +162,64 @@ def _write(db: sqlite3.Connection, rows: list[Any]) -> None:
         db.executemany("INSERT OR REPLACE INTO search_labels VALUES (?, ?, ?)", labels)
 
 
+# A row's story, its story's (first account's) event and the event's origins. The event's
+# key, what the timeline and map count distinct events by, is the smallest rowid of its
+# accounts: it stays when the event is written again (a report in no event: -its rowid)
 _LINKS = """
-SELECT s.report_rowid, m.story_id, e.id, coalesce(e.rowid, -s.report_rowid),
-       coalesce(e.origins, 1)
-FROM search_index s LEFT JOIN story_members m INDEXED BY search_members
-    ON m.report_id = s.report_id
-LEFT JOIN events e INDEXED BY search_events
-    ON e.id = (SELECT a.event_id FROM accounts a WHERE a.story_id = m.story_id
-               ORDER BY a.id LIMIT 1)
-WHERE ({where}) AND (s.story_id IS NOT m.story_id OR s.event_id IS NOT e.id
-    OR s.event_key != coalesce(e.rowid, -s.report_rowid) OR s.origins != coalesce(e.origins, 1))
+SELECT report_rowid, story, event, coalesce(first, -report_rowid), origins FROM (
+    SELECT s.report_rowid, s.story_id AS was_story, s.event_id AS was_event,
+           s.event_key AS was_key, s.origins AS was_origins, m.story_id AS story, e.id AS event,
+           (SELECT min(f.rowid) FROM accounts f WHERE f.event_id = e.id) AS first,
+           coalesce(e.origins, 1) AS origins
+    FROM search_index s LEFT JOIN story_members m INDEXED BY search_members
+        ON m.report_id = s.report_id
+    LEFT JOIN events e INDEXED BY search_events
+        ON e.id = (SELECT a.event_id FROM accounts a WHERE a.story_id = m.story_id
+                   ORDER BY a.id LIMIT 1)
+    WHERE {where})
+WHERE story IS NOT was_story OR event IS NOT was_event
+    OR was_key != coalesce(first, -report_rowid) OR was_origins != origins
 """
 
 
-def _relink(db: sqlite3.Connection, rowid: int | None = None) -> None:
-    """Story, event and origins of every row (or one): they change with each ingest. Only
-    the rows whose links changed are written."""
-    where, args = ("1", ()) if rowid is None else ("s.report_rowid = ?", (rowid,))
-    changed = db.execute(_LINKS.format(where=where), args).fetchall()
-    db.executemany("UPDATE search_index SET story_id = ?, event_id = ?, event_key = ?, "
-                   "origins = ? WHERE report_rowid = ?",
-                   [(*row[1:], row[0]) for row in changed])
+def _relink(db: sqlite3.Connection, rowids: list[int] | None = None) -> list[int]:
+    """Story, event and origins of every row (or of the rows of ``rowids``): they change
+    with each ingest. Only the rows whose links changed are written; their rowids are
+    returned."""
+    written: list[int] = []
+    for chunk in [None] if rowids is None else list(_chunks(rowids)):
+        where = "1" if chunk is None else f"s.report_rowid IN ({_marks(chunk)})"
+        changed = db.execute(_LINKS.format(where=where), chunk or ()).fetchall()
+        db.executemany("UPDATE search_index SET story_id = ?, event_id = ?, event_key = ?, "
+                       "origins = ? WHERE report_rowid = ?",
+                       [(*row[1:], row[0]) for row in changed])
+        written += [int(row[0]) for row in changed]
+    return written
 
 
-def _bump(db: sqlite3.Connection, rowid: int | None = None) -> None:
+# touched rows kept for readers to patch their arrays with (search.py reads them again
+# whole when they are further behind than this)
+TOUCHED_KEPT = 20_000
+
+
+def _bump(db: sqlite3.Connection, rowids: list[int] | None = None) -> None:
     """A new generation of the index: after a rebuild (readers read it whole again), or
-    after one row was rewritten (``rowid``: readers re-read that row only)."""
-    db.execute("INSERT INTO meta VALUES ('search_generation', '1') ON CONFLICT(key) DO "
-               "UPDATE SET value = CAST(value AS INTEGER) + 1")
-    if rowid is not None:
-        db.execute("INSERT INTO search_touched SELECT CAST(value AS INTEGER), ? FROM meta "
-                   "WHERE key = 'search_generation'", (rowid,))
+    after the rows of ``rowids`` were written (one generation each: readers re-read those
+    rows only)."""
+    if rowids is None:
+        db.execute("INSERT INTO meta VALUES ('search_generation', '1') ON CONFLICT(key) DO "
+                   "UPDATE SET value = CAST(value AS INTEGER) + 1")
+        db.execute("DELETE FROM search_touched")
+        db.execute("INSERT OR REPLACE INTO meta SELECT 'search_base', value FROM meta "
+                   "WHERE key = 'search_generation'")
         return
-    db.execute("DELETE FROM search_touched")
-    db.execute("INSERT OR REPLACE INTO meta SELECT 'search_base', value FROM meta "
-               "WHERE key = 'search_generation'")
+    row = db.execute("SELECT value FROM meta WHERE key = 'search_generation'").fetchone()
+    last = int(row[0]) if row else 0
+    db.executemany("INSERT INTO search_touched VALUES (?, ?)",
+                   [(last + i, r) for i, r in enumerate(rowids, start=1)])
+    last += len(rowids)
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('search_generation', ?)", (str(last),))
+    db.execute("DELETE FROM search_touched WHERE generation <= ?", (last - TOUCHED_KEPT,))
 
 
 def _batches(store: Store, stale: str | None) -> Iterator[list[sqlite3.Row]]:
@@ -239,7 +264,8 @@ def _rebuild(store: Store, stale: str | None) -> int:
         db.execute("DELETE FROM search_index WHERE report_id NOT IN (SELECT id FROM reports "
                    "INDEXED BY search_reports)")
         _relink(db)
-        db.execute("DELETE FROM meta WHERE key = 'search_stale'")
+        db.execute("DELETE FROM meta WHERE key IN ('search_stale', 'search_recheck')")
+        db.execute("DELETE FROM search_pending")  # all caught up with
         _bump(db)
     return count
 
@@ -257,11 +283,82 @@ def refresh_index(store: Store, report_ids: Iterable[str] | None = None) -> int:
 
 
 def update_index(store: Store) -> int:
-    """Index the reports that are new or derived again since their row was written, drop
-    the rows of reports gone, and bring every row's story, event and origins up to date
-    (the end of an ingest); returns the rows written."""
-    return _rebuild(store, "s.report_rowid IS NULL OR s.report_id != r.id "
-                           "OR s.digest != r.digest")
+    """Bring the index up to date with what changed since it last was (the end of an
+    ingest): rows for the reports added or derived again, rows of reports gone dropped,
+    and story, event and origins of the rows whose story or event changed; returns the
+    rows computed. Reads only what the triggers of schema migration 8 noted
+    (``search_pending``), so its cost follows the ingest, not the collection; an index
+    never checked that way (``search_stale``, ``search_recheck``) is checked whole."""
+    flags = {r[0] for r in store.db.execute(
+        "SELECT key FROM meta WHERE key IN ('search_stale', 'search_recheck') AND value = '1'")}
+    if flags:
+        return _rebuild(store, "s.report_rowid IS NULL OR s.report_id != r.id "
+                               "OR s.digest != r.digest")
+    pending = store.db.execute("SELECT kind, id FROM search_pending").fetchall()
+    if not pending:
+        return 0
+    count, touched = 0, []
+    ids = sorted(_affected(store.db, [(r[0], r[1]) for r in pending]))
+    for begin in range(0, len(ids), _BATCH):
+        written, rowids = _catch_up(store, ids[begin:begin + _BATCH])
+        count += written
+        touched += rowids
+    with store.transaction() as db:
+        db.executemany("DELETE FROM search_pending WHERE kind = ? AND id = ?",
+                       [(r[0], r[1]) for r in pending])
+        _bump(db, sorted(set(touched)))
+    return count
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for begin in range(0, len(items), _BATCH):
+        yield items[begin:begin + _BATCH]
+
+
+def _marks(items: list[Any]) -> str:
+    return ",".join("?" * len(items))
+
+
+def _affected(db: sqlite3.Connection, pending: list[tuple[str, str]]) -> set[str]:
+    """The report ids whose rows may have changed: the reports noted, the members of the
+    stories noted (and the rows still naming them), and for each event noted the rows
+    naming it and the members of the stories whose accounts are in it."""
+    reports = {i for kind, i in pending if kind == "report"}
+    stories = {i for kind, i in pending if kind == "story"}
+    for chunk in _chunks(sorted(i for kind, i in pending if kind == "event")):
+        stories.update(r[0] for r in db.execute(
+            f"SELECT story_id FROM accounts WHERE event_id IN ({_marks(chunk)})", chunk))
+        reports.update(r[0] for r in db.execute(
+            f"SELECT report_id FROM search_index WHERE event_id IN ({_marks(chunk)})", chunk))
+    for chunk in _chunks(sorted(stories)):
+        for table in ("story_members", "search_index"):
+            reports.update(r[0] for r in db.execute(
+                f"SELECT report_id FROM {table} WHERE story_id IN ({_marks(chunk)})", chunk))
+    return reports
+
+
+def _catch_up(store: Store, report_ids: list[str]) -> tuple[int, list[int]]:
+    """Rewrite the rows of these reports that are missing or stale, drop those of reports
+    gone, bring their links up to date; returns (rows computed, rowids of the rows
+    written or dropped)."""
+    db, marks = store.db, _marks(report_ids)
+    reports = db.execute(f"SELECT rowid AS rowid, id, published, outlet, digest FROM reports "
+                         f"WHERE id IN ({marks}) ORDER BY rowid", report_ids).fetchall()
+    held = {r[0]: (r[1], r[2]) for r in db.execute(
+        f"SELECT report_id, report_rowid, digest FROM search_index WHERE report_id IN "
+        f"({marks})", report_ids)}
+    stale = [r for r in reports if held.get(r["id"]) != (r["rowid"], r["digest"])]
+    rows = [_row(store, r, {name: d for (_, name), d in decisions(store, r["id"]).items()})
+            for r in stale]
+    now = {r["id"]: int(r["rowid"]) for r in reports}
+    gone = [i for i in held if i not in now]
+    with store.transaction() as tx:
+        _write(tx, rows)
+        for chunk in _chunks(gone):
+            tx.execute(f"DELETE FROM search_index WHERE report_id IN ({_marks(chunk)})", chunk)
+        relinked = _relink(tx, list(now.values()))
+    old = [rowid for rid, (rowid, _) in held.items() if now.get(rid) != rowid]
+    return len(rows), [*(r[0]["report_rowid"] for r in rows), *relinked, *old]
 
 
 def reindex_report(store: Store, report_id: str) -> int:
@@ -279,8 +376,8 @@ def reindex_report(store: Store, report_id: str) -> int:
         db.execute("BEGIN IMMEDIATE")
     try:
         _write(db, [row])
-        _relink(db, report["rowid"])
-        _bump(db, report["rowid"])
+        _relink(db, [report["rowid"]])
+        _bump(db, [report["rowid"]])
     except BaseException:
         if own:
             db.execute("ROLLBACK")

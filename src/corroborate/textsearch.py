@@ -41,8 +41,9 @@ import numpy.typing as npt
 
 from .errors import CorroborateError
 
-__all__ = ["QueryError", "Rewritten", "delete_row", "hangul_form", "hangul_snippets",
-           "has_hangul", "index_row", "matching", "register", "rewrite", "snippet"]
+__all__ = ["RANK_WINDOW", "QueryError", "Rewritten", "delete_row", "fts_snippets",
+           "hangul_form", "hangul_snippets", "has_hangul", "index_row", "matching", "newest",
+           "ranked", "register", "rewrite", "snippet"]
 
 _SYLLABLES = re.compile("[가-힣]+")
 _RUNS = re.compile("([가-힣]+)")
@@ -194,38 +195,92 @@ def rewrite(query: str) -> Rewritten:
     return Rewritten("".join(out), tuple(marks))
 
 
-def _found(db: sqlite3.Connection, table: str, query: str, ranked: bool, limit: int | None,
-           where: str = "") -> tuple[Array, Array]:
-    """(rowids, ranks) of one table's matches, read as two strings (no Python object per
-    match); ranks are empty unless ``ranked``. Unlimited, the matches are ranked but not
-    sorted here: FTS5 computes the rank of each match again when a query both orders by it
-    and returns it (twice the cost), so they are sorted by the caller."""
-    inner = f"SELECT rowid{', rank' if ranked else ''} FROM {table} WHERE {table} MATCH ?{where}"
-    if limit:
-        inner += f" ORDER BY rank LIMIT {int(limit)}"
-    concat = "group_concat(rank)" if ranked else "''"
-    row = db.execute(f"SELECT group_concat(rowid), {concat} FROM ({inner})", (query,)).fetchone()
-    rowids = np.fromstring(row[0], dtype=np.int64, sep=",") if row[0] else np.zeros(0, np.int64)
-    ranks = np.fromstring(row[1], dtype=np.float64, sep=",") if row[1] else np.zeros(0)
-    return rowids, ranks
+# FTS5 ranks a match by bm25 (``rank``): ranking every match of a common word costs ~1.5 µs
+# each (0.15 s at 100k reports), so a relevance order ranks windows of this many matches,
+# the newest (last added) first: docs/search.md, "Relevance"
+RANK_WINDOW = 2000
 
 
-def matching(db: sqlite3.Connection, query: str, ranked: bool, limit: int | None = None
-             ) -> Array:
-    """The rowids of the reports a query with Hangul matches: best first (FTS5 rank, the
-    two tables' matches merged) if ``ranked``, else in rowid order; at most ``limit``.
-    Raises :class:`QueryError`, or the driver's error for a query FTS5 refuses."""
-    korean = _found(db, "reports_hangul", rewrite(query).hangul, ranked, limit)
-    # the reports without Hangul, as reports_fts has always answered: its Hangul terms
-    # match nothing there, so only the query's other branches find them
-    other = _found(db, "reports_fts", query, ranked, limit,
-                   " AND rowid NOT IN (SELECT rowid FROM reports_hangul)")
-    rowids = np.concatenate([korean[0], other[0]])
-    if ranked:  # best first; a tie in the order the tables gave
-        rowids = rowids[np.argsort(np.concatenate([korean[1], other[1]]), kind="stable")]
-    else:
-        rowids = np.sort(rowids)
-    return rowids[:limit] if limit else rowids
+def _tables(query: str) -> list[tuple[str, str, str]]:
+    """(table, query for it, condition) for each full-text table a query is asked of: a
+    query without Hangul only of ``reports_fts``, as written; one with Hangul of
+    ``reports_hangul`` rewritten, and of ``reports_fts`` for the reports without Hangul
+    (where its Hangul terms match nothing, so only the query's other branches find them)."""
+    if not has_hangul(query):
+        return [("reports_fts", query, "")]
+    return [("reports_hangul", rewrite(query).hangul, ""),
+            ("reports_fts", query, " AND rowid NOT IN (SELECT rowid FROM reports_hangul)")]
+
+
+def _postgres(db: object) -> bool:
+    """Whether ``db`` is on PostgreSQL (store/pgtext.py answers there: tsvectors, not FTS5)."""
+    from .store.driver import is_postgres  # here: the store imports this module
+
+    return is_postgres(db)
+
+
+def _ints(text: str | None) -> Array:
+    """The numbers of a group_concat, parsed in C (no Python object per number)."""
+    return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, np.int64)
+
+
+def matching(db: sqlite3.Connection, query: str) -> Array:
+    """The rowids of the reports ``query`` matches, ascending; read as one string per table
+    (no Python object per match). Raises :class:`QueryError`, or the driver's error for a
+    query FTS5 refuses."""
+    if _postgres(db):
+        from .store import pgtext
+
+        return pgtext.matching(db, query)
+    found = [_ints(db.execute(f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {table} "
+                              f"WHERE {table} MATCH ?{where})", (text,)).fetchone()[0])
+             for table, text, where in _tables(query)]
+    return found[0] if len(found) == 1 else np.sort(np.concatenate(found))
+
+
+def newest(db: sqlite3.Connection, query: str, count: int | None = None) -> Array:
+    """The rowids of the ``count`` (default RANK_WINDOW) newest (last added) reports
+    ``query`` matches, ascending: FTS5 walks its matches backwards by rowid and stops, so
+    this costs ``count``, not the number of matches."""
+    count = RANK_WINDOW if count is None else count
+    if _postgres(db):
+        from .store import pgtext
+
+        return pgtext.newest(db, query, count)
+    found = [np.array([r[0] for r in db.execute(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ?{where} ORDER BY rowid DESC LIMIT ?",
+        (text, count))], dtype=np.int64) for table, text, where in _tables(query)]
+    return np.sort(np.concatenate(found))[-count:]
+
+
+def ranked(db: sqlite3.Connection, query: str, rowids: Array) -> Array:
+    """``rowids`` (ascending, reports ``query`` matches, at most about RANK_WINDOW of them)
+    best first by FTS5's rank (bm25; a query with Hangul: the two tables' matches merged by
+    rank), a tie in rowid order (Korean reports first): the order ``ORDER BY rank`` gives.
+
+    Only these rows are ranked: the query is read over their rowid range, and a match
+    outside ``rowids`` is skipped before its rank is computed. FTS5 still reads each
+    phrase's matches once to weigh it (bm25's IDF): ~8 ms for a word in all of 100k reports.
+    """
+    if not len(rowids):
+        return rowids
+    if _postgres(db):
+        from .store import pgtext
+
+        return pgtext.ranked(db, query, rowids)
+    wanted = [int(r) for r in rowids]
+    marks = ",".join("?" * len(wanted))
+    found: list[tuple[int, float]] = []
+    for table, text, where in _tables(query):
+        # "+rowid": a test on each match in the range; a bare "rowid IN" would have FTS5
+        # run the whole query once for each rowid listed (seconds for 2,000)
+        found += db.execute(
+            f"SELECT rowid, rank FROM {table} WHERE {table} MATCH ? AND rowid BETWEEN ? AND ? "
+            f"AND +rowid IN ({marks}){where}", (text, wanted[0], wanted[-1], *wanted)
+        ).fetchall()
+    ranks = np.array([r[1] for r in found], dtype=np.float64)
+    ids = np.array([r[0] for r in found], dtype=np.int64)
+    return ids[np.argsort(ranks, kind="stable")]
 
 
 # -- snippets -----------------------------------------------------------------------------
@@ -278,11 +333,53 @@ def snippet(text: str, marks: Sequence[re.Pattern[str]], start: str, end: str,
     return (" … " if lo > 0 else "") + body + (" … " if hi < len(words) else "")
 
 
+# page rows whose rowids lie within this span are read in one statement (below)
+_NARROW = 10_000
+
+
+def fts_snippets(db: sqlite3.Connection, rowids: Iterable[int], query: str, start: str,
+                 end: str, size: int) -> dict[int, str]:
+    """FTS5's ``snippet()`` of each report of ``rowids`` that ``reports_fts`` finds
+    ``query`` in, matches between ``start`` and ``end``. Reports close together (a
+    relevance page lies in its window) are read in one statement over their rowid range,
+    FTS5 reading the query once rather than once a report (~10x less); far apart, one at a
+    time. A text that holds a non-printable mark character itself gets no marks (and loses
+    those characters) rather than false ones."""
+    wanted = sorted({int(r) for r in rowids})
+    if not wanted:
+        return {}
+    columns = ("rowid, snippet(reports_fts, 1, ?, ?, ' … ', ?), "
+               "snippet(reports_fts, 1, '', '', ' … ', ?)")
+    if wanted[-1] - wanted[0] <= _NARROW:
+        rows = db.execute(
+            f"SELECT {columns} FROM reports_fts WHERE reports_fts MATCH ? AND rowid BETWEEN ? "
+            f"AND ? AND +rowid IN ({','.join('?' * len(wanted))})",
+            (start, end, size, size, query, wanted[0], wanted[-1], *wanted)).fetchall()
+    else:
+        rows = [row for rowid in wanted if (row := db.execute(
+            f"SELECT {columns} FROM reports_fts WHERE reports_fts MATCH ? AND rowid = ?",
+            (start, end, size, size, query, rowid)).fetchone()) is not None]
+    control = [c for c in (start, end) if c and not c.isprintable()]
+    out = {}
+    for rowid, marked, plain in rows:
+        if any(c in plain for c in control):
+            marked = plain
+            for c in control:
+                marked = marked.replace(c, "")
+        out[int(rowid)] = marked
+    return out
+
+
 def hangul_snippets(db: sqlite3.Connection, rowids: Iterable[int], query: str, start: str,
                     end: str, size: int) -> dict[int, str]:
     """For a query with Hangul, the snippet (:func:`snippet`) of each report of ``rowids``
     that holds Hangul, made from its text: the Hangul index holds none for FTS5's
-    ``snippet()`` to show. The other reports are left to ``snippet()`` over ``reports_fts``."""
+    ``snippet()`` to show. The other reports are left to ``snippet()`` over ``reports_fts``
+    (on PostgreSQL, which has no FTS5 ``snippet()``, every report's is made here)."""
+    if _postgres(db):
+        from .store import pgtext
+
+        return pgtext.snippets(db, rowids, query, start, end, size)
     marks = rewrite(query).marks
     out = {}
     for rowid in rowids:

@@ -14,7 +14,7 @@ from .. import textsearch
 from ..errors import CollectionError
 from ..model import Evidence, Fact, Incident, Report, Story, StoryMember
 from ..stories import Fingerprint
-from .driver import ERRORS
+from .driver import ERRORS, is_postgres
 
 __all__ = ["MAX_LIMIT", "MAX_QUERY_TERMS", "Reading"]
 
@@ -76,6 +76,8 @@ class Reading:
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Full-text search over report titles and text (FTS5 query syntax); Korean words
         are found inside longer words (혜산 in 혜산시에서: :mod:`corroborate.textsearch`).
+        The best ``limit`` by FTS5 rank among the newest (last added) RANK_WINDOW (2,000)
+        matches: a common word is not ranked in every report (docs/search.md, "Relevance").
 
         At most :data:`MAX_LIMIT` hits and :data:`MAX_QUERY_TERMS` terms: a query past
         either is refused rather than left to run unbounded.
@@ -84,37 +86,27 @@ class Reading:
             raise CollectionError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
         if len(_TERM.findall(query)) > MAX_QUERY_TERMS:
             raise CollectionError(f"a search may hold at most {MAX_QUERY_TERMS} terms")
-        if textsearch.has_hangul(query):
-            return self._search_hangul(query, limit)
         try:
-            rows = self.db.execute(
-                "SELECT r.id, r.title, r.published, r.outlet, r.origin, "
-                "snippet(reports_fts, 1, '[', ']', ' … ', 12) AS snippet "
-                "FROM reports_fts JOIN reports r ON r.rowid = reports_fts.rowid "
-                "WHERE reports_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit)).fetchall()
-        except ERRORS as exc:
-            raise CollectionError(f"bad search query {query!r}: {exc}") from exc
-        return [dict(r) for r in rows]
-
-    def _search_hangul(self, query: str, limit: int) -> list[dict[str, Any]]:
-        """A query with Korean words: both full-text tables (textsearch.matching), the
-        snippets of reports in Korean made from their text."""
-        try:
-            rowids = textsearch.matching(self.db, query, ranked=True, limit=limit).tolist()
-            made = textsearch.hangul_snippets(self.db, rowids, query, "[", "]", 12)
-            found = []
-            for rowid in rowids:
-                row = dict(self.db.execute(
-                    "SELECT id, title, published, outlet, origin FROM reports WHERE rowid = ?",
-                    (rowid,)).fetchone())
-                if rowid not in made:  # a report without Hangul: FTS5's own snippet
-                    made[rowid] = self.db.execute(
-                        "SELECT snippet(reports_fts, 1, '[', ']', ' … ', 12) FROM reports_fts "
-                        "WHERE reports_fts MATCH ? AND rowid = ?", (query, rowid)).fetchone()[0]
-                row["snippet"] = made[rowid]
-                found.append(row)
+            best = textsearch.ranked(self.db, query, textsearch.newest(self.db, query))
+            return self._search_hits(query, best[:limit].tolist())
         except _BAD_QUERY as exc:
             raise CollectionError(f"bad search query {query!r}: {exc}") from exc
+
+    def _search_hits(self, query: str, rowids: list[int]) -> list[dict[str, Any]]:
+        """The reports of ``rowids`` in that order, each with its snippet: FTS5's own, or
+        for a report in Korean found by a query with Korean words, one made from its text
+        (the Hangul index holds no text)."""
+        made = (textsearch.hangul_snippets(self.db, rowids, query, "[", "]", 12)
+                if textsearch.has_hangul(query) or is_postgres(self.db) else {})
+        made |= textsearch.fts_snippets(self.db, [r for r in rowids if r not in made], query,
+                                        "[", "]", 12)
+        found = []
+        for rowid in rowids:
+            row = dict(self.db.execute(
+                "SELECT id, title, published, outlet, origin FROM reports WHERE rowid = ?",
+                (rowid,)).fetchone())
+            row["snippet"] = made[rowid]
+            found.append(row)
         return found
 
     def receipts(self, event: str | None = None) -> list[dict[str, Any]]:

@@ -54,8 +54,8 @@ def query_from(request: Request, per_page: int = 25) -> finder.SearchQuery:
             min_origins=_number(request, "min_origins", None),
             date_from=params.get("from") or None, date_to=params.get("to") or None,
             page=_number(request, "page", 1) or 1, per_page=per_page,
-            # newest first unless asked: ranking every match by relevance costs ~0.2 s the
-            # first time a common word is searched in 100k reports (benchmarks/README.md)
+            # newest first unless asked: the order a team reads what came in by (relevance
+            # ranks windows of the newest 2,000 matches: docs/search.md, "Relevance")
             order=params.get("order") or "newest")
     except finder.SearchError as exc:
         raise WebError(400, str(exc)) from exc
