@@ -25,7 +25,7 @@ from corroborate.store import LogDamaged, Store
 from corroborate.store.custody import GENESIS, entry_hash
 from corroborate.store.verify import read_log
 
-from .conftest import sample_files
+from .conftest import database_of, sample_files, without_foreign_keys
 from .helpers import write_good_reports
 
 
@@ -155,13 +155,15 @@ def test_rewriting_every_origin_consistently_is_named(filled):
 
 @pytest.mark.parametrize("edit", [
     "UPDATE reports SET text = replace(text, 'Hyesan', 'Hamhung')",
-    "UPDATE facts SET quote = 'something else' WHERE rowid = (SELECT min(rowid) FROM facts)",
+    "UPDATE facts SET quote = 'something else' WHERE incident_id = (SELECT min(incident_id) "
+    "FROM facts) AND position = 0",
     "UPDATE facts SET value = 'KP-01' WHERE field = 'place'",
-    "DELETE FROM facts WHERE rowid = (SELECT max(rowid) FROM facts)",
+    "DELETE FROM facts WHERE incident_id = (SELECT max(incident_id) FROM facts) "
+    "AND position = 0",
     "UPDATE reports SET published = '1999-01-01' WHERE rowid = 1",
 ])
 def test_any_edit_of_the_database_is_named(filled, edit):
-    db = sqlite3.connect(filled.root / "corroborate.sqlite")
+    db = database_of(filled.root)
     with db:
         assert db.execute(edit).rowcount > 0
     db.close()
@@ -169,9 +171,9 @@ def test_any_edit_of_the_database_is_named(filled, edit):
 
 
 def test_deleted_database_rows_are_named(filled):
-    db = sqlite3.connect(filled.root / "corroborate.sqlite")
+    db = database_of(filled.root)
     with db:
-        db.execute("PRAGMA foreign_keys = OFF")
+        without_foreign_keys(db)
         db.execute("DELETE FROM reports WHERE rowid = 1")
         db.execute("DELETE FROM receipts WHERE seq = 1")
     db.close()
@@ -183,7 +185,7 @@ def test_deleted_database_rows_are_named(filled):
 def test_verify_deep_rederives_from_the_archive(filled):
     assert [str(p) for p in filled.verify(deep=True)] == []
     # a forger who edits a report AND recomputes its digest in the database and the log
-    db = sqlite3.connect(filled.root / "corroborate.sqlite")
+    db = database_of(filled.root)
     with db:
         db.execute("UPDATE reports SET title = 'Nothing happened' WHERE rowid = 1")
         rid = db.execute("SELECT id FROM reports WHERE rowid = 1").fetchone()[0]
@@ -236,7 +238,7 @@ def test_an_anchor_proves_the_log_up_to_it_and_catches_a_consistent_rewrite(fill
     # a forger rewrites history before the anchor, database and log alike
     rewrite_log(filled, [{**e, "captured_at": "2001-01-01T00:00:00+00:00"}
                          if e["event"] == "captured" else e for e in entries(filled)])
-    db = sqlite3.connect(filled.root / "corroborate.sqlite")
+    db = database_of(filled.root)
     with db:
         db.execute("UPDATE captures SET captured_at = '2001-01-01T00:00:00+00:00'")
         db.execute("UPDATE receipts SET at = '2001-01-01T00:00:00+00:00' "
@@ -402,7 +404,7 @@ def test_derived_rows_carry_the_tool_version_and_vocabulary_digest(filled):
 
 
 def test_reprocess_derives_again_and_records_it(filled):
-    db = sqlite3.connect(filled.root / "corroborate.sqlite")
+    db = database_of(filled.root)
     with db:  # rows as an older version would have left them, without receipts
         db.execute("UPDATE reports SET tool_version = '0.0.1'")
         db.execute("DELETE FROM receipts")
@@ -530,7 +532,7 @@ def test_a_deleted_archive_file_masked_by_staged_metadata_is_named(filled):
 def test_an_edited_report_behind_a_pending_status_is_named_and_never_logged(filled, tmp_path):
     from corroborate.store.digest import report_digest
 
-    db = sqlite3.connect(filled.root / "corroborate.sqlite")
+    db = database_of(filled.root)
     with db:
         rid, sha = db.execute("SELECT id, capture_sha256 FROM reports WHERE rowid = 1").fetchone()
         db.execute("UPDATE reports SET text = 'Nothing happened.' WHERE id = ?", (rid,))

@@ -26,6 +26,8 @@ from corroborate.store.custody import LINE_AAD, LogDamaged, entry_hash
 from .conftest import sample_files
 from .helpers import flip_byte
 
+pytestmark = pytest.mark.sqlite_only(reason="encryption at rest is SQLCipher's")
+
 FAST = ScryptParams(n=2**4, r=8, p=1)
 PASS = "correct horse battery staple"
 # words of the sample reports, as written and as the full-text index keeps them

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +25,7 @@ from corroborate.origins import citations
 from corroborate.pipeline import ingest, reprocess
 from corroborate.store import Store
 
+from .conftest import database_of
 from .helpers import text_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
@@ -350,7 +350,7 @@ def test_a_schema_2_collection_gets_its_events_at_the_next_ingest(tmp_path):
     with Store.init(root) as store:
         _ingest(store, *FAMILY[:3])
         expected = _summary(store)
-    db = sqlite3.connect(root / "corroborate.sqlite")
+    db = database_of(root)
     db.executescript("DROP TABLE links; DROP TABLE account_keys; DROP TABLE accounts; "
                      "DROP TABLE events; DROP TABLE review_log; DROP TABLE users; "
                      "PRAGMA user_version = 2;")
@@ -367,7 +367,7 @@ def test_a_schema_2_collection_shows_its_events_without_an_ingest(tmp_path):
     root = tmp_path / "old"
     with Store.init(root) as store:
         _ingest(store, *FAMILY[:3])
-    db = sqlite3.connect(root / "corroborate.sqlite")
+    db = database_of(root)
     db.executescript("DROP TABLE links; DROP TABLE account_keys; DROP TABLE accounts; "
                      "DROP TABLE events; DROP TABLE review_log; DROP TABLE users; "
                      "PRAGMA user_version = 2;")
@@ -377,6 +377,7 @@ def test_a_schema_2_collection_shows_its_events_without_an_ingest(tmp_path):
     assert "2 origin(s)" in result.output
 
 
+@pytest.mark.sqlite_only(reason="encryption at rest is SQLCipher's")
 def test_an_encrypted_collection_holds_and_shows_its_events(tmp_path, monkeypatch):
     """Events in an encrypted collection: listed, shown, and verified, via the CLI."""
     pytest.importorskip("sqlcipher3")

@@ -4,7 +4,6 @@ clients that sign in through the login form, and a clock the tests move by hand.
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ from corroborate import Store, ingest
 from corroborate.users import add_user
 from corroborate.web import create_app
 
+from .conftest import copy_collection as copy_tables_too
 from .conftest import sample_files
 
 with warnings.catch_warnings():  # Starlette prefers httpx2; the httpx client works the same
@@ -56,8 +56,7 @@ def build_collection(root: Path) -> Path:
 
 
 def copy_collection(template: Path, target: Path) -> Path:
-    shutil.copytree(template, target)
-    return target
+    return copy_tables_too(template, target)  # on PostgreSQL, the tables as well
 
 
 def client_of(app: Any, address: str = "testclient", https: bool = False) -> TestClient:

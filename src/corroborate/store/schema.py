@@ -1,4 +1,9 @@
-"""The database schema, as numbered migrations (``PRAGMA user_version`` holds the number)."""
+"""The database schema, as numbered migrations (``PRAGMA user_version`` holds the number).
+
+The migrations are SQLite's SQL; on PostgreSQL each statement is translated (store/pgsql.py:
+types, WITHOUT ROWID, FTS5 tables, triggers), and a statement that calls a Python SQL
+function (``textsearch.register``) is done in Python instead (:data:`_IN_PYTHON`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import sqlite3
 
 from .. import textsearch
 from ..errors import CollectionError
-from .driver import OPERATIONAL_ERRORS
+from .driver import OPERATIONAL_ERRORS, is_postgres
 
 __all__ = ["APPLICATION_ID", "MIGRATIONS", "check", "migrate"]
 
@@ -284,6 +289,41 @@ MIGRATIONS: list[str] = [
     INSERT OR REPLACE INTO meta SELECT 'story_bands_missing', '1'
         WHERE EXISTS (SELECT 1 FROM reports);
     """,
+    # 8: what the search index must catch up with (search_index.update_index), noted by
+    # triggers in the transaction that makes the change: a report added or removed, a
+    # report whose story membership changed, a story whose accounts changed, an event
+    # written. The refresh after an ingest then reads those rows only, not the collection.
+    # An index made before is checked whole once (search_recheck)
+    """
+    CREATE TABLE IF NOT EXISTS search_pending (
+        kind TEXT NOT NULL CHECK (kind IN ('report', 'story', 'event')),
+        id TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER IF NOT EXISTS search_report_added AFTER INSERT ON reports
+        BEGIN INSERT OR IGNORE INTO search_pending VALUES ('report', NEW.id); END;
+    CREATE TRIGGER IF NOT EXISTS search_report_removed AFTER DELETE ON reports
+        BEGIN INSERT OR IGNORE INTO search_pending VALUES ('report', OLD.id); END;
+    CREATE TRIGGER IF NOT EXISTS search_member_added AFTER INSERT ON story_members
+        BEGIN INSERT OR IGNORE INTO search_pending VALUES ('report', NEW.report_id); END;
+    CREATE TRIGGER IF NOT EXISTS search_member_removed AFTER DELETE ON story_members
+        BEGIN INSERT OR IGNORE INTO search_pending VALUES ('report', OLD.report_id); END;
+    CREATE TRIGGER IF NOT EXISTS search_member_moved AFTER UPDATE ON story_members
+        BEGIN INSERT OR IGNORE INTO search_pending VALUES ('report', NEW.report_id); END;
+    CREATE TRIGGER IF NOT EXISTS search_account_added AFTER INSERT ON accounts
+        BEGIN INSERT OR IGNORE INTO search_pending VALUES ('story', NEW.story_id); END;
+    CREATE TRIGGER IF NOT EXISTS search_account_removed AFTER DELETE ON accounts
+        BEGIN INSERT OR IGNORE INTO search_pending VALUES ('story', OLD.story_id); END;
+    CREATE TRIGGER IF NOT EXISTS search_account_moved AFTER UPDATE ON accounts
+        BEGIN INSERT OR IGNORE INTO search_pending VALUES ('story', NEW.story_id); END;
+    CREATE TRIGGER IF NOT EXISTS search_event_added AFTER INSERT ON events
+        BEGIN INSERT OR IGNORE INTO search_pending VALUES ('event', NEW.id); END;
+    CREATE TRIGGER IF NOT EXISTS search_event_removed AFTER DELETE ON events
+        BEGIN INSERT OR IGNORE INTO search_pending VALUES ('event', OLD.id); END;
+    CREATE TRIGGER IF NOT EXISTS search_event_changed AFTER UPDATE ON events
+        BEGIN INSERT OR IGNORE INTO search_pending VALUES ('event', NEW.id); END;
+    INSERT OR REPLACE INTO meta SELECT 'search_recheck', '1' WHERE EXISTS (SELECT 1 FROM reports);
+    """,
 ]
 
 # "CROB": marks a database as a corroborate collection's, so a foreign one is refused
@@ -311,9 +351,11 @@ def check(db: sqlite3.Connection) -> int:
 def migrate(db: sqlite3.Connection) -> int:
     """Bring the schema up to date; returns the version. Refuses a foreign or newer one."""
     version = check(db)
-    if version < len(MIGRATIONS):
+    if is_postgres(db):
+        _migrate_postgres(db, version)
+    elif version < len(MIGRATIONS):
         textsearch.register(db)
-    for number in range(version, len(MIGRATIONS)):
+    for number in range(check(db), len(MIGRATIONS)):
         try:
             db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number]
                              + f"; PRAGMA user_version = {number + 1}; COMMIT;")
@@ -326,3 +368,39 @@ def migrate(db: sqlite3.Connection) -> int:
     if int(db.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     return len(MIGRATIONS)
+
+
+def _fill_hangul(db: sqlite3.Connection) -> None:
+    """Migration 6's filling of the Hangul index, from each report's text."""
+    for rowid, title, text in db.execute("SELECT rowid, title, text FROM reports").fetchall():
+        textsearch.index_row(db, rowid, title, text)
+
+
+# statements that call the SQL functions textsearch.register adds to SQLite: on PostgreSQL
+# their work is done by a Python function
+_IN_PYTHON = {"hangul_form(": _fill_hangul}
+
+
+def _migrate_postgres(db: sqlite3.Connection, version: int) -> None:
+    """Every pending migration in one transaction (PostgreSQL's DDL is transactional)
+    holding the collection's write lock: what another process did while this one waited
+    is not done again."""
+    from .pgsql import split
+
+    if version >= len(MIGRATIONS):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for number in range(int(db.execute("PRAGMA user_version").fetchone()[0]),
+                            len(MIGRATIONS)):
+            for statement in split(MIGRATIONS[number]):
+                python = [f for name, f in _IN_PYTHON.items() if name in statement]
+                if python:
+                    python[0](db)
+                else:
+                    db.execute(statement)
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
