@@ -12,6 +12,7 @@ member of it) is inflated to at most ``max_bytes`` in total.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import hashlib
 import io
@@ -19,14 +20,22 @@ import logging
 import os
 import stat
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
-from .errors import CorruptInput, EmptyInput, InputError, MalformedInput, TooLarge
+from .errors import (
+    CorruptInput,
+    EmptyInput,
+    InputError,
+    MalformedInput,
+    TooLarge,
+    UndecodableInput,
+)
 from .model import Capture, Document
+from .mojibake import damage
 from .readers import (
     CSV,
     HTML,
@@ -34,6 +43,9 @@ from .readers import (
     JSONL,
     TEXT,
     WARC,
+    _Errors,
+    _refuse_binary,
+    jsonl_records,
     read_csv,
     read_html,
     read_json,
@@ -45,11 +57,14 @@ from .readers import (
     decode as decode,  # importable from here, as it always was
 )
 
-__all__ = ["CaptureOptions", "Input", "capture_bytes", "iter_inputs", "read_input"]
+__all__ = ["STREAM_BYTES", "CaptureOptions", "Input", "Records", "Streamed", "capture_bytes",
+           "iter_inputs", "nothing_read", "read_input", "receive_input"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# a JSON Lines file larger than this is received into a file and read record by record
+STREAM_BYTES = 4 * 1024 * 1024
 
 _EXTENSIONS = {
     ".html": HTML, ".htm": HTML, ".xhtml": HTML, ".txt": TEXT, ".text": TEXT, ".md": TEXT,
@@ -240,6 +255,17 @@ _OPEN_FLAGS: int = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_
 
 
 def _read_file(origin: str, path: Path, max_bytes: int) -> bytes:
+    fd = _open_regular(origin, path, max_bytes)
+    try:
+        return _read_at_most(fd, max_bytes + 1)
+    except OSError as exc:
+        raise InputError(origin, f"cannot read: {exc.strerror}") from exc
+    finally:
+        os.close(fd)
+
+
+def _open_regular(origin: str, path: Path, max_bytes: int) -> int:
+    """A descriptor of a regular file within the limit, opened without blocking."""
     try:
         _check_regular(origin, os.stat(path), max_bytes)  # before open: opening can block
         fd = os.open(path, _OPEN_FLAGS)
@@ -247,11 +273,13 @@ def _read_file(origin: str, path: Path, max_bytes: int) -> bytes:
         raise InputError(origin, f"cannot read: {exc.strerror}") from exc
     try:
         _check_regular(origin, os.fstat(fd), max_bytes)  # it may have changed since
-        return _read_at_most(fd, max_bytes + 1)
     except OSError as exc:
-        raise InputError(origin, f"cannot read: {exc.strerror}") from exc
-    finally:
         os.close(fd)
+        raise InputError(origin, f"cannot read: {exc.strerror}") from exc
+    except BaseException:  # refused (not regular, too large): the descriptor is not kept
+        os.close(fd)
+        raise
+    return fd
 
 
 def _check_regular(origin: str, info: os.stat_result, max_bytes: int) -> None:
@@ -297,12 +325,17 @@ def capture_bytes(
     reader = _READERS[media_type]
     documents, errors = reader(capture, payload, options)
     if not documents:
-        if len(errors) == 1:
-            raise errors[0]
-        if errors:
-            raise MalformedInput(origin, f"no readable record ({errors[0].reason}, ...)")
-        raise EmptyInput(origin, "no report text in it")
+        raise nothing_read(origin, errors)
     return capture, documents, errors
+
+
+def nothing_read(origin: str, errors: list[InputError]) -> InputError:
+    """Why an input none of whose records can be read is refused whole."""
+    if len(errors) == 1:
+        return errors[0]
+    if errors:
+        return MalformedInput(origin, f"no readable record ({errors[0].reason}, ...)")
+    return EmptyInput(origin, "no report text in it")
 
 
 def _unwrap(origin: str, data: bytes, max_bytes: int) -> tuple[str, bytes, bool]:
@@ -390,3 +423,146 @@ def _sniff(data: bytes) -> str:
         return JSONL
     return TEXT
 
+
+# --- large JSON Lines, record by record ----------------------------------------------------
+
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+_DAMAGE_CHARS = 65536  # what readers.decode checks for damage: the first 64 K characters
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """A large JSON Lines input received into a file while it was hashed: its records are
+    read from there (:class:`Records`), the input never held in memory whole."""
+
+    capture: Capture
+    path: Path
+
+
+def receive_input(item: Input, options: CaptureOptions,
+                  keep: Callable[[Iterator[bytes]], Path] | None = None) -> bytes | Streamed:
+    """The bytes of an input (as :func:`read_input`), or a large JSON Lines file received.
+
+    With ``keep`` (writes blocks to a new file as they come and returns its path: the
+    archive's staging), a regular file over :data:`STREAM_BYTES` that would be read as
+    JSON Lines in UTF-8 is passed to it block by block while hashed. Anything the
+    streamed reading could read otherwise than :func:`capture_bytes` (compressed, a byte
+    order mark, bytes that are not UTF-8 further on) is read whole, as before.
+    """
+    if keep is None or item.path is None or item.refused is not None:
+        return read_input(item, options.max_bytes)
+    fd = _open_regular(item.origin, item.path, options.max_bytes)
+    try:
+        head = _read_at_most(fd, min(_CHUNK, options.max_bytes + 1))
+        if os.fstat(fd).st_size <= STREAM_BYTES or not _streams(item.origin, head):
+            data = head + _read_at_most(fd, options.max_bytes + 1 - len(head))
+            return _whole(item.origin, data, options.max_bytes)
+        watch = _Watch()
+        path = keep(watch.blocks(item.origin, fd, head, options.max_bytes))
+    except OSError as exc:
+        raise InputError(item.origin, f"cannot read: {exc.strerror}") from exc
+    finally:
+        os.close(fd)
+    if not watch.clean():  # read whole: refused (or decoded) exactly as before
+        data = path.read_bytes()
+        path.unlink()
+        return data
+    capture = Capture(sha256=watch.hash.hexdigest(), origin=item.origin, size=watch.size,
+                      media_type=JSONL,
+                      captured_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+                      tool_version=__version__)
+    return Streamed(capture, path)
+
+
+def _whole(origin: str, data: bytes, max_bytes: int) -> bytes:
+    if len(data) > max_bytes:
+        raise TooLarge(origin, f"more than the limit of {max_bytes} bytes")
+    if not data:
+        raise EmptyInput(origin, "empty file (0 bytes)")
+    return data
+
+
+def _streams(origin: str, head: bytes) -> bool:
+    """Whether :func:`capture_bytes` would read these bytes as plain JSON Lines."""
+    if head[:2] == b"\x1f\x8b" or head.startswith(_BOMS):
+        return False
+    name = origin.lower().removesuffix(".gz")
+    if (_EXTENSIONS.get(Path(name).suffix) or _sniff(head)) != JSONL:
+        return False
+    try:
+        _refuse_binary(origin, head[:8192])
+    except UndecodableInput:
+        return False
+    return True
+
+
+class _Watch:
+    """Hashes an input's blocks as they pass, and checks that they are the UTF-8 text that
+    ``readers.decode`` takes as it is (valid throughout, the first 64 K characters not
+    damaged)."""
+
+    def __init__(self) -> None:
+        self.hash = hashlib.sha256()
+        self.size = 0
+        self.utf8 = True
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self._head: list[str] = []
+        self._chars = 0
+
+    def blocks(self, origin: str, fd: int, head: bytes, max_bytes: int) -> Iterator[bytes]:
+        block = head
+        while block:
+            self.size += len(block)
+            if self.size > max_bytes:
+                raise TooLarge(origin, f"more than the limit of {max_bytes} bytes")
+            self._see(block)
+            yield block
+            block = os.read(fd, min(_CHUNK, max_bytes + 1 - self.size))
+
+    def _see(self, block: bytes) -> None:
+        self.hash.update(block)
+        if not self.utf8:
+            return
+        try:
+            text = self._decoder.decode(block)
+        except UnicodeDecodeError:
+            self.utf8 = False
+            return
+        if self._chars < _DAMAGE_CHARS:
+            self._head.append(text[:_DAMAGE_CHARS - self._chars])
+            self._chars += len(self._head[-1])
+
+    def clean(self) -> bool:
+        if self.utf8:
+            try:
+                self._decoder.decode(b"", final=True)
+            except UnicodeDecodeError:  # cut inside a character
+                self.utf8 = False
+        return self.utf8 and damage("".join(self._head)) is None
+
+
+class Records:
+    """The documents of a streamed capture, read from its file one line at a time.
+
+    The file is opened at once: it is renamed into the archive while it is read. Bad
+    records are kept as :func:`readers.read_jsonl` keeps them (:meth:`errors`); iterating
+    raises :class:`InputError` when the file is refused whole (its first records all bad).
+    """
+
+    def __init__(self, streamed: Streamed, options: CaptureOptions) -> None:
+        self.capture = streamed.capture
+        self.options = options
+        self._file = open(streamed.path, "rb")  # closed once read to its end
+        self._errors = _Errors(streamed.capture.origin)
+
+    def __iter__(self) -> Iterator[Document]:
+        with self._file:
+            lines = (line.removesuffix(b"\n").decode("utf-8") for line in self._file)
+            yield from jsonl_records(self.capture, lines, self.options, self._errors)
+
+    def errors(self) -> list[InputError]:
+        """The bad records, once every record has been read."""
+        return self._errors.listed()
+
+    def close(self) -> None:
+        self._file.close()

@@ -1,35 +1,38 @@
-"""The command line: a thin skin over the library. Errors become ClickException here only."""
+"""The command line: a thin skin over the library. Errors become ClickException here only.
+
+Each command imports what it needs inside itself: ``--version`` and ``--help`` load every
+command's definition, and must not pay for numpy, trafilatura or the store
+(tests/test_startup.py).
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import __version__, baseline
-from .capture import DEFAULT_MAX_BYTES, CaptureOptions, iter_inputs
+from . import __version__
 from .cli_common import PASSPHRASE_ENV, collection_option, echo, opened
 from .crosswalk import SCHEMES
 from .errors import CorroborateError
-from .export import (
-    story_incidents,
-    write_csv,
-    write_event_csv,
-    write_event_jsonl,
-    write_jsonl,
-    write_main_csv,
-)
-from .incidents import StoryIncident, main_marks, main_values
-from .model import Incident
-from .pipeline import IngestResult, ingest
-from .store import Store
-from .store.reading import MAX_LIMIT
 from .text import json_line, safe
+
+if TYPE_CHECKING:
+    from .capture import CaptureOptions
+    from .incidents import StoryIncident
+    from .model import Incident
+    from .pipeline import IngestResult
+    from .store import Store
+
+# The options' bounds are needed to define them, so also by --help; their owners cost
+# start-up (capture ~25 ms, store.reading numpy), so they are restated here and
+# tests/test_startup.py holds each equal to its owner's.
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # capture.DEFAULT_MAX_BYTES
+MAX_LIMIT = 1000  # store.reading.MAX_LIMIT
 
 FIELD_ORDER = ("violation", "perpetrator", "victim", "place", "date", "punishment", "source")
 
@@ -52,20 +55,35 @@ def main() -> None:
 @click.option("--encrypt", is_flag=True,
               help="Encrypt it at rest with a passphrase ($CORROBORATE_PASSPHRASE, else "
                    "asked twice). Losing the passphrase or encryption.json loses the data.")
-def init(path: str, encrypt: bool) -> None:
+@click.option("--database", metavar="URL",
+              help="Keep its tables on a PostgreSQL server (postgresql://USER@HOST:PORT/DB; "
+                   "default $CORROBORATE_DATABASE, else SQLite in the folder). The password "
+                   "comes from PGPASSWORD or ~/.pgpass and is never written to the folder.")
+def init(path: str, encrypt: bool, database: str | None) -> None:
     """Create a collection: a folder holding the database, the archive and the custody log.
 
     \b
     Example:
         corroborate init ~/cases/phones-2017
         corroborate init --encrypt ~/cases/phones-2017
+        corroborate init --database postgresql://team@db.example:5432/cases ~/cases/phones
     """
+    from .store import Store
+    from .store.driver import DATABASE_ENV
+    from .store.postgres import check_url
+
+    database = database or os.environ.get(DATABASE_ENV) or None
     passphrase = None
+    if database is not None:  # refused before a passphrase is asked for nothing
+        try:
+            check_url(database, "" if encrypt else None)
+        except CorroborateError as exc:
+            raise click.ClickException(str(exc)) from exc
     if encrypt:
         passphrase = os.environ.get(PASSPHRASE_ENV) or click.prompt(
             "Passphrase", hide_input=True, confirmation_prompt=True, err=True)
     try:
-        Store.init(path, passphrase).close()
+        Store.init(path, passphrase, database=database).close()
     except CorroborateError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created collection {path}")
@@ -88,9 +106,22 @@ def init(path: str, encrypt: bool) -> None:
 @click.option("--follow-symlinks", is_flag=True,
               help="Follow symbolic links in folders to files outside them.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="Where the per-report work runs: here, or on a Dask cluster (the dask "
+                   "extra; docs/scale.md). The collection is written here either way.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="The Dask scheduler (tcp://host:8786, tls://...); without it, --engine "
+                   "dask starts a cluster of this machine's cores.")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              show_default="this machine's cores",
+              help="Processes doing the per-report work (reading, cleaning, extraction); "
+                   "this one alone writes, in input order, so the collection is the same "
+                   "with any number. No process is started for a small batch.")
 def ingest_command(collection: str, inputs: tuple[str, ...], max_bytes: int, text_field: str,
                    title_field: str, date_field: str, url_field: str, outlet_field: str,
-                   follow_symlinks: bool, quiet: bool) -> None:
+                   follow_symlinks: bool, quiet: bool, engine: str,
+                   scheduler: str | None, workers: int | None) -> None:
     """Capture, clean and extract reports: files, folders (recursive) or - for stdin.
 
     Formats: HTML (.html, .htm, gzipped too), plain text, JSON Lines, CSV, WARC. A broken
@@ -102,25 +133,62 @@ def ingest_command(collection: str, inputs: tuple[str, ...], max_bytes: int, tex
     Example:
         corroborate ingest -c ~/cases/phones reports/ extra.warc.gz
         cat page.html | corroborate ingest -c ~/cases/phones -
+        corroborate ingest -c ~/cases/phones --workers 2 crawl.jsonl
     """
+    from .capture import CaptureOptions
+
     options = CaptureOptions(max_bytes, text_field, title_field, date_field, url_field,
                              outlet_field)
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler names a Dask scheduler: use it with --engine dask")
+    if workers is not None and engine == "dask":
+        raise click.UsageError("--workers is for --engine local (Dask has its own workers)")
     with opened(collection) as store:
-        result = _run_ingest(store, list(inputs), options, quiet, follow_symlinks)
+        if engine == "dask":
+            result = _run_dask_ingest(store, list(inputs), options, quiet, follow_symlinks,
+                                      scheduler)
+        else:
+            result = _run_ingest(store, list(inputs), options, quiet, follow_symlinks,
+                                 workers)
     _summarise(result, quiet)
     if not result.ok:
         sys.exit(1)
 
 
 def _run_ingest(store: Store, inputs: list[str], options: CaptureOptions,
-                quiet: bool, follow_symlinks: bool = False) -> IngestResult:
+                quiet: bool, follow_symlinks: bool = False,
+                workers: int | None = None) -> IngestResult:
+    from .capture import iter_inputs
+    from .pipeline import ingest
+    from .workers import default_workers
+
+    workers = workers or default_workers()
     try:
         if quiet:
-            return ingest(store, inputs, options, follow_symlinks=follow_symlinks)
+            return ingest(store, inputs, options, follow_symlinks=follow_symlinks,
+                          workers=workers)
         count = sum(1 for _ in iter_inputs(inputs, follow_symlinks=follow_symlinks))
         with click.progressbar(length=count, label="ingesting", file=sys.stderr) as bar:
             return ingest(store, inputs, options, progress=lambda _origin: bar.update(1),
-                          follow_symlinks=follow_symlinks)
+                          follow_symlinks=follow_symlinks, workers=workers)
+    except CorroborateError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _run_dask_ingest(store: Store, inputs: list[str], options: CaptureOptions, quiet: bool,
+                     follow_symlinks: bool, scheduler: str | None) -> IngestResult:
+    from .capture import iter_inputs
+    from .dask_engine import ingest_dask
+
+    try:
+        if quiet:
+            return ingest_dask(store, inputs, options, scheduler,
+                               follow_symlinks=follow_symlinks)
+        count = sum(1 for _ in iter_inputs(inputs, follow_symlinks=follow_symlinks))
+        with click.progressbar(length=count, label="ingesting", file=sys.stderr) as bar:
+            return ingest_dask(store, inputs, options, scheduler,
+                               progress=lambda _origin: bar.update(1),
+                               follow_symlinks=follow_symlinks)
     except CorroborateError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -180,6 +248,8 @@ def stories(collection: str, fmt: str) -> None:
 
 def _echo_incident(item: StoryIncident | None, incident: Incident,
                    published: str | None = None) -> None:
+    from .incidents import main_marks, main_values
+
     head = f"incident {incident.id}  from report {incident.report_id}"
     if item is not None:
         head += f"  story {item.story_id}  published {item.published or 'unknown'}"
@@ -227,6 +297,8 @@ def incidents(collection: str) -> None:
     Example:
         corroborate incidents -c ~/cases/phones | less
     """
+    from .export import story_incidents
+
     with opened(collection) as store:
         for item in story_incidents(store):
             _echo_incident(item, item.incident)
@@ -245,6 +317,8 @@ def show(collection: str, item_id: str) -> None:
         corroborate show i-3f2a9c0d1e2b3a4c5d6e
         corroborate show e-9653abb7f0c52c7f2d0a
     """
+    from .export import story_incidents
+
     with opened(collection) as store:
         if item_id.startswith("e-"):
             from .cli_events import echo_event
@@ -344,6 +418,8 @@ def export(collection: str, fmt: str, output: Any, schemes: tuple[str, ...], lev
         corroborate export --reviewed-only -o reviewed.jsonl
         corroborate export --format csv --rows incident --reviewed-only --bom -o main.csv
     """
+    from .export import write_csv, write_event_csv, write_event_jsonl, write_jsonl, write_main_csv
+
     if level == "event" and schemes:
         raise click.UsageError("--scheme applies to incident exports")
     csv_main = fmt == "csv" and rows == "incident"
@@ -399,7 +475,7 @@ def bench_hrdsattack(split: str, predictions: Any, gate: str | None,
         corroborate bench hrdsattack ../shared/benchmarks/hrdsattack/dev.json \\
             --predictions dev.pred.jsonl --gate benchmarks/baseline.json
     """
-    from . import hrdsattack
+    from . import baseline, hrdsattack
 
     articles = hrdsattack.read_split(split)
     try:
@@ -432,7 +508,12 @@ def demo(collection: str, quiet: bool) -> None:
     Example:
         corroborate demo -c /tmp/demo
     """
-    if not Path(collection, "corroborate.sqlite").exists():
+    from importlib import resources
+
+    from .capture import CaptureOptions
+    from .store import Store
+
+    if not Store.exists(collection):
         Store.init(collection).close()
     samples = resources.files("corroborate").joinpath("samples")
     names = sorted(str(p) for p in samples.iterdir()

@@ -52,6 +52,10 @@ class InputError(CorroborateError):
         self.origin = origin
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # pickled from its fields, not its message: it crosses to worker processes
+        return type(self), (self.origin, self.reason)
+
 
 class EmptyInput(InputError):
     """The input holds no bytes, or no report text."""

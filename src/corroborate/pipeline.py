@@ -1,36 +1,70 @@
 """Ingest: inputs -> capture -> clean -> extract -> store, then stories.
 
-The per-report work (:func:`process`) is a pure function of a document, so it can run in
-any worker; only :func:`ingest` talks to the store. A broken input is reported with its
-origin and reason and the batch goes on.
+The per-input work is pure: :func:`parse_input` reads an input's documents and runs
+:func:`process` (clean, fingerprint, extract) on each, with no I/O, so it can run in any
+process: the worker pool of ``ingest --workers N`` (``workers.py``) or a Dask cluster
+(``dask_engine.py``). The writing is not: this process alone writes, one input after
+the other in the order they were named (:func:`store_parsed`), so a collection ingested
+with several workers is the one ingested with one, custody log included. A broken input
+is reported with its origin and reason and the batch goes on.
+
+Memory is bounded by a window of inputs, not by the batch: inputs are read a few tasks
+ahead of the writer, small ones sent many to a task; an input over :data:`SPLIT_BYTES`
+has its documents sent in chunks and stored as they come back; a large JSON Lines file
+is received into the archive's staging while hashed and read from there record by record
+(``capture.receive_input``), never held whole (except in an encrypted collection, where
+no byte lies in clear on disk).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from functools import partial
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from .capture import CaptureOptions, Input, capture_bytes, iter_inputs, read_input
+from .capture import (
+    CaptureOptions,
+    Input,
+    Records,
+    Streamed,
+    capture_bytes,
+    iter_inputs,
+    nothing_read,
+    receive_input,
+)
 from .clean import clean
 from .errors import EmptyInput, InputError, TooLarge
 from .extract import extract
-from .model import Document, Incident, Report
+from .model import Capture, Document, Incident, Report
 from .overlay import applying
 from .refresh import refresh_events, refresh_stories
 from .search import refresh_index, update_index
 from .store import Store
 from .store.driver import ERRORS
 from .stories import Fingerprint, fingerprint
+from .vocab import active_overlay
+from .workers import Pool, Task
 
-__all__ = ["IngestResult", "ingest", "process", "refresh_events", "refresh_stories",
-           "reprocess"]
+__all__ = ["IngestResult", "Parsed", "ingest", "parse_input", "process", "process_documents",
+           "refresh_events", "refresh_stories", "reprocess", "store_parsed"]
 
 log = logging.getLogger(__name__)
 
 Processed = tuple[Report, Fingerprint, list[Incident]]
+
+# a task: up to this many inputs or documents, or this many bytes of them (pickling costs
+# per task, and a task's results wait for the writer)
+CHUNK_ITEMS = 16
+CHUNK_BYTES = 1 << 20
+# an input larger than this has its documents processed in chunks, stored as they come
+SPLIT_BYTES = 1 << 20
+# tasks read ahead of the writer, per worker: enough that no worker waits for the reader
+AHEAD_PER_WORKER = 3
 
 
 @dataclass
@@ -49,6 +83,17 @@ class IngestResult:
         return not self.failures
 
 
+class Parsed(NamedTuple):
+    """The pure work on one input (picklable): its capture (None when nothing in it could
+    be read), its processed documents and the errors of the rest, in order."""
+
+    origin: str
+    sha256: str
+    capture: Capture | None
+    processed: list[Processed]
+    errors: list[InputError]
+
+
 def process(doc: Document) -> Processed:
     """Clean, fingerprint and extract one document: no I/O, same input same output."""
     report = clean(doc)
@@ -65,22 +110,105 @@ def _process_all(docs: list[Document]) -> tuple[list[Processed], list[InputError
             errors.append(exc)
         except Exception as exc:  # a bug or a parser crash on one document must not stop a batch
             log.exception("failed to process %s", doc.origin)
-            errors.append(InputError(doc.origin, f"internal error while processing "
-                                                 f"({type(exc).__name__}: {exc})"))
+            errors.append(_internal(doc.origin, "processing", exc))
     return done, errors
+
+
+def _internal(origin: str, doing: str, exc: BaseException | str) -> InputError:
+    what = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
+    return InputError(origin, f"internal error while {doing} ({what})")
+
+
+def process_documents(docs: list[Document]) -> list[Processed | InputError]:
+    """:func:`process` on each document; a document that fails gives its error."""
+    out: list[Processed | InputError] = []
+    for doc in docs:
+        done, errors = _process_all([doc])
+        out.extend(done or errors)
+    return out
+
+
+def parse_input(origin: str, data: bytes, options: CaptureOptions | None = None,
+                captured_at: str | None = None) -> Parsed:
+    """Read an input's documents and process each: pure, the whole per-input work."""
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        capture, docs, errors = capture_bytes(origin, data, options, captured_at)
+    except InputError as exc:
+        return Parsed(origin, sha, None, [], [exc])
+    except Exception as exc:  # a reader's bug on one input must not stop a batch
+        log.exception("failed to read %s", origin)
+        return Parsed(origin, sha, None, [], [_internal(origin, "reading", exc)])
+    done, more = _process_all(docs)
+    return Parsed(origin, sha, capture, done, errors + more)
+
+
+def parse_inputs(options: CaptureOptions, items: list[tuple[str, bytes]]) -> list[Parsed]:
+    """:func:`parse_input` on each (origin, bytes): a task of the worker pool."""
+    return [parse_input(origin, data, options) for origin, data in items]
+
+
+def _input_crashed(item: tuple[str, bytes], reason: str) -> Parsed:
+    origin, data = item
+    return Parsed(origin, hashlib.sha256(data).hexdigest(), None, [],
+                  [_internal(origin, "reading", reason)])
+
+
+def _document_crashed(doc: Document, reason: str) -> Processed | InputError:
+    return _internal(doc.origin, "processing", reason)
+
+
+# --- the writer's side ----------------------------------------------------------------------
+
+
+def store_parsed(store: Store, parsed: Parsed, data: bytes, options: CaptureOptions,
+                 result: IngestResult) -> None:
+    """Write one parsed input (``data``: its bytes): archived, logged and its reports
+    stored, or recorded as held already, or refused with its errors. The single writer's
+    side of :func:`parse_input`; call it inside ``store.writing()``, in input order."""
+    if store.capture_status(parsed.sha256) == "indexed":
+        store.received(parsed.sha256, parsed.origin)
+        result.unchanged.append(parsed.origin)
+        return
+    archived, added, errors = _write(store, parsed, data, options)
+    if archived is not None:
+        result.captures.append(archived)
+        result.reports += added
+    for error in errors:
+        _refuse(store, result, error, parsed.sha256, None if archived else len(data))
+
+
+def _write(store: Store, parsed: Parsed, data: bytes,
+           options: CaptureOptions) -> tuple[str | None, int, list[InputError]]:
+    """Archive and index a parsed input: (its hash if archived, reports added, errors).
+    Archiving an already logged capture keeps its first origin and time."""
+    if parsed.capture is None or not parsed.processed:
+        return None, 0, parsed.errors
+    store.archive_capture(parsed.capture, data, _recorded(options))
+    added, failed = _index(store, parsed.capture.sha256, parsed.processed)
+    return parsed.capture.sha256, added, parsed.errors + failed
+
+
+def _add(store: Store, processed: Processed) -> InputError | bool:
+    """Store one report: whether it is new, or why it cannot be stored."""
+    report, fp, incidents = processed
+    if store.has_report(report.id):
+        return False
+    try:
+        store.add_report(report, fp, incidents)
+    except ERRORS as exc:  # never leave a capture that every ingest retries
+        return InputError(report.origin, f"cannot be stored ({exc})")
+    return True
 
 
 def _index(store: Store, sha: str, processed: list[Processed]) -> tuple[int, list[InputError]]:
     added, errors = 0, []
-    for report, fp, incidents in processed:
-        if store.has_report(report.id):
-            continue
-        try:
-            store.add_report(report, fp, incidents)
-        except ERRORS as exc:  # never leave a capture that every ingest retries
-            errors.append(InputError(report.origin, f"cannot be stored ({exc})"))
-            continue
-        added += 1
+    for one in processed:
+        done = _add(store, one)
+        if isinstance(done, InputError):
+            errors.append(done)
+        else:
+            added += done
     store.mark_indexed(sha)
     return added, errors
 
@@ -94,50 +222,53 @@ def _recorded(options: CaptureOptions) -> dict[str, Any]:
 
 def _take(store: Store, origin: str, data: bytes, options: CaptureOptions,
           captured_at: str | None = None) -> tuple[str | None, int, list[InputError]]:
-    """Capture, process, archive and index one input: (its hash if archived, reports
-    added, errors). Archiving an already logged capture keeps its first origin and time."""
-    try:
-        capture, docs, errors = capture_bytes(origin, data, options, captured_at)
-    except InputError as exc:
-        return None, 0, [exc]
-    done, more = _process_all(docs)
-    errors += more
-    if not done:
-        return None, 0, errors
-    store.archive_capture(capture, data, _recorded(options))
-    added, failed = _index(store, capture.sha256, done)
-    return capture.sha256, added, errors + failed
+    """Capture, process, archive and index one input, here: (its hash if archived,
+    reports added, errors)."""
+    return _write(store, parse_input(origin, data, options, captured_at), data, options)
 
 
-@applying  # the collection's vocabulary overlay (overlay.py)
+def _refuse(store: Store, result: IngestResult, error: InputError, sha: str | None = None,
+            size: int | None = None) -> None:
+    store.refused(error.origin, error.reason, sha, size)
+    result.failures.append(error)
+
+
+# --- ingest ---------------------------------------------------------------------------------
+
+
+@applying  # the collection's vocabulary overlay (overlay.py), passed on to the workers
 def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = None,
            progress: Callable[[str], None] | None = None,
            follow_symlinks: bool = False,
-           uploads: Iterable[tuple[str, bytes]] = ()) -> IngestResult:
+           uploads: Iterable[tuple[str, bytes]] = (),
+           workers: int = 1) -> IngestResult:
     """Ingest every input named; finish captures an interrupted ingest left pending.
 
     Holds the collection's write lock throughout. Every input gets a custody entry:
     ``captured`` or ``received`` when taken, ``refused`` (with the reason) when not, and
     each record refused inside a container gets one too. ``uploads`` are inputs received
-    as bytes, each with the origin to record (the workbench's uploaded files).
+    as bytes, each with the origin to record (the workbench's uploaded files). With
+    ``workers`` over 1, the per-input work runs in that many processes (``workers.py``);
+    what is written, and in what order, does not change.
     """
     options = options or CaptureOptions()
     result = IngestResult()
     with store.writing():
         _resume(store, options, result)
-        for item in iter_inputs(names, follow_symlinks=follow_symlinks):
-            if progress:
-                progress(item.origin)
-            _ingest_one(store, item, options, result)
-        for origin, data in uploads:
-            if progress:
-                progress(origin)
-            _ingest_upload(store, origin, data, options, result)
+        with Pool(workers, active_overlay(), start_after=AHEAD_PER_WORKER * workers) as pool:
+            batch = _Batch(store, options, result, pool, progress)
+            batch.run(_named(names, follow_symlinks, uploads))
         if result.reports or store.stories_stale():
             refresh_stories(store)
         refresh_events(store)
         update_index(store)
     return result
+
+
+def _named(names: Iterable[str], follow_symlinks: bool,
+           uploads: Iterable[tuple[str, bytes]]) -> Iterator[Input | tuple[str, bytes]]:
+    yield from iter_inputs(names, follow_symlinks=follow_symlinks)
+    yield from uploads
 
 
 def _resume(store: Store, options: CaptureOptions, result: IngestResult) -> None:
@@ -158,54 +289,249 @@ def _resume(store: Store, options: CaptureOptions, result: IngestResult) -> None
         result.resumed += 1
 
 
-def _ingest_one(store: Store, item: Input, options: CaptureOptions,
-                result: IngestResult) -> None:
-    if item.hidden and item.refused:
-        # named and recorded, but passed over on purpose: not a failure
-        store.refused(item.origin, item.refused)
-        result.skipped.append(InputError(item.origin, item.refused))
-        return
-    if item.refused:
-        _refuse(store, result, InputError(item.origin, item.refused))
-        return
+@dataclass
+class _Entry:
+    """One input of a group: bytes to parse, or an outcome known when it was read
+    (refused, or bytes the collection holds already: ``data`` None)."""
+
+    origin: str
+    data: bytes | None = None
+    sha: str | None = None
+    refused: InputError | None = None
+    size: int | None = None
+    hidden: bool = False
+
+
+@dataclass
+class _Group:
+    """Consecutive inputs, the bytes among them parsed by one task."""
+
+    entries: list[_Entry] = field(default_factory=list)
+    task: Task[tuple[str, bytes], Parsed] | None = None
+    held: int = 0
+
+    def full(self) -> bool:
+        jobs = sum(1 for e in self.entries if e.data is not None)
+        return jobs >= CHUNK_ITEMS or self.held >= CHUNK_BYTES or len(self.entries) >= 64
+
+
+@dataclass
+class _Session:
+    """A large input whose documents are processed in chunks and stored as they come:
+    archived with its first report, refused if none comes (as a whole input would be)."""
+
+    capture: Capture
+    data: bytes | Path  # its bytes, or the file it was received into (streamed)
+    records: Records | None = None  # streamed: its bad records known once all are read
+    read_errors: list[InputError] = field(default_factory=list)
+    failure: InputError | None = None
+    found: int = 0
+    unchanged: bool = False
+    archived: bool = False
+    added: int = 0
+    failed: list[InputError] = field(default_factory=list)
+    unstored: list[InputError] = field(default_factory=list)
+
+
+@dataclass
+class _Part:
+    """A chunk of a session's documents (the last part has none, and ends it)."""
+
+    session: _Session
+    task: Task[Document, Processed | InputError] | None
+    first: bool = False
+    last: bool = False
+
+
+class _Batch:
+    """One ingest's inputs: read into tasks a window ahead, written back in input order."""
+
+    def __init__(self, store: Store, options: CaptureOptions, result: IngestResult,
+                 pool: Pool, progress: Callable[[str], None] | None) -> None:
+        self.store = store
+        self.options = options
+        self.result = result
+        self.pool = pool
+        self.progress = progress or (lambda _origin: None)
+        self.ahead = AHEAD_PER_WORKER * pool.workers
+        # received into staging while read, unless the archive is sealed
+        self.keep = None if store.keys else store.archive.receive
+
+    def run(self, inputs: Iterator[Input | tuple[str, bytes]]) -> None:
+        queue: deque[_Group | _Part] = deque()
+        for unit in self._units(inputs):
+            queue.append(unit)
+            while len(queue) > self.ahead:
+                self._write(queue.popleft())
+        while queue:
+            self._write(queue.popleft())
+
+    # -- reading (a window ahead of the writer) --
+
+    def _units(self, inputs: Iterator[Input | tuple[str, bytes]]) -> Iterator[_Group | _Part]:
+        group = _Group()
+        for named in inputs:
+            read = self._read(named)
+            if isinstance(read, _Entry):
+                group.entries.append(read)
+                group.held += len(read.data or b"")
+                if group.full():
+                    yield self._send(group)
+                    group = _Group()
+                continue
+            if group.entries:
+                yield self._send(group)
+                group = _Group()
+            yield from self._parts(*read)
+        if group.entries:
+            yield self._send(group)
+
+    def _read(self, named: Input | tuple[str, bytes]
+              ) -> _Entry | tuple[_Session, Iterable[Document]]:
+        if isinstance(named, tuple):
+            return self._received(*named)
+        if named.refused:
+            return _Entry(named.origin, refused=InputError(named.origin, named.refused),
+                          hidden=named.hidden)
+        try:
+            got = receive_input(named, self.options, self.keep)
+        except InputError as exc:
+            return _Entry(named.origin, refused=exc)
+        if isinstance(got, Streamed):
+            return self._streamed(got)
+        return self._bytes(named.origin, got)
+
+    def _received(self, origin: str, data: bytes) -> _Entry | tuple[_Session, list[Document]]:
+        """An upload, checked as a file read would be."""
+        if len(data) > self.options.max_bytes:
+            return _Entry(origin, refused=TooLarge(
+                origin, f"more than the limit of {self.options.max_bytes} bytes"))
+        if not data:
+            return _Entry(origin, refused=EmptyInput(origin, "empty file (0 bytes)"))
+        return self._bytes(origin, data)
+
+    def _bytes(self, origin: str, data: bytes) -> _Entry | tuple[_Session, list[Document]]:
+        sha = hashlib.sha256(data).hexdigest()
+        if self.store.capture_status(sha) == "indexed":  # nothing to parse
+            return _Entry(origin, sha=sha)
+        if len(data) <= SPLIT_BYTES:
+            return _Entry(origin, data, sha)
+        try:  # read here, its documents processed in chunks
+            capture, docs, errors = capture_bytes(origin, data, self.options)
+        except InputError as exc:
+            return _Entry(origin, refused=exc, sha=sha, size=len(data))
+        return _Session(capture, data, read_errors=errors), docs
+
+    def _streamed(self, got: Streamed) -> _Entry | tuple[_Session, Records]:
+        sha = got.capture.sha256
+        if self.store.capture_status(sha) == "indexed":
+            got.path.unlink(missing_ok=True)
+            return _Entry(got.capture.origin, sha=sha)
+        records = Records(got, self.options)
+        return _Session(got.capture, got.path, records=records), records
+
+    def _send(self, group: _Group) -> _Group:
+        jobs = [(e.origin, e.data) for e in group.entries if e.data is not None]
+        if jobs:
+            group.task = self.pool.submit(partial(parse_inputs, self.options), jobs,
+                                          _input_crashed)
+        return group
+
+    def _parts(self, session: _Session, docs: Iterable[Document]) -> Iterator[_Part]:
+        first = True
+        for chunk in _chunks(session, docs):
+            task = self.pool.submit(process_documents, chunk, _document_crashed)
+            yield _Part(session, task, first=first)
+            first = False
+        yield _Part(session, None, first=first, last=True)
+
+    # -- writing (in input order) --
+
+    def _write(self, unit: _Group | _Part) -> None:
+        if isinstance(unit, _Part):
+            self._write_part(unit)
+            return
+        parsed = iter(unit.task.result() if unit.task is not None else [])
+        for entry in unit.entries:
+            self.progress(entry.origin)
+            if entry.data is not None:
+                store_parsed(self.store, next(parsed), entry.data, self.options, self.result)
+            elif entry.refused is None:
+                assert entry.sha is not None
+                self.store.received(entry.sha, entry.origin)
+                self.result.unchanged.append(entry.origin)
+            elif entry.hidden:  # named and recorded, but passed over on purpose
+                self.store.refused(entry.origin, entry.refused.reason)
+                self.result.skipped.append(entry.refused)
+            else:
+                _refuse(self.store, self.result, entry.refused, entry.sha, entry.size)
+
+    def _write_part(self, part: _Part) -> None:
+        session = part.session
+        if part.first:
+            self.progress(session.capture.origin)
+            if self.store.capture_status(session.capture.sha256) == "indexed":
+                self.store.received(session.capture.sha256, session.capture.origin)
+                self.result.unchanged.append(session.capture.origin)
+                session.unchanged = True
+        for done in part.task.result() if part.task is not None else []:
+            if not session.unchanged:
+                self._store_one(session, done)
+        if part.last:
+            self._finish(session)
+
+    def _store_one(self, session: _Session, done: Processed | InputError) -> None:
+        if isinstance(done, InputError):
+            session.failed.append(done)
+            return
+        if not session.archived:
+            self.store.archive_capture(session.capture, session.data, _recorded(self.options))
+            session.archived = True
+        added = _add(self.store, done)
+        if isinstance(added, InputError):
+            session.unstored.append(added)
+        else:
+            session.added += added
+
+    def _finish(self, session: _Session) -> None:
+        if isinstance(session.data, Path):  # staged and archived by now, or not wanted
+            session.data.unlink(missing_ok=True)
+        if session.unchanged:
+            return
+        sha, size = session.capture.sha256, session.capture.size
+        if session.records is not None:
+            session.read_errors = session.records.errors()
+        if session.failure is not None:
+            session.read_errors.append(session.failure)
+        if session.archived:
+            self.store.mark_indexed(sha)
+            self.result.captures.append(sha)
+            self.result.reports += session.added
+            errors = session.read_errors + session.failed + session.unstored
+        elif not session.found:  # nothing in it could be read: refused whole
+            errors = [nothing_read(session.capture.origin, session.read_errors)]
+        else:
+            errors = session.read_errors + session.failed
+        for error in errors:
+            _refuse(self.store, self.result, error, sha, None if session.archived else size)
+
+
+def _chunks(session: _Session, docs: Iterable[Document]) -> Iterator[list[Document]]:
+    """A session's documents in tasks; a streamed file refused whole ends them early."""
+    chunk: list[Document] = []
+    held = 0
     try:
-        data = read_input(item, options.max_bytes)
+        for doc in docs:
+            session.found += 1
+            chunk.append(doc)
+            held += len(doc.content)
+            if len(chunk) >= CHUNK_ITEMS or held >= CHUNK_BYTES:
+                yield chunk
+                chunk, held = [], 0
     except InputError as exc:
-        _refuse(store, result, exc)
-        return
-    _ingest_data(store, item.origin, data, options, result)
-
-
-def _ingest_upload(store: Store, origin: str, data: bytes, options: CaptureOptions,
-                   result: IngestResult) -> None:
-    if len(data) > options.max_bytes:
-        _refuse(store, result, TooLarge(origin, f"more than the limit of {options.max_bytes} "
-                                                "bytes"))
-    elif not data:
-        _refuse(store, result, EmptyInput(origin, "empty file (0 bytes)"))
-    else:
-        _ingest_data(store, origin, data, options, result)
-
-
-def _ingest_data(store: Store, origin: str, data: bytes, options: CaptureOptions,
-                 result: IngestResult) -> None:
-    sha = hashlib.sha256(data).hexdigest()
-    if store.capture_status(sha) == "indexed":
-        store.received(sha, origin)
-        result.unchanged.append(origin)
-        return
-    archived, added, errors = _take(store, origin, data, options)
-    if archived is not None:
-        result.captures.append(archived)
-        result.reports += added
-    for error in errors:
-        _refuse(store, result, error, sha, None if archived else len(data))
-
-
-def _refuse(store: Store, result: IngestResult, error: InputError, sha: str | None = None,
-            size: int | None = None) -> None:
-    store.refused(error.origin, error.reason, sha, size)
-    result.failures.append(error)
+        session.failure = exc
+    if chunk:
+        yield chunk
 
 
 @applying  # the collection's vocabulary overlay (overlay.py)

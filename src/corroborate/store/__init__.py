@@ -7,6 +7,8 @@ A collection is a folder (0700; its files 0600, archived files 0400, whatever th
       archive/             primary: captured bytes, content-addressed (see archive.py)
       custody.log          primary: hash-chained record of every input (see custody.py)
       encryption.json      only when encrypted: the key file (no secret; see crypto.py)
+      database.json        instead of corroborate.sqlite, when the derived tables are on
+                           PostgreSQL: its server and schema (postgres.py)
       .lock                held by the one process writing
 
 An encrypted collection (``Store.init(path, passphrase)``) holds the same files, sealed with
@@ -51,7 +53,7 @@ from ..stories import Fingerprint
 from . import crypto
 from .archive import Archive
 from .custody import CustodyLog, LogDamaged, Problem, now, receipt_row
-from .driver import ERRORS, OPERATIONAL_ERRORS, use_rows
+from .driver import DATABASE_ENV, DATABASE_FILE, ERRORS, OPERATIONAL_ERRORS, use_rows
 from .events import EventTables
 from .reading import Reading
 from .rows import insert_report
@@ -88,18 +90,36 @@ class Store(Reading, EventTables, StoryTables):
 
     @classmethod
     def init(cls, path: str | Path, passphrase: str | None = None, *,
-             scrypt: crypto.ScryptParams = crypto.DEFAULT_SCRYPT) -> Store:
+             scrypt: crypto.ScryptParams = crypto.DEFAULT_SCRYPT,
+             database: str | None = None) -> Store:
         """Create a collection at ``path`` (an existing empty folder is fine); with a
-        ``passphrase``, an encrypted one (``scrypt``: the key derivation's costs)."""
+        ``passphrase``, an encrypted one (``scrypt``: the key derivation's costs); with a
+        ``database`` URL (``postgresql://USER@HOST:PORT/DB``; by default
+        ``$CORROBORATE_DATABASE``), one whose tables are on that PostgreSQL server."""
         root = Path(path)
-        if (root / DB_NAME).exists():
+        database = database if database is not None else os.environ.get(DATABASE_ENV) or None
+        if Store.exists(root):
             raise CollectionError(f"{root} already holds a collection")
         if passphrase is not None and (root / KEYFILE_NAME).exists():
             raise CollectionError(f"{root} already holds a key file ({KEYFILE_NAME}) but no "
                                   f"database: refusing to replace it")
+        if database is not None:
+            from .postgres import check_url
+
+            check_url(database, passphrase)
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(root, 0o700)
         (root / "archive").mkdir(mode=0o700, exist_ok=True)
+        if database is not None:
+            from . import postgres
+
+            made = postgres.create(root, database)
+            try:
+                return cls._connect(root, db=postgres.as_sqlite(made))
+            except BaseException:  # leave no half-made collection behind
+                (root / DATABASE_FILE).unlink(missing_ok=True)
+                made.close()
+                raise
         if passphrase is None:
             # created by us with 0600 so SQLite's -wal and -shm files inherit it
             os.close(os.open(root / DB_NAME, os.O_WRONLY | os.O_CREAT, 0o600))
@@ -112,6 +132,11 @@ class Store(Reading, EventTables, StoryTables):
             for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", KEYFILE_NAME):
                 (root / name).unlink(missing_ok=True)
             raise
+
+    @staticmethod
+    def exists(path: str | Path) -> bool:
+        """Whether ``path`` holds a collection (its tables in SQLite or on PostgreSQL)."""
+        return (Path(path) / DB_NAME).exists() or (Path(path) / DATABASE_FILE).exists()
 
     @staticmethod
     def is_encrypted(path: str | Path) -> bool:
@@ -129,6 +154,8 @@ class Store(Reading, EventTables, StoryTables):
         """Open without writing anything, so a read-only copy can be verified."""
         root = _existing(Path(path))
         keys = _unlock(root, passphrase)
+        if (root / DATABASE_FILE).exists():
+            return cls._read_only_postgres(root)
         uri = (root / DB_NAME).resolve().as_uri()
         wal = root / f"{DB_NAME}-wal"
         # with no write-ahead log to read, open it immutable: SQLite then creates no
@@ -152,8 +179,29 @@ class Store(Reading, EventTables, StoryTables):
         return cls(root, db, read_only=True, keys=keys)
 
     @classmethod
-    def _connect(cls, root: Path, keys: crypto.Keys | None = None) -> Store:
-        db = use_rows(_connect_db(root / DB_NAME, keys, isolation_level=None, timeout=30))
+    def _read_only_postgres(cls, root: Path) -> Store:
+        """A read-only session on the collection's schema (the server refuses writes)."""
+        db = _connect_postgres(root, read_only=True)
+        try:
+            version = check(db)
+        except BaseException:
+            db.close()
+            raise
+        from .schema import MIGRATIONS
+
+        if version != len(MIGRATIONS):
+            db.close()
+            raise CollectionError(f"the database has schema version {version}; open it "
+                                  f"once with `corroborate ingest` to upgrade it first")
+        return cls(root, db, read_only=True)
+
+    @classmethod
+    def _connect(cls, root: Path, keys: crypto.Keys | None = None,
+                 db: sqlite3.Connection | None = None) -> Store:
+        if db is None and (root / DATABASE_FILE).exists():
+            db = _connect_postgres(root)
+        if db is None:
+            db = use_rows(_connect_db(root / DB_NAME, keys, isolation_level=None, timeout=30))
         try:
             check(db)
         except CollectionError:
@@ -175,6 +223,8 @@ class Store(Reading, EventTables, StoryTables):
     def attach(cls, root: Path, keys: crypto.Keys | None = None) -> Store:
         """Another connection to a collection this process has opened already (so checked
         and migrated): connecting writes nothing, so it never waits on a writer."""
+        if (root / DATABASE_FILE).exists():
+            return cls(root, _connect_postgres(root), keys=keys)
         db = use_rows(_connect_db(root / DB_NAME, keys, isolation_level=None, timeout=30))
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
@@ -285,7 +335,7 @@ class Store(Reading, EventTables, StoryTables):
 
     # -- custody -------------------------------------------------------------------------
 
-    def archive_capture(self, capture: Capture, data: bytes,
+    def archive_capture(self, capture: Capture, data: bytes | Path,
                         options: dict[str, Any] | None = None) -> Capture:
         """Stage, log and archive bytes (steps 1-4); returns the capture as first logged.
 
@@ -493,7 +543,7 @@ class Store(Reading, EventTables, StoryTables):
 
 
 def _existing(root: Path) -> Path:
-    if not (root / DB_NAME).exists():
+    if not Store.exists(root):
         raise CollectionError(
             f"no collection at {root}: create one with `corroborate init {root}`")
     return root
@@ -509,6 +559,12 @@ def _unlock(root: Path, passphrase: str | None) -> crypto.Keys | None:
         raise CollectionError("this collection is encrypted: give its passphrase "
                               "(CORROBORATE_PASSPHRASE or the prompt)")
     return crypto.unlock(root / KEYFILE_NAME, passphrase)
+
+
+def _connect_postgres(root: Path, read_only: bool = False) -> sqlite3.Connection:
+    from . import postgres
+
+    return postgres.open_collection(root, read_only)
 
 
 def _connect_db(target: str | Path, keys: crypto.Keys | None,
@@ -534,7 +590,7 @@ def _tighten(root: Path) -> None:
     for path, mode in ((root, 0o700), (root / "archive", 0o700)):
         if path.exists() and path.stat().st_mode & 0o077:
             os.chmod(path, mode)
-    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", LOG_NAME):
+    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", LOG_NAME, DATABASE_FILE):
         path = root / name
         if path.exists() and path.stat().st_mode & 0o077:
             os.chmod(path, 0o600)

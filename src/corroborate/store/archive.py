@@ -4,7 +4,8 @@
 * ``archive/.staging/<sha256>`` and ``<sha256>.json``: a capture received but not yet
   logged. The bytes are written first, then the metadata (origin, time of receipt), so a
   staged capture with its metadata can always be finished after a kill, and one without
-  was never acknowledged and is dropped.
+  was never acknowledged and is dropped. A large input is first written to a ``.tmp``
+  file there as it is read and hashed (:meth:`Archive.receive`), then renamed to its hash.
 
 In an encrypted collection (``keys`` given), every file is named by
 ``crypto.blind_name(keys.names, sha256)`` instead of its hash, so the folder does not show
@@ -106,20 +107,51 @@ class Archive:
     def has(self, sha256: str) -> bool:
         return self.path(sha256).exists()
 
-    def stage(self, sha256: str, data: bytes, meta: dict[str, Any]) -> None:
-        """Keep received bytes and their metadata until they are logged."""
+    def receive(self, blocks: Iterable[bytes]) -> Path:
+        """Write an input's blocks to a new file in staging as they are read, so a large
+        capture is hashed and kept without being held in memory; returns the file, for
+        :meth:`stage` once its hash is known. Until then it counts for nothing: a kill
+        leaves a ``.tmp`` file that :meth:`staged` drops. Never in an encrypted
+        collection (the bytes would lie there in clear)."""
+        if self.keys:
+            raise ValueError("an encrypted archive receives no bytes in clear")
+        self.staging.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = self.staging / f".received.{os.getpid()}.{os.urandom(8).hex()}.tmp"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            for block in blocks:
+                view = memoryview(block)
+                while view:
+                    view = view[os.write(fd, view):]
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        finally:
+            os.close(fd)
+        return path
+
+    def stage(self, sha256: str, data: bytes | Path, meta: dict[str, Any]) -> None:
+        """Keep received bytes (or the file :meth:`receive` wrote, moved) and their
+        metadata until they are logged."""
         if not self.staging.exists():
             self.staging.mkdir(mode=0o700, parents=True, exist_ok=True)
         name = self.name(sha256)
         text = json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
         if self.keys:
             sealed = io.BytesIO()
-            seal_stream(self.keys.archive, io.BytesIO(data), sealed, sha256.encode("ascii"))
+            with _source(data) as source:
+                seal_stream(self.keys.archive, source, sealed, sha256.encode("ascii"))
+            if isinstance(data, Path):
+                data.unlink()  # never left in clear beside its sealed copy
             data = sealed.getvalue()
             text = seal(self.keys.archive, text, _meta_aad(name))
         # the bytes need no rename of their own: only the metadata, renamed into place
         # after them (and the folder fsync that makes both names durable), acknowledges them
-        write_file(self.staging / name, data, whole=False)
+        if isinstance(data, Path):
+            _fsync_file(data)
+            os.replace(data, self.staging / name)
+        else:
+            write_file(self.staging / name, data, whole=False)
         write_file(self.staging / f"{name}.json", text)
         checkpoint("staged")
 
@@ -242,6 +274,18 @@ class Archive:
             return str(self._staged_meta(name)["sha256"])
         except (OSError, ValueError, KeyError, SealError):  # damaged: named by its file name
             return name
+
+
+def _source(data: bytes | Path) -> BinaryIO:
+    return open(data, "rb") if isinstance(data, Path) else io.BytesIO(data)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _meta_aad(name: str) -> bytes:
