@@ -35,7 +35,7 @@ import logging
 import re
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 import charset_normalizer
@@ -64,8 +64,8 @@ from .mojibake import (
 if TYPE_CHECKING:
     from .capture import CaptureOptions
 
-__all__ = ["MAX_JSON_DEPTH", "MAX_NUMBER_CHARS", "MAX_RECORD_ERRORS", "decode", "read_csv",
-           "read_html", "read_json", "read_jsonl", "read_text", "read_warc"]
+__all__ = ["MAX_JSON_DEPTH", "MAX_NUMBER_CHARS", "MAX_RECORD_ERRORS", "decode", "jsonl_records",
+           "read_csv", "read_html", "read_json", "read_jsonl", "read_text", "read_warc"]
 
 log = logging.getLogger(__name__)
 
@@ -410,24 +410,35 @@ def _lines(text: str) -> Iterator[str]:
 
 
 def read_jsonl(capture: Capture, data: bytes, options: CaptureOptions) -> Read:
-    text = decode(capture.origin, data)
-    docs: list[Document] = []
     errors = _Errors(capture.origin)
-    for number, line in enumerate(_lines(text), start=1):
+    lines = _lines(decode(capture.origin, data))
+    docs = list(jsonl_records(capture, lines, options, errors))
+    return docs, errors.listed()
+
+
+def jsonl_records(capture: Capture, lines: Iterable[str], options: CaptureOptions,
+                  errors: _Errors) -> Iterator[Document]:
+    """The documents of JSON Lines, one line at a time (a large capture is read this way
+    from its file, never whole: ``capture.py``); bad records go to ``errors``."""
+    found = False
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        errors.check_hope(docs)
+        if not found:
+            errors.check_hope([])
         locator = f"line:{number}"
         where = f"{capture.origin}:{locator}"
         try:
-            docs.append(_record_document(capture, locator, _load_json(line), options))
+            doc = _record_document(capture, locator, _load_json(line), options)
         except json.JSONDecodeError as exc:
             errors.append(MalformedInput(where, f"bad JSON ({exc.msg})"))
         except _OverLimit as exc:
             errors.append(MalformedInput(where, f"refused JSON: {exc}"))
         except InputError as exc:
             errors.append(exc)
-    return docs, errors.listed()
+        else:
+            found = True
+            yield doc
 
 
 _OBJECT_FIRST = re.compile(r"\s*\{")
