@@ -258,9 +258,10 @@ def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = 
         with Pool(workers, active_overlay(), start_after=AHEAD_PER_WORKER * workers) as pool:
             batch = _Batch(store, options, result, pool, progress)
             batch.run(_named(names, follow_symlinks, uploads))
-        if result.reports or store.stories_stale():
-            refresh_stories(store)
-        refresh_events(store)
+            if result.reports or store.stories_stale():
+                refresh_stories(store)
+            # the accounts' text work on the same workers, if they were started
+            refresh_events(store, pool if pool.started else None)
         update_index(store)
     return result
 

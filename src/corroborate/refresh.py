@@ -8,7 +8,7 @@ accounts, and accounts are linked into events (linking.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -26,12 +26,13 @@ from .events import (
 )
 from .incidents import assemble
 from .linking import compare
-from .model import Story, make_id
+from .model import Incident, Report, Story, make_id
 from .origins import citations
 from .overlay import applying
 from .partition import Partition
 from .store import Store
 from .stories import Fingerprint, band_keys, cluster, compare_versions, joins
+from .workers import Pool
 
 __all__ = ["refresh_events", "refresh_stories"]
 
@@ -223,7 +224,7 @@ def _with_translations(store: Store, stories: list[Story], members: list[str],
 
 
 @applying  # the collection's vocabulary overlay (overlay.py)
-def refresh_events(store: Store) -> None:
+def refresh_events(store: Store, pool: Pool | None = None) -> None:
     """Make again the accounts of the stories that changed since the last refresh, link the
     new ones to the accounts filed under their keys, and assemble again only the events
     that changed. An event keeps its id as accounts join it (``_event_ids``)."""
@@ -232,10 +233,10 @@ def refresh_events(store: Store) -> None:
             store.mark_all_pending(db)
     pending = store.pending_story_ids()
     for begin in range(0, len(pending), _READ_BATCH):
-        _refresh_events(store, pending[begin:begin + _READ_BATCH])
+        _refresh_events(store, pending[begin:begin + _READ_BATCH], pool)
 
 
-def _refresh_events(store: Store, story_ids: list[str]) -> None:
+def _refresh_events(store: Store, story_ids: list[str], pool: Pool | None) -> None:
     current: dict[str, tuple[Story, str]] = {}
     incident_ids = store.story_incident_ids(story_ids)
     for story in store.stories_by_id(story_ids):
@@ -250,10 +251,8 @@ def _refresh_events(store: Store, story_ids: list[str]) -> None:
         touched = store.remove_accounts(db, gone)
         linked: set[str] = set()
         read: dict[str, Account] = {}
-        for aid in added:
-            acc = _account(store, *current[aid])
-            if acc is None:
-                continue
+        for acc in _accounts(store, [current[aid] for aid in added], pool):
+            aid = acc.id
             candidates = store.filed_under(probe_keys(acc), read)
             store.add_account(db, acc, blocking_keys(acc), aid)
             linked.add(acc.id)
@@ -298,17 +297,48 @@ def _event_ids(store: Store, components: list[list[str]], by_id: dict[str, Accou
     return out
 
 
-def _account(store: Store, story: Story, incident_id: str) -> Account | None:
+AccountJob = tuple[Story, dict[str, Report], Incident]
+_ACCOUNTS_PER_TASK = 25
+
+
+def _account_job(store: Store, story: Story, incident_id: str) -> AccountJob | None:
+    """What making a story's account of an incident needs, read from the store."""
     reports = {m.report_id: r for m in story.members
                if (r := store.report(m.report_id)) is not None}
     incident = store.incident(incident_id)
-    canonical = reports.get(story.canonical_report_id)
-    if incident is None or canonical is None:
+    if incident is None or story.canonical_report_id not in reports:
         return None
-    item = assemble(story, reports, [incident])[0]
-    acc = account(story, item, reports)
-    cites, own = citations(canonical, acc.outlet)
-    return replace(acc, cites=cites, own_reporting=own)
+    return story, reports, incident
+
+
+def make_accounts(jobs: list[AccountJob]) -> list[Account]:
+    """The accounts of these jobs: pure (no store), so an ingest's workers can run it."""
+    out = []
+    for story, reports, incident in jobs:
+        item = assemble(story, reports, [incident])[0]
+        acc = account(story, item, reports)
+        cites, own = citations(reports[story.canonical_report_id], acc.outlet)
+        out.append(replace(acc, cites=cites, own_reporting=own))
+    return out
+
+
+def _accounts(store: Store, wanted: list[tuple[Story, str]], pool: Pool | None
+              ) -> Iterator[Account]:
+    """The accounts of (story, incident id) pairs, in their order: made by ``pool``'s
+    workers when there is one (the text work of an account is as costly as extraction's),
+    read from the store here."""
+    jobs = [job for s, i in wanted if (job := _account_job(store, s, i)) is not None]
+    if pool is None:
+        yield from make_accounts(jobs)
+        return
+    tasks = [pool.submit(make_accounts, jobs[begin:begin + _ACCOUNTS_PER_TASK], _no_account)
+             for begin in range(0, len(jobs), _ACCOUNTS_PER_TASK)]
+    for task in tasks:
+        yield from (acc for acc in task.result() if acc is not None)
+
+
+def _no_account(job: AccountJob, reason: str) -> None:
+    log.error("no account made of story %s: %s", job[0].id, reason)
 
 
 def _components(accounts: list[Account], links: dict[tuple[str, str], Any]
