@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import tracemalloc
 from pathlib import Path
 from typing import Any, ClassVar
@@ -167,6 +168,33 @@ def test_a_worker_that_dies_costs_only_its_item():
     assert results == [["A", "B"], ["C", "boom: the worker process died while processing it",
                                     "D"], ["E"]]
     assert after == ["F"]
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_killed_ingest_leaves_no_worker_behind():
+    code = ("import sys, time; from multiprocessing import forkserver; "
+            "from corroborate import workers; "
+            "pool = workers.Pool(2, start_after=1); pool.submit(list, [1], str); "
+            "pool._ready.wait(); "
+            "print(*pool._executor._processes, forkserver._forkserver._forkserver_pid, "
+            "flush=True); time.sleep(600)")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    assert len(pids) == 3 and all(_running(p) for p in pids)
+    proc.kill()  # as the OOM killer would: nothing runs in it after this
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while any(_running(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(p) for p in pids), "workers outlived the ingest"
 
 
 def _raise(items: list[str]) -> list[str]:

@@ -17,6 +17,8 @@ touches the collection.
 - **The vocabulary overlay.** A collection's overlay (``overlay.py``) is a context variable
   of the parent; the pool's initializer gives it to each worker, which applies it to every
   task, so aliases an admin added are used by every worker.
+- **No orphans.** Each worker watches the ingest process and ends with it, so a killed
+  ingest (SIGKILL, the OOM killer) leaves no worker or fork server behind.
 - **A crash costs one item.** A worker that dies (a parser crash, the OOM killer) or a task
   that raises breaks the tasks in flight with it; those are run again one at a time, and an
   item that still fails alone gets ``on_crash(item, reason)`` as its result. The batch goes
@@ -28,7 +30,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import select
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -69,12 +73,41 @@ def warm() -> None:
                      "Police in Hyesan detained two traders on 3 May 2021, a source said."))
 
 
-def _start_worker(overlay: DataOverlay | None) -> None:
+def _start_worker(overlay: DataOverlay | None, ingest: int) -> None:
     global _overlay
     _overlay = overlay
+    threading.Thread(target=_exit_with, args=(ingest,), name="watch-ingest",
+                     daemon=True).start()
     if overlay is not None:  # the caches kept per overlay: built now, not by the first task
         with overlaid(overlay):
             warm()
+
+
+def _exit_with(pid: int) -> None:
+    """End this worker once the ingest process ``pid`` is gone. A killed ingest cannot
+    stop its workers, and they would not notice: each holds the writing end of its own
+    task queue (as multiprocessing hands a queue to a forkserver child), so it would wait
+    for tasks, and keep the fork server alive, forever."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(0)
+    except (AttributeError, OSError):  # no pidfd (not Linux, or an old kernel): ask
+        while _alive(pid):
+            time.sleep(1)
+        os._exit(0)
+    select.select([handle], [], [])  # readable once the process has ended
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a process of another user took its number: ours is gone
+        return False
+    return True
 
 
 def _run(fn: Callable[[list[In]], list[Out]], items: list[In]) -> list[Out]:
@@ -239,7 +272,7 @@ def _executor(workers: int, overlay: DataOverlay | None) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([PRELOAD])
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                               initargs=(overlay,))
+                               initargs=(overlay, os.getpid()))
 
 
 def _here(task: Task[In, Out], overlay: DataOverlay | None) -> list[Out]:
