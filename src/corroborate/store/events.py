@@ -16,20 +16,11 @@ from typing import Any
 from ..events import Account
 from ..linking import Link
 from ..provenance import tool_version, vocabulary_digest
+from .lists import chunks as _chunks
+from .lists import marks as _marks
+from .lists import select_in
 
 __all__ = ["EventTables"]
-
-_CHUNK = 500  # SQLite binds at most 32,766 parameters; stay well under
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for begin in range(0, len(items), _CHUNK):
-        yield items[begin:begin + _CHUNK]
-
-
-def _marks(items: list[str]) -> str:
-    return ",".join("?" * len(items))
-
 
 class EventTables:
     """Writes and reads of the event tables (mixed into ``Store``)."""
@@ -49,29 +40,20 @@ class EventTables:
 
     def accounts_of_stories(self, story_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
         """Account id -> (its story's id, its event's id), for the accounts of stories."""
-        out: dict[str, tuple[str, str]] = {}
-        for chunk in _chunks(sorted(set(story_ids))):
-            out.update((r[0], (r[1], r[2])) for r in self.db.execute(
-                f"SELECT id, story_id, event_id FROM accounts "
-                f"WHERE story_id IN ({_marks(chunk)})", chunk))
-        return out
+        return {r[0]: (r[1], r[2]) for r in select_in(
+            self.db, "SELECT id, story_id, event_id FROM accounts WHERE story_id IN ({})",
+            story_ids)}
 
     def events_of_accounts(self, account_ids: Iterable[str]) -> dict[str, str]:
         """Account id -> the event it is in (an account added in this refresh, whose event
         is its own id until events are put, left out)."""
-        out: dict[str, str] = {}
-        for chunk in _chunks(sorted(set(account_ids))):
-            out.update((r[0], r[1]) for r in self.db.execute(
-                f"SELECT id, event_id FROM accounts WHERE id IN ({_marks(chunk)}) "
-                f"AND event_id != id", chunk))
-        return out
+        return {r[0]: r[1] for r in select_in(
+            self.db, "SELECT id, event_id FROM accounts WHERE id IN ({}) AND event_id != id",
+            account_ids)}
 
     def event_ids_in_use(self, event_ids: Iterable[str]) -> set[str]:
-        used: set[str] = set()
-        for chunk in _chunks(sorted(set(event_ids))):
-            used.update(r[0] for r in self.db.execute(
-                f"SELECT id FROM events WHERE id IN ({_marks(chunk)})", chunk))
-        return used
+        return {r[0] for r in select_in(self.db, "SELECT id FROM events WHERE id IN ({})",
+                                        event_ids)}
 
     def remember_events(self, db: sqlite3.Connection,
                         pairs: Iterable[tuple[str, str]]) -> None:

@@ -25,20 +25,11 @@ import numpy as np
 from ..model import Story, StoryMember
 from ..provenance import tool_version, vocabulary_digest
 from ..stories import Fingerprint, band_keys
+from .lists import chunks as _chunks
+from .lists import marks as _marks
+from .lists import select_in
 
 __all__ = ["StoryTables"]
-
-_CHUNK = 500  # SQLite binds at most 32,766 parameters; stay well under
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for begin in range(0, len(items), _CHUNK):
-        yield items[begin:begin + _CHUNK]
-
-
-def _marks(items: list[str] | list[int]) -> str:
-    return ",".join("?" * len(items))
-
 
 def _fingerprint(row: sqlite3.Row) -> Fingerprint:
     return Fingerprint(row["id"], np.frombuffer(row["shingles"], dtype="<u4"),
@@ -57,10 +48,9 @@ class StoryTables:
             "(SELECT 1 FROM story_members m WHERE m.report_id = r.id) ORDER BY r.id")]
 
     def fingerprints_of(self, report_ids: Iterable[str]) -> Iterator[Fingerprint]:
-        for chunk in _chunks(sorted(set(report_ids))):
-            yield from (_fingerprint(row) for row in self.db.execute(
-                f"SELECT id, published, shingles, minhash FROM reports "
-                f"WHERE id IN ({_marks(chunk)}) ORDER BY id", chunk))
+        yield from (_fingerprint(row) for row in select_in(
+            self.db, "SELECT id, published, shingles, minhash FROM reports WHERE id IN ({}) "
+            "ORDER BY id", report_ids))
 
     def bands_missing(self) -> bool:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'story_bands_missing'"
@@ -92,37 +82,26 @@ class StoryTables:
 
     def story_of(self, report_ids: Iterable[str]) -> dict[str, str]:
         """Report id -> the id of the story it is in (reports in none left out)."""
-        out: dict[str, str] = {}
-        for chunk in _chunks(sorted(set(report_ids))):
-            out.update((r[0], r[1]) for r in self.db.execute(
-                f"SELECT report_id, story_id FROM story_members "
-                f"WHERE report_id IN ({_marks(chunk)})", chunk))
-        return out
+        return {r[0]: r[1] for r in select_in(
+            self.db, "SELECT report_id, story_id FROM story_members WHERE report_id IN ({})",
+            report_ids)}
 
     def story_member_ids(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for chunk in _chunks(sorted(set(story_ids))):
-            for row in self.db.execute(
-                    f"SELECT story_id, report_id FROM story_members "
-                    f"WHERE story_id IN ({_marks(chunk)}) ORDER BY story_id, report_id", chunk):
-                out.setdefault(row[0], []).append(row[1])
+        for row in select_in(self.db, "SELECT story_id, report_id FROM story_members "
+                             "WHERE story_id IN ({}) ORDER BY story_id, report_id", story_ids):
+            out.setdefault(row[0], []).append(row[1])
         return out
 
     def former_stories(self, report_ids: Iterable[str]) -> dict[str, str]:
         """Report id -> the story it was in before that story was taken apart."""
-        out: dict[str, str] = {}
-        for chunk in _chunks(sorted(set(report_ids))):
-            out.update((r[0], r[1]) for r in self.db.execute(
-                f"SELECT report_id, story_id FROM story_former "
-                f"WHERE report_id IN ({_marks(chunk)})", chunk))
-        return out
+        return {r[0]: r[1] for r in select_in(
+            self.db, "SELECT report_id, story_id FROM story_former WHERE report_id IN ({})",
+            report_ids)}
 
     def story_ids_in_use(self, story_ids: Iterable[str]) -> set[str]:
-        used: set[str] = set()
-        for chunk in _chunks(sorted(set(story_ids))):
-            used.update(r[0] for r in self.db.execute(
-                f"SELECT id FROM stories WHERE id IN ({_marks(chunk)})", chunk))
-        return used
+        return {r[0] for r in select_in(self.db, "SELECT id FROM stories WHERE id IN ({})",
+                                        story_ids)}
 
     def take_apart(self, db: sqlite3.Connection, story_ids: Iterable[str]) -> None:
         """Remove stories (their reports become unassigned), remembering each member's story
@@ -201,9 +180,7 @@ class StoryTables:
 
     def former_events(self, story_ids: Iterable[str]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
-        for chunk in _chunks(sorted(set(story_ids))):
-            for row in self.db.execute(
-                    f"SELECT story_id, event_id FROM event_former "
-                    f"WHERE story_id IN ({_marks(chunk)})", chunk):
-                out.setdefault(row[0], set()).add(row[1])
+        for row in select_in(self.db, "SELECT story_id, event_id FROM event_former "
+                             "WHERE story_id IN ({})", story_ids):
+            out.setdefault(row[0], set()).add(row[1])
         return out
