@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urlparse
 
 from . import vocab
@@ -224,7 +225,6 @@ def _lines(source: str, cursor: int) -> list[tuple[int, int, bool]]:
 def clean_html(doc: Document) -> Report:
     """Clean HTML: one lxml parse, our metadata reader, zones pruned, then trafilatura on
     the same tree, then the zone rules on its paragraphs."""
-    import trafilatura
     from trafilatura.utils import load_html
 
     tree = load_html(doc.content)
@@ -232,12 +232,7 @@ def clean_html(doc: Document) -> Report:
         raise EmptyInput(doc.origin, "the HTML could not be parsed")
     meta = read_metadata(tree, doc.url)  # before trafilatura, which prunes the tree
     removed, bylines = prune_zones(tree)
-    # fast=True skips the fallback extractors: faster, and better on the article benchmark
-    # (F1 0.962 against 0.953 for the defaults, benchmarks/README.md)
-    result = trafilatura.bare_extraction(
-        tree, url=doc.url, fast=True, with_metadata=False, include_comments=False,
-        include_tables=True)
-    text = getattr(result, "text", None) if result is not None else None
+    text = _main_text(tree, doc.url)
     if not text or not text.strip():
         raise EmptyInput(doc.origin, "no article text found in the HTML")
     paras = re.sub(r"\n(?=[^\n])", "\n\n", text.strip()).split("\n\n")
@@ -261,6 +256,44 @@ def clean_html(doc: Document) -> Report:
     return report
 
 
+# the trafilatura releases under which _sequence_text is checked to give bare_extraction's
+# text (tests/test_clean_speed.py); under any other, bare_extraction itself runs
+_CHECKED = frozenset({"2.3.1"})
+
+
+def _main_text(tree: Any, url: str | None) -> str | None:
+    """trafilatura's main text of the page, or None when it finds none."""
+    import trafilatura
+
+    if trafilatura.__version__ in _CHECKED:
+        return _sequence_text(tree, url)
+    # fast=True skips the fallback extractors: faster, and better on the article benchmark
+    # (F1 0.962 against 0.953 for the defaults, benchmarks/README.md)
+    result = trafilatura.bare_extraction(tree, url=url, fast=True, with_metadata=False,
+                                         include_comments=False, include_tables=True)
+    return getattr(result, "text", None) if result is not None else None
+
+
+def _sequence_text(tree: Any, url: str | None) -> str | None:
+    """What ``bare_extraction`` gives with our options, less its copy of the tree: it
+    copies a tree it is given, to leave the caller's whole, and ours is not read after
+    (the copy cost 0.5-0.8 ms a page, 2-3 % of the whole pipeline on HTML pages). Its
+    steps that our options skip (metadata, language, deduplication) are left out."""
+    from trafilatura.core import trafilatura_sequence
+    from trafilatura.settings import Extractor
+    from trafilatura.xml import xmltotxt
+
+    options = Extractor(output_format="python", url=url, fast=True, comments=False,
+                        tables=True)
+    try:
+        body, text, _, comments = trafilatura_sequence(tree, options, options.url)
+    except (TypeError, ValueError):  # what bare_extraction takes for "nothing found"
+        return None
+    if len(text) < options.min_output_size and len(comments) < options.min_output_comm_size:
+        return None
+    return str(xmltotxt(body, options.formatting))
+
+
 def _same(line: str, title: str) -> bool:
     return " ".join(line.split()) == " ".join(title.split())
 
@@ -269,19 +302,22 @@ _LETTER = re.compile(r"[^\W\d_]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3]")
 _ENGLISH = re.compile(r"\b(?:the|and|of|to|in|that|is|was|for|with|said)\b", re.I)
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code by script and function words; None when unsure."""
     sample = text[:4000]
-    letters = len(_LETTER.findall(sample)) or 1
-    if len(_HANGUL.findall(sample)) / letters > 0.3:
-        return "ko"
-    if len(_KANA.findall(sample)) / letters > 0.1:
-        return "ja"
-    if len(_HAN.findall(sample)) / letters > 0.3:
-        return "zh"
+    # without Hangul, kana or Han every share below is 0: letters need not be counted
+    if _CJK.search(sample):
+        letters = len(_LETTER.findall(sample)) or 1
+        if len(_HANGUL.findall(sample)) / letters > 0.3:
+            return "ko"
+        if len(_KANA.findall(sample)) / letters > 0.1:
+            return "ja"
+        if len(_HAN.findall(sample)) / letters > 0.3:
+            return "zh"
     if len(_ENGLISH.findall(sample)) / max(1, len(sample.split())) > 0.08:
         return "en"
     return None
@@ -290,19 +326,32 @@ def detect_language(text: str) -> str | None:
 def find_outlet(doc_outlet: str | None, bylines: tuple[Byline, ...], url: str | None,
                 sitename: str | None) -> str | None:
     """The publishing outlet's canonical name, from what the report declares."""
-    outlets = vocab.load("outlets")
     for candidate in (doc_outlet, sitename, *(b.affiliation for b in bylines)):
         if candidate:
-            hits = outlets.find(candidate)
-            if hits:
-                return hits[0].term.label
+            named = _outlet_named(candidate)
+            if named:
+                return named
     if url:
-        host = urlparse(url).hostname or ""
-        for term in outlets:
-            for domain in term.attrs.get("domains") or []:
-                if host == domain or host.endswith("." + domain):
-                    return term.label
+        found = _outlet_at(urlparse(url).hostname or "")
+        if found:
+            return found
     return doc_outlet or sitename
+
+
+# a site's name and host come back on every page of a crawl; outlets may be overlaid
+@vocab.per_overlay(maxsize=4096)
+def _outlet_named(name: str) -> str | None:
+    hits = vocab.load("outlets").find(name)
+    return hits[0].term.label if hits else None
+
+
+@vocab.per_overlay(maxsize=4096)
+def _outlet_at(host: str) -> str | None:
+    for term in vocab.load("outlets"):
+        for domain in term.attrs.get("domains") or []:
+            if host == domain or host.endswith("." + domain):
+                return term.label
+    return None
 
 
 def _report(doc: Document, text: str, segments: tuple[Segment, ...], title: str | None,

@@ -67,9 +67,23 @@ class HtmlMetadata:
     url: str | None = None
 
 
-def _meta(tree: Any) -> dict[str, str]:
+# the elements metadata is read from, found in one walk of the tree (a walk costs about
+# 0.15 ms on a news page, and there were up to five)
+_READ_TAGS = ("meta", "script", "link", "time", "title")
+
+
+def _elements(tree: Any) -> dict[str, list[Any]]:
+    """The page's ``meta``, ``script``, ``link``, ``time`` and ``title`` elements, each
+    tag's in document order (what ``tree.iterfind(".//meta")`` and the like give)."""
+    found: dict[str, list[Any]] = {tag: [] for tag in _READ_TAGS}
+    for el in tree.iterdescendants(*_READ_TAGS):
+        found[el.tag].append(el)
+    return found
+
+
+def _meta(elements: list[Any]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for el in tree.iterfind(".//meta"):
+    for el in elements:
         key = (el.get("property") or el.get("name") or el.get("itemprop")
                or el.get("http-equiv") or "").strip().lower()
         value = (el.get("content") or el.get("datetime") or "").strip()
@@ -78,9 +92,11 @@ def _meta(tree: Any) -> dict[str, str]:
     return found
 
 
-def _jsonld(tree: Any) -> dict[str, Any]:
+def _jsonld(scripts: list[Any]) -> dict[str, Any]:
     """The first schema.org article-like object in the page's JSON-LD, flattened a little."""
-    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+    for script in scripts:
+        if script.get("type") != "application/ld+json":
+            continue
         try:
             data = json.loads(script.text or "")
         except ValueError:
@@ -113,14 +129,14 @@ def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str | None:
 
 def read_metadata(tree: Any, url: str | None = None) -> HtmlMetadata:
     """Metadata declared by the page; a date is searched for only if none is declared."""
-    meta = _meta(tree)
-    ld = _jsonld(tree)
+    elements = _elements(tree)
+    meta = _meta(elements["meta"])
+    ld = _jsonld(elements["script"])
     title = _first(meta, _TITLE_KEYS) or _name(ld.get("headline"))
-    if not title:
-        element = tree.find(".//title")
-        title = element.text_content().strip() if element is not None else None
-    url = url or meta.get("og:url") or _link(tree, "canonical")
-    published = _published(tree, meta, ld, url)
+    if not title and elements["title"]:
+        title = elements["title"][0].text_content().strip()
+    url = url or meta.get("og:url") or _link(elements["link"], "canonical")
+    published = _published(tree, elements["time"], meta, ld, url)
     author = _first(meta, _AUTHOR_KEYS) or _name(ld.get("author"))
     if author and author.startswith("http"):
         author = _name(ld.get("author"))
@@ -133,14 +149,14 @@ def read_metadata(tree: Any, url: str | None = None) -> HtmlMetadata:
     return HtmlMetadata(title, published, author, sitename, language, url)
 
 
-def _published(tree: Any, meta: dict[str, str], ld: dict[str, Any], url: str | None
-               ) -> str | None:
+def _published(tree: Any, times: list[Any], meta: dict[str, str], ld: dict[str, Any],
+               url: str | None) -> str | None:
     """The date declared (meta tags, JSON-LD, ``<time>``), else in the URL, else a Korean
     labelled date in the text, else htmldate's guess."""
     published = (normalise_date(_first(meta, _DATE_KEYS))
                  or normalise_date(_name(ld.get("datePublished"))))
     if not published:
-        for el in tree.iterfind(".//time"):
+        for el in times:
             published = normalise_date(el.get("datetime"))
             if published:
                 break
@@ -149,8 +165,8 @@ def _published(tree: Any, meta: dict[str, str], ld: dict[str, Any], url: str | N
     return published or _korean_date(tree) or _htmldate(tree)
 
 
-def _link(tree: Any, rel: str) -> str | None:
-    for el in tree.iterfind(".//link"):
+def _link(links: list[Any], rel: str) -> str | None:
+    for el in links:
         if (el.get("rel") or "").lower() == rel and el.get("href"):
             return str(el.get("href"))
     return None

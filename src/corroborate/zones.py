@@ -456,12 +456,14 @@ def prune_zones(tree: Any) -> tuple[list[str], list[Byline]]:
     removed: list[str] = []
     bylines: list[Byline] = []
     doomed: list[tuple[Any, str]] = []
+    # this loop sees every element of the page, so a cheap test first, and each class or
+    # id value searched once (a page repeats a few hundred values over thousands of elements)
+    named: dict[str, bool] = {}
     for el in tree.iter():
-        # a cheap test first: this loop sees every element of the page
         if el.tag not in _ZONE_TAGS:
             classes, ident = el.get("class"), el.get("id")
-            if not ((classes and _ZONE_WORD.search(classes))
-                    or (ident and _ZONE_WORD.search(ident))):
+            if not ((classes and _names_zone(classes, named))
+                    or (ident and _names_zone(ident, named))):
                 continue
             if (not isinstance(el.tag, str) or el.tag in _NEVER_ZONES
                     or not _ZONE_CLASS.search(f"{classes or ''} {ident or ''}")):
@@ -485,6 +487,13 @@ def prune_zones(tree: Any) -> tuple[list[str], list[Byline]]:
                 bylines.extend(credit_bylines(text) or ())
         _drop(el)
     return removed, bylines
+
+
+def _names_zone(value: str, named: dict[str, bool]) -> bool:
+    found = named.get(value)
+    if found is None:
+        found = named[value] = _ZONE_WORD.search(value) is not None
+    return found
 
 
 def _link_dense(el: Any, text: str) -> bool:
