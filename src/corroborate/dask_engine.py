@@ -29,12 +29,10 @@ import numpy as np
 from .capture import CaptureOptions
 from .errors import CorroborateError, InputError
 from .overlay import applied
-from .pipeline import IngestResult, Parsed, Processed, _Batch, _named, _resume
+from .pipeline import IngestResult, Parsed, Processed, _Batch, _named, _resume, finish_ingest
 from .provenance import tool_version, vocabulary_digest
-from .refresh import refresh_events, refresh_stories
-from .search import update_index
 from .store import Store
-from .stories import BANDS, band_keys
+from .stories import BANDS, band_keys, bucket_pairs
 from .vocab import DataOverlay, overlaid
 from .workers import Pool, Task, _here, _one_here, default_workers
 
@@ -101,10 +99,6 @@ def _buckets(groups: Iterable[tuple[int, list[tuple[int, str]]]]) -> list[tuple[
     bucket of n ids is far smaller than its n(n-1)/2 pairs."""
     found = {tuple(sorted({rid for _, rid in members})) for _key, members in groups}
     return [ids for ids in found if len(ids) > 1]
-
-
-def _pairs(buckets: Iterable[tuple[str, ...]]) -> set[tuple[str, str]]:
-    return {(a, b) for ids in buckets for i, a in enumerate(ids) for b in ids[i + 1:]}
 
 
 # --- on the client -------------------------------------------------------------------------
@@ -233,7 +227,7 @@ def _shuffle(client: Any, bands: list[Any], threads: int) -> set[tuple[str, str]
     items = db.from_delayed(bands).map_partitions(_band_items)
     parts = min(len(bands), SHUFFLE_PER_THREAD * threads)
     grouped = items.repartition(npartitions=parts).groupby(itemgetter(0), shuffle="tasks")
-    return _pairs(grouped.map_partitions(_buckets).compute())
+    return bucket_pairs(grouped.map_partitions(_buckets).compute())
 
 
 def _stored_pairs(store: Store, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -247,11 +241,8 @@ def _refresh(store: Store, result: DaskIngestResult, written: int) -> None:
     """As :func:`pipeline.ingest` ends. The shuffle's pairs stand in for the band table's
     among the reports in no story yet only when those are all this run's writing (not
     reports resumed, or left by an ingest that stopped before its refresh)."""
-    if result.reports or store.stories_stale():
-        whole = written == len(store.unassigned_reports())
-        refresh_stories(store, candidates=result.candidates if whole else None)
-    refresh_events(store)
-    update_index(store)
+    whole = written == len(store.unassigned_reports())
+    finish_ingest(store, bool(result.reports), candidates=result.candidates if whole else None)
 
 
 @contextmanager

@@ -50,8 +50,9 @@ from .stories import Fingerprint, fingerprint
 from .vocab import active_overlay
 from .workers import Pool, Task
 
-__all__ = ["IngestResult", "Parsed", "ingest", "parse_input", "process", "process_documents",
-           "refresh_events", "refresh_stories", "reprocess", "store_parsed"]
+__all__ = ["IngestResult", "Parsed", "finish_ingest", "ingest", "parse_input", "process",
+           "process_documents", "refresh_events", "refresh_stories", "reprocess",
+           "store_parsed"]
 
 log = logging.getLogger(__name__)
 
@@ -258,12 +259,19 @@ def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = 
         with Pool(workers, active_overlay(), start_after=AHEAD_PER_WORKER * workers) as pool:
             batch = _Batch(store, options, result, pool, progress)
             batch.run(_named(names, follow_symlinks, uploads))
-            if result.reports or store.stories_stale():
-                refresh_stories(store)
-            # the accounts' text work on the same workers, if they were started
-            refresh_events(store, pool if pool.started else None)
-        update_index(store)
+            finish_ingest(store, bool(result.reports), pool)
     return result
+
+
+def finish_ingest(store: Store, added: bool, pool: Pool | None = None,
+            candidates: set[tuple[str, str]] | None = None) -> None:
+    """How every ingest ends: the stories the new reports join (``candidates``: pairs among
+    them found elsewhere, see refresh_stories), the events, the search index. A started
+    ``pool`` makes the new accounts (their text work as costly as extraction's)."""
+    if added or store.stories_stale():
+        refresh_stories(store, candidates)
+    refresh_events(store, pool if pool is not None and pool.started else None)
+    update_index(store)
 
 
 def _named(names: Iterable[str], follow_symlinks: bool,

@@ -228,10 +228,11 @@ def refresh_events(store: Store, pool: Pool | None = None) -> None:
     """Make again the accounts of the stories that changed since the last refresh, link the
     new ones to the accounts filed under their keys, and assemble again only the events
     that changed. An event keeps its id as accounts join it (``_event_ids``)."""
-    if not store.pending_story_ids() and store.events_missing():
+    pending = store.pending_story_ids()
+    if not pending and store.events_missing():
         with store.transaction() as db:  # a collection from before events
             store.mark_all_pending(db)
-    pending = store.pending_story_ids()
+        pending = store.pending_story_ids()
     for begin in range(0, len(pending), _READ_BATCH):
         _refresh_events(store, pending[begin:begin + _READ_BATCH], pool)
 

@@ -47,6 +47,7 @@ __all__ = [
     "JACCARD_MIN",
     "Fingerprint",
     "band_keys",
+    "bucket_pairs",
     "candidate_pairs",
     "cluster",
     "compare_versions",
@@ -159,10 +160,15 @@ def candidate_pairs(fingerprints: Iterable[Fingerprint]) -> set[tuple[str, str]]
         if len(fp.shingles):
             for key in band_keys(fp.minhash):
                 buckets.setdefault(key, []).append(fp.report_id)
+    return bucket_pairs(buckets.values())
+
+
+def bucket_pairs(buckets: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
+    """Every pair of distinct report ids (smaller first) that share a bucket."""
     pairs: set[tuple[str, str]] = set()
-    for ids in buckets.values():
-        ids.sort()
-        pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1:] if a != b)
+    for bucket in buckets:
+        ids = sorted(set(bucket))
+        pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1:])
     return pairs
 
 

@@ -148,7 +148,7 @@ class Archive:
         # the bytes need no rename of their own: only the metadata, renamed into place
         # after them (and the folder fsync that makes both names durable), acknowledges them
         if isinstance(data, Path):
-            _fsync_file(data)
+            fsync_dir(data)  # a file opens read-only the same way
             os.replace(data, self.staging / name)
         else:
             write_file(self.staging / name, data, whole=False)
@@ -278,14 +278,6 @@ class Archive:
 
 def _source(data: bytes | Path) -> BinaryIO:
     return open(data, "rb") if isinstance(data, Path) else io.BytesIO(data)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _meta_aad(name: str) -> bytes:

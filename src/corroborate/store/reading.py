@@ -8,13 +8,12 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-import numpy as np
-
 from .. import textsearch
 from ..errors import CollectionError
 from ..model import Evidence, Fact, Incident, Report, Story, StoryMember
 from ..stories import Fingerprint
 from .driver import ERRORS, is_postgres
+from .storytables import fingerprint_of_row
 
 __all__ = ["MAX_LIMIT", "MAX_QUERY_TERMS", "Reading"]
 
@@ -35,9 +34,8 @@ class Reading:
         return bool(row and row["value"] == "1")
 
     def fingerprints(self) -> Iterator[Fingerprint]:
-        for row in self.db.execute("SELECT id, published, shingles, minhash FROM reports"):
-            yield Fingerprint(row["id"], np.frombuffer(row["shingles"], dtype="<u4"),
-                              np.frombuffer(row["minhash"], dtype="<u4"), row["published"])
+        yield from map(fingerprint_of_row, self.db.execute(
+            "SELECT id, published, shingles, minhash FROM reports"))
 
     def report(self, report_id: str) -> Report | None:
         row = self.db.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()

@@ -31,7 +31,8 @@ from .lists import select_in
 
 __all__ = ["StoryTables"]
 
-def _fingerprint(row: sqlite3.Row) -> Fingerprint:
+def fingerprint_of_row(row: sqlite3.Row) -> Fingerprint:
+    """A fingerprint from a row of (id, published, shingles, minhash)."""
     return Fingerprint(row["id"], np.frombuffer(row["shingles"], dtype="<u4"),
                        np.frombuffer(row["minhash"], dtype="<u4"), row["published"])
 
@@ -48,7 +49,7 @@ class StoryTables:
             "(SELECT 1 FROM story_members m WHERE m.report_id = r.id) ORDER BY r.id")]
 
     def fingerprints_of(self, report_ids: Iterable[str]) -> Iterator[Fingerprint]:
-        yield from (_fingerprint(row) for row in select_in(
+        yield from (fingerprint_of_row(row) for row in select_in(
             self.db, "SELECT id, published, shingles, minhash FROM reports WHERE id IN ({}) "
             "ORDER BY id", report_ids))
 
@@ -67,7 +68,7 @@ class StoryTables:
         """File every report of a collection from before the band table (once)."""
         with self.transaction() as db:  # type: ignore[attr-defined]
             rows = db.execute("SELECT id, published, shingles, minhash FROM reports")
-            self.add_bands(db, (_fingerprint(row) for row in rows))
+            self.add_bands(db, (fingerprint_of_row(row) for row in rows))
             db.execute("DELETE FROM meta WHERE key = 'story_bands_missing'")
 
     def remove_bands(self, db: sqlite3.Connection, prints: Iterable[Fingerprint]) -> None:
