@@ -151,6 +151,29 @@ def test_an_alias_added_with_the_overlay_is_used_by_the_workers(tmp_path, small_
     assert "KP-10" in regions[1]
 
 
+def test_a_started_pool_has_every_worker_even_when_its_starter_is_slow(monkeypatch):
+    # the executor starts a process only when none is idle: a starter thread descheduled
+    # between two start-up pings (a busy machine) once left a pool of one worker
+    real = workers._executor
+
+    def slow(count, overlay):
+        executor = real(count, overlay)
+        submit = executor.submit
+
+        def submit_slowly(*args, **kwargs):
+            future = submit(*args, **kwargs)
+            time.sleep(3)  # long enough for the ping just sent to be answered
+            return future
+        executor.submit = submit_slowly
+        return executor
+
+    monkeypatch.setattr(workers, "_executor", slow)
+    with workers.Pool(2, start_after=1) as pool:
+        pool.submit(list, [1], str)
+        assert pool._ready.wait(120) and pool._executor is not None
+        assert len(pool._executor._processes) == 2
+
+
 def _boom(items: list[str]) -> list[str]:
     if "boom" in items:
         os._exit(3)  # as a segfault in a parser, or the OOM killer

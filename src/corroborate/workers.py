@@ -54,6 +54,7 @@ PRELOAD = "corroborate.warm"
 START_TIMEOUT = 300
 
 _overlay: DataOverlay | None = None  # in a worker: the collection's overlay
+_all_up: Any = None  # in a worker: the barrier every start-up ping waits at
 
 
 def default_workers() -> int:
@@ -73,9 +74,10 @@ def warm() -> None:
                      "Police in Hyesan detained two traders on 3 May 2021, a source said."))
 
 
-def _start_worker(overlay: DataOverlay | None, ingest: int) -> None:
-    global _overlay
+def _start_worker(overlay: DataOverlay | None, ingest: int, all_up: Any) -> None:
+    global _overlay, _all_up
     _overlay = overlay
+    _all_up = all_up
     threading.Thread(target=_exit_with, args=(ingest,), name="watch-ingest",
                      daemon=True).start()
     if overlay is not None:  # the caches kept per overlay: built now, not by the first task
@@ -116,6 +118,11 @@ def _run(fn: Callable[[list[In]], list[Out]], items: list[In]) -> list[Out]:
 
 
 def _ready() -> int:
+    # Each ping waits for all the others, so each runs in a process of its own. The
+    # executor starts a process only when none is idle, and a ping that answered at once
+    # could leave one idle before the next was sent: the pool would run on fewer workers.
+    if _all_up is not None:
+        _all_up.wait(timeout=START_TIMEOUT)
     return os.getpid()
 
 
@@ -272,7 +279,7 @@ def _executor(workers: int, overlay: DataOverlay | None) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([PRELOAD])
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                               initargs=(overlay, os.getpid()))
+                               initargs=(overlay, os.getpid(), context.Barrier(workers)))
 
 
 def _here(task: Task[In, Out], overlay: DataOverlay | None) -> list[Out]:
