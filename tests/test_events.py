@@ -147,6 +147,33 @@ def test_an_event_keeps_its_id_as_reports_join_it(tmp_path, batches):
         assert any(final.get(eid, set()) > reports for eid, reports in seen.items())
 
 
+def test_a_collection_filed_before_provinces_is_linked_again_on_opening(tmp_path):
+    """Migration 9: accounts filed under the keys of before (no province) are dropped and
+    linked again by the first command that opens the collection; events keep their ids."""
+    path = tmp_path / "old"
+    with Store.init(path) as store:
+        _ingest(store, *FILES)
+        before = _summary(store)
+        with store.writing(), store.transaction() as db:
+            # the ids a first ingest gives are its smallest accounts': rename one event so
+            # only event_former can bring its name back
+            db.execute("UPDATE accounts SET event_id = 'e-renamed' WHERE event_id = ?",
+                       (before[0][0],))
+            db.execute("UPDATE events SET id = 'e-renamed' WHERE id = ?", (before[0][0],))
+            db.execute("UPDATE account_keys SET key = 'old:' || key")
+            db.execute("PRAGMA user_version = 8")
+    result = CliRunner().invoke(main, ["events", "-c", str(path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    listed = {json.loads(line)["id"] for line in result.output.splitlines()}
+    with Store.open(path) as store:
+        after = _summary(store)
+        keys = [r[0] for r in store.db.execute("SELECT key FROM account_keys")]
+    assert sorted(s[1:] for s in after) == sorted(s[1:] for s in before)
+    assert "e-renamed" in listed and {s[0] for s in after} == listed
+    assert keys and not any(k.startswith("old:") for k in keys)
+    assert any(k.startswith("KP|KP-10|") for k in keys)  # Ryanggang: the province is a key
+
+
 def test_refreshing_again_changes_nothing_and_compares_nothing(family, monkeypatch):
     before = _summary(family)
     calls = []

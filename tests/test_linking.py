@@ -98,15 +98,21 @@ def test_agreeing_details_link_and_a_different_count_and_group_keep_apart():
        st.sampled_from([None, "2023-09-04", "2024-02-10", "2023-01-02", "2024-08-15",
                         "2024-04-30", "2024-05-01", "2022-08-31"]),
        st.sampled_from([None, "2023-09-04", "2024-02-10", "2023-01-02", "2024-08-15",
-                        "2024-04-30", "2024-05-01", "2022-08-31"]))
-def test_blocking_is_symmetric(when_a, when_b, pub_a, pub_b):
+                        "2024-04-30", "2024-05-01", "2022-08-31"]),
+       st.sampled_from([None, "KP-10", "KP-09"]), st.sampled_from([None, "KP-10", "KP-09"]))
+def test_blocking_is_symmetric(when_a, when_b, pub_a, pub_b, region_a, region_b):
     """If a new account finds an older one, the older one would have found the new one:
-    so what links does not depend on the order reports arrive in."""
-    def make(i, when, pub):
+    so what links does not depend on the order reports arrive in. Accounts of one province
+    or none find each other; of two provinces, never (they cannot be one incident)."""
+    def make(i, when, pub, region):
         precision = {4: "year", 7: "month", 10: "day"}.get(len(when or ""))
+        city = "KP-10:Hyesan" if region == "KP-10" else None
         return _account(id=f"a-{i}", story_id=f"s-{i}", when=when, precision=precision,
-                        published=pub)
-    a, b = make(1, when_a, pub_a), make(2, when_b, pub_b)
+                        published=pub, region=region, city=city,
+                        places=(city,) if city else ())
+    a, b = make(1, when_a, pub_a, region_a), make(2, when_b, pub_b, region_b)
+    if region_a and region_b and region_a != region_b:
+        assert not set(probe_keys(a)) & set(blocking_keys(b))
     finds = bool(set(probe_keys(a)) & set(blocking_keys(b)))
     found = bool(set(probe_keys(b)) & set(blocking_keys(a)))
     assert finds == found

@@ -22,6 +22,7 @@ import re
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any
 
 from . import vocab
@@ -115,6 +116,12 @@ class Account:
     reports: tuple[dict[str, Any], ...]  # id, origin, url, outlet, published, title
     cites: tuple[tuple[str, str], ...] = ()  # (outlet id, the words citing it)
     own_reporting: bool = False  # "told <its own outlet>": the outlet's own sources
+
+    @cached_property
+    def word_set(self) -> frozenset[int]:
+        """``words`` as a set, made once: an account is compared with many (linking, and
+        origins, which compares every two accounts of an event)."""
+        return frozenset(self.words)
 
     def to_dict(self) -> dict[str, Any]:
         """What ``asdict`` gives, without its deep copy of every word hash (most of the cost
@@ -352,18 +359,31 @@ def _stamps(acc: Account) -> tuple[list[str], list[str]]:
             + [f"u{_shift(*published, k)}" for k in range(-window, window + 1)])
 
 
+def _areas(acc: Account) -> tuple[list[str], list[str]]:
+    """(Where an account is filed, where it looks), as areas: its province, and "*" (every
+    account is there); a province-less account is in "-" and looks in "*". Accounts of two
+    provinces cannot be one incident (``linking``), so an account with a province compares
+    only with its province's and the province-less: in a dense collection, a fraction of
+    the country's."""
+    if acc.region:
+        return [acc.region, "*"], [acc.region, "-"]
+    return ["-", "*"], ["*"]
+
+
 def blocking_keys(acc: Account) -> list[str]:
-    """The keys an account is filed under: country, violation and when it happened."""
+    """The keys an account is filed under: country, province, violation and when."""
     if not acc.country:
         return []
-    return [f"{acc.country}|{v}|{s}" for v in acc.acts for s in _stamps(acc)[0]]
+    return [f"{acc.country}|{area}|{v}|{s}" for area in _areas(acc)[0] for v in acc.acts
+            for s in _stamps(acc)[0]]
 
 
 def probe_keys(acc: Account) -> list[str]:
     """The keys under which an account's possible matches are filed."""
     if not acc.country:
         return []
-    return [f"{acc.country}|{v}|{s}" for v in acc.acts for s in _stamps(acc)[1]]
+    return [f"{acc.country}|{area}|{v}|{s}" for area in _areas(acc)[1] for v in acc.acts
+            for s in _stamps(acc)[1]]
 
 
 def filed_together(a: Account, b: Account) -> bool:

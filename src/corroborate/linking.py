@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -167,11 +168,16 @@ def counts_agree(a: tuple[int, int | None] | None,
     return "overlap" if a[0] <= b_high and b[0] <= a_high else "differ"
 
 
-def containment(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    """The share of the smaller account's content words the other one also has."""
+def containment(a: Collection[int], b: Collection[int]) -> float:
+    """The share of the smaller account's content words the other one also has (an
+    account's ``word_set``: sets made once, not per pair)."""
     if not a or not b:
         return 0.0
-    return len(set(a) & set(b)) / min(len(a), len(b))
+    return len(_as_set(a) & _as_set(b)) / min(len(a), len(b))
+
+
+def _as_set(words: Collection[int]) -> frozenset[int] | set[int]:
+    return words if isinstance(words, (set, frozenset)) else set(words)
 
 
 def _compatible(a: Account, b: Account) -> tuple[list[str], str, int | None] | None:
@@ -284,7 +290,7 @@ def evidence(a: Account, b: Account) -> tuple[dict[str, float], dict[str, Any]] 
     sources = sorted(set(a.sources) & set(b.sources))
     if sources:
         fire("source", 1.0, sources[0])
-    similarity = containment(a.words, b.words)
+    similarity = containment(a.word_set, b.word_set)
     fire("wording", round(similarity, 3), round(similarity, 3))
     return values, words
 

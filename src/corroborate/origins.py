@@ -157,7 +157,7 @@ def _rewords(later: Account, earlier: Account) -> dict[str, str] | None:
     shared = sorted(set(later.quotes) & set(earlier.quotes))
     if shared:
         return {"rewords": earlier.report_id, "quote": shared[0]}
-    similarity = containment(later.words, earlier.words)
+    similarity = containment(later.word_set, earlier.word_set)
     if similarity >= REWORDED:
         return {"rewords": earlier.report_id, "wording": f"{similarity:.2f}"}
     return None

@@ -324,6 +324,18 @@ MIGRATIONS: list[str] = [
         BEGIN INSERT OR IGNORE INTO search_pending VALUES ('event', NEW.id); END;
     INSERT OR REPLACE INTO meta SELECT 'search_recheck', '1' WHERE EXISTS (SELECT 1 FROM reports);
     """,
+    # 9: event blocking keys name the province (events.blocking_keys), so the accounts are
+    # filed again: events are linked anew by the next refresh (events_missing), as
+    # ``reprocess`` does, each keeping its name (event_former). No link is lost: accounts of
+    # two provinces never linked
+    """
+    INSERT OR IGNORE INTO event_former SELECT story_id, event_id FROM accounts
+        WHERE event_id IS NOT NULL AND event_id != id;
+    DELETE FROM links;
+    DELETE FROM account_keys;
+    DELETE FROM accounts;
+    DELETE FROM events;
+    """,
 ]
 
 # "CROB": marks a database as a corroborate collection's, so a foreign one is refused
