@@ -16,6 +16,7 @@ from corroborate.events import Account, Claim, blocking_keys, probe_keys
 from corroborate.linking import (
     FEATURES,
     compare,
+    conflicting,
     counts_agree,
     dates_agree,
     evidence,
@@ -208,3 +209,32 @@ def test_a_name_cited_is_an_origin_only_when_the_event_has_a_report_under_it():
                      cites=(("site:lee sang yong", "according to Lee Sang-yong"),))
     found = origins([watch, citing, person, other])
     assert sorted(sorted(o.accounts) for o in found) == [["a-1", "a-2"], ["a-3"], ["a-4"]]
+
+
+def test_an_event_never_holds_two_accounts_that_conflict():
+    """Links chain: a year-dated account links to incidents of August and of March, which
+    cannot be one. The strongest link wins; the other joins nothing. Outlets that disagree
+    by a few days on one incident still make one event."""
+    from corroborate.refresh import _events
+
+    year = _account(id="a-1", story_id="s-1", when="2023", precision="year")
+    august = _account(id="a-2", story_id="s-2", when="2023-08-30")
+    march = _account(id="a-3", story_id="s-3", when="2023-03-02", published="2023-03-05")
+    links = {("a-1", "a-2"): {"probability": 0.9}, ("a-1", "a-3"): {"probability": 0.8}}
+    assert conflicting(august, march) and not conflicting(year, march)
+    assert _events([year, august, march], links) == [["a-1", "a-2"], ["a-3"]]
+    links[("a-1", "a-3")] = {"probability": 0.95}
+    assert _events([year, august, march], links) == [["a-1", "a-3"], ["a-2"]]
+    days_off = replace(march, when="2023-08-26", published="2023-09-04")
+    assert not conflicting(august, days_off) and evidence(august, days_off) is None
+    assert _events([year, august, days_off], links) == [["a-1", "a-2", "a-3"]]
+
+
+def test_two_incidents_of_one_story_are_never_one_event():
+    from corroborate.refresh import _events
+
+    first = _account(id="a-1", story_id="s-1")
+    second = _account(id="a-2", story_id="s-1", when="2023-08-29")
+    other = _account(id="a-3", story_id="s-2")
+    links = {("a-1", "a-3"): {"probability": 0.9}, ("a-2", "a-3"): {"probability": 0.8}}
+    assert _events([first, second, other], links) == [["a-1", "a-3"], ["a-2"]]

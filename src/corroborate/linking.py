@@ -40,6 +40,7 @@ __all__ = [
     "Link",
     "Weights",
     "compare",
+    "conflicting",
     "containment",
     "counts_agree",
     "dates_agree",
@@ -58,6 +59,7 @@ FEATURES = (
     "quote", "figures", "source", "wording",
 )
 _UNMISSABLE = frozenset({"killing"})
+EVENT_DAYS = 7  # the most two day-dated accounts of one event may be apart (conflicting)
 GENERIC_AGENTS = frozenset({"kp_state_authorities", "state_authorities"})
 
 
@@ -205,6 +207,24 @@ def _compatible(a: Account, b: Account) -> tuple[list[str], str, int | None] | N
     if relation == "unknown" and not (filed_together(a, b) or filed_together(b, a)):
         return None  # no incident date on a side, and published too far apart
     return shared, relation, gap
+
+
+def conflicting(a: Account, b: Account) -> bool:
+    """Whether one event cannot hold both ``a`` and ``b``, however links chain them: two
+    incidents of one story, another province or city (as for linking), or dates further
+    apart than :data:`EVENT_DAYS` (dates compared at their precision, as for linking, but
+    with a week's leeway between two days: outlets disagree by a few days on one incident,
+    and a link is not needed between every two of its accounts)."""
+    if a.story_id == b.story_id:
+        return True
+    if a.region and b.region and a.region != b.region:
+        return True
+    if a.city and b.city and a.city != b.city and a.city not in b.places \
+            and b.city not in a.places:
+        return True
+    relation, gap = dates_agree(a.when, a.precision, b.when, b.precision,
+                                a.published, b.published)
+    return relation == "apart" and (gap is None or gap > EVENT_DAYS)
 
 
 def _show(count: tuple[int, int | None] | None) -> str:

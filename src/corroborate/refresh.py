@@ -25,7 +25,7 @@ from .events import (
     probe_keys,
 )
 from .incidents import assemble
-from .linking import compare
+from .linking import compare, conflicting
 from .model import Incident, Report, Story, make_id
 from .origins import citations
 from .overlay import applying
@@ -250,6 +250,7 @@ def _refresh_events(store: Store, story_ids: list[str], pool: Pool | None) -> No
         store.remember_events(db, {(store.story_alias(stored[a][0]) or stored[a][0],
                                     stored[a][1]) for a in gone})
         touched = store.remove_accounts(db, gone)
+        shrunk = set(touched)
         linked: set[str] = set()
         read: dict[str, Account] = {}
         for acc in _accounts(store, [current[aid] for aid in added], pool):
@@ -263,18 +264,27 @@ def _refresh_events(store: Store, story_ids: list[str], pool: Pool | None) -> No
                     store.add_link(db, link)
                     linked.add(other.id)
         touched |= store.event_of(linked)
+        # events are made again whole link-joined groups at a time (see _events), so that
+        # growing a collection gives the events linking all of it at once would
+        touched |= store.event_of(store.linked_with(store.account_ids_in(touched) | linked))
         accounts = store.accounts_in(touched)
         links = store.links_among(a.id for a in accounts)
-        components = _components(accounts, links)
-        where = {acc_id: n for n, ids in enumerate(components) for acc_id in ids}
+        made = _events(accounts, links)
         by_id = {a.id: a for a in accounts}
-        shares: list[dict[tuple[str, str], Any]] = [{} for _ in components]
+        names = _event_ids(store, made, by_id, touched)
+        before = store.events_of_accounts(by_id)
+        kept = {name for ids, name in zip(made, names, strict=True)
+                if name not in shrunk and all(before.get(i) == name for i in ids)
+                and len(ids) == sum(1 for e in before.values() if e == name)}
+        where = {acc_id: n for n, ids in enumerate(made) for acc_id in ids}
+        shares: list[dict[tuple[str, str], Any]] = [{} for _ in made]
         for pair, why in links.items():
-            shares[where[pair[0]]][pair] = why
-        names = _event_ids(store, components, by_id, touched)
+            if where[pair[0]] == where[pair[1]]:
+                shares[where[pair[0]]][pair] = why
         records = [(ids, {**event_record([by_id[i] for i in ids], share), "id": name})
-                   for ids, share, name in zip(components, shares, names, strict=True)]
-        store.put_events(db, touched, records)
+                   for ids, share, name in zip(made, shares, names, strict=True)
+                   if name not in kept]  # the same accounts: the same record
+        store.put_events(db, touched - kept, records)
         store.events_done(db, story_ids)
 
 
@@ -292,7 +302,10 @@ def _event_ids(store: Store, components: list[list[str]], by_id: dict[str, Accou
         had = {before[i] for i in ids if i in before}
         had.update(e for i in ids for e in former.get(by_id[i].story_id, ()))
         free = sorted(had - taken)
-        name = free[0] if free else event_id(ids)
+        # an event split in two: the part that keeps no name is named by its smallest
+        # account the other part does not already go by
+        name = free[0] if free else next(
+            (e for i in ids if (e := event_id([i])) not in taken), make_id("e", *ids))
         taken.add(name)
         out.append(name)
     return out
@@ -342,9 +355,23 @@ def _no_account(job: AccountJob, reason: str) -> None:
     log.error("no account made of story %s: %s", job[0].id, reason)
 
 
-def _components(accounts: list[Account], links: dict[tuple[str, str], Any]
-                ) -> list[list[str]]:
-    parts = Partition(a.id for a in accounts)
-    for a, b in links:
-        parts.join(a, b)
-    return parts.groups()
+def _events(accounts: list[Account], links: dict[tuple[str, str], Any]) -> list[list[str]]:
+    """The events of these accounts: the groups their links join, strongest link first (ties
+    by ids), where a link that would put in one event two accounts it cannot hold
+    (``linking.conflicting``) joins nothing. So a chain of links through an account dated
+    only "2011" does not make one event of incidents months apart, nor one of a story's
+    two incidents. Groups in order of their smallest account id."""
+    by_id = {a.id: a for a in accounts}
+    members = {a.id: [a.id] for a in accounts}
+    group = {a.id: a.id for a in accounts}
+    for a, b in sorted(links, key=lambda pair: (-links[pair]["probability"], pair)):
+        ga, gb = group[a], group[b]
+        if ga == gb or any(conflicting(by_id[x], by_id[y])
+                               for x in members[ga] for y in members[gb]):
+            continue
+        if len(members[ga]) < len(members[gb]):
+            ga, gb = gb, ga
+        for x in members[gb]:
+            group[x] = ga
+        members[ga] += members.pop(gb)
+    return sorted(sorted(ids) for ids in members.values())

@@ -142,6 +142,23 @@ class EventTables:
                 chunk)]
         return out
 
+    def account_ids_in(self, event_ids: Iterable[str]) -> set[str]:
+        return {r[0] for r in select_in(
+            self.db, "SELECT id FROM accounts WHERE event_id IN ({})", event_ids)}
+
+    def linked_with(self, account_ids: Iterable[str]) -> set[str]:
+        """These accounts and every account a chain of links joins to them."""
+        seen = set(account_ids)
+        frontier = set(seen)
+        while frontier:
+            found = {r[0] for r in select_in(self.db, "SELECT b FROM links WHERE a IN ({})",
+                                             frontier)}
+            found |= {r[0] for r in select_in(self.db, "SELECT a FROM links WHERE b IN ({})",
+                                              frontier)}
+            frontier = found - seen
+            seen |= frontier
+        return seen
+
     def links_among(self, account_ids: Iterable[str]) -> dict[tuple[str, str], Any]:
         ids = sorted(set(account_ids))
         out: dict[tuple[str, str], Any] = {}
