@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 
 import pytest
 
@@ -150,3 +151,35 @@ def test_a_schema_3_collection_gets_its_review_log_on_opening(tmp_path):
     with Store.open(root) as store:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert store.db.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == 0
+
+
+def test_a_report_that_cannot_be_stored_is_rolled_back_alone(tmp_path, monkeypatch):
+    """Step 5 stores a batch of reports in one transaction, each under a savepoint: one
+    that fails halfway through its rows leaves none of them, and the others go in."""
+    import json as _json
+
+    import corroborate.store as store_module
+    from corroborate.pipeline import ingest
+
+    from .helpers import report_text
+
+    real = store_module.insert_report
+
+    def failing(db, report, *rest):
+        real(db, report, *rest)  # its rows are written...
+        if "numbered 1," in report.text:
+            raise sqlite3.IntegrityError("a constraint failed")  # ...then it fails
+
+    monkeypatch.setattr(store_module, "insert_report", failing)
+    (tmp_path / "r.jsonl").write_text("".join(
+        _json.dumps({"text": report_text(i), "url": f"https://example.org/{i}"}) + "\n"
+        for i in range(3)))
+    with Store.init(tmp_path / "c") as store:
+        result = ingest(store, [str(tmp_path / "r.jsonl")])
+        assert result.reports == 2 and not result.ok
+        assert ["cannot be stored (a constraint failed)" in f.reason for f in result.failures]
+        texts = [r[0] for r in store.db.execute("SELECT text FROM reports")]
+        assert len(texts) == 2 and not any("numbered 1," in t for t in texts)
+        assert store.db.execute("SELECT count(*) FROM reports_fts").fetchone()[0] == 2
+        assert store.db.execute("SELECT count(*) FROM incidents WHERE report_id NOT IN "
+                                "(SELECT id FROM reports)").fetchone()[0] == 0

@@ -45,7 +45,6 @@ from .overlay import applying
 from .refresh import refresh_events, refresh_stories
 from .search import refresh_index, update_index
 from .store import Store
-from .store.driver import ERRORS
 from .stories import Fingerprint, fingerprint
 from .vocab import active_overlay
 from .workers import Pool, Task
@@ -190,22 +189,31 @@ def _write(store: Store, parsed: Parsed, data: bytes,
     return parsed.capture.sha256, added, parsed.errors + failed
 
 
-def _add(store: Store, processed: Processed) -> InputError | bool:
-    """Store one report: whether it is new, or why it cannot be stored."""
-    report, fp, incidents = processed
-    if store.has_report(report.id):
-        return False
-    try:
-        store.add_report(report, fp, incidents)
-    except ERRORS as exc:  # never leave a capture that every ingest retries
-        return InputError(report.origin, f"cannot be stored ({exc})")
-    return True
+def _add_all(store: Store, processed: list[Processed]) -> list[InputError | bool]:
+    """Store reports, in one transaction: for each, whether it is new, or why it cannot be
+    stored (never leave a capture that every ingest retries)."""
+    seen: set[str] = set()
+    new = []
+    for report, fp, incidents in processed:
+        if report.id not in seen and not store.has_report(report.id):
+            new.append((report, fp, incidents))
+        seen.add(report.id)
+    errors = dict(zip((r.id for r, _, _ in new), store.add_reports(new) if new else [],
+                      strict=True))
+    out: list[InputError | bool] = []
+    for report, _, _ in processed:
+        if report.id not in errors:
+            out.append(False)
+        elif (error := errors.pop(report.id)) is not None:
+            out.append(InputError(report.origin, f"cannot be stored ({error})"))
+        else:
+            out.append(True)
+    return out
 
 
 def _index(store: Store, sha: str, processed: list[Processed]) -> tuple[int, list[InputError]]:
     added, errors = 0, []
-    for one in processed:
-        done = _add(store, one)
+    for done in _add_all(store, processed):
         if isinstance(done, InputError):
             errors.append(done)
         else:
@@ -483,24 +491,25 @@ class _Batch:
                 self.store.received(session.capture.sha256, session.capture.origin)
                 self.result.unchanged.append(session.capture.origin)
                 session.unchanged = True
-        for done in part.task.result() if part.task is not None else []:
-            if not session.unchanged:
-                self._store_one(session, done)
+        done = part.task.result() if part.task is not None else []
+        if not session.unchanged:
+            self._store_all(session, done)
         if part.last:
             self._finish(session)
 
-    def _store_one(self, session: _Session, done: Processed | InputError) -> None:
-        if isinstance(done, InputError):
-            session.failed.append(done)
+    def _store_all(self, session: _Session, done: list[Processed | InputError]) -> None:
+        session.failed += [d for d in done if isinstance(d, InputError)]
+        processed = [d for d in done if not isinstance(d, InputError)]
+        if not processed:
             return
         if not session.archived:
             self.store.archive_capture(session.capture, session.data, _recorded(self.options))
             session.archived = True
-        added = _add(self.store, done)
-        if isinstance(added, InputError):
-            session.unstored.append(added)
-        else:
-            session.added += added
+        for added in _add_all(self.store, processed):
+            if isinstance(added, InputError):
+                session.unstored.append(added)
+            else:
+                session.added += added
 
     def _finish(self, session: _Session) -> None:
         if isinstance(session.data, Path):  # staged and archived by now, or not wanted

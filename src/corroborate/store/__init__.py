@@ -39,7 +39,7 @@ import logging
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -435,10 +435,32 @@ class Store(Reading, EventTables, StoryTables):
 
     def add_report(self, report: Report, fp: Fingerprint, incidents: list[Incident]) -> None:
         """Store one report with its fingerprint, incidents and digest, in one transaction."""
+        error = self.add_reports([(report, fp, incidents)])[0]
+        if error is not None:
+            raise error
+
+    def add_reports(self, items: Sequence[tuple[Report, Fingerprint, list[Incident]]]
+                    ) -> list[Exception | None]:
+        """Store reports (step 5) in one transaction: per item, None, or the error that kept
+        it out. A commit per report cost as much as its rows (write-ahead log frames and
+        a full-text index segment each). Each report has a savepoint of its own, so one
+        that cannot be stored is rolled back alone; a report is all in or all out."""
+        made = (tool_version(), vocabulary_digest())
+        out: list[Exception | None] = []
         with self.transaction() as db:
-            insert_report(db, report, fp, incidents, (tool_version(), vocabulary_digest()))
+            for report, fp, incidents in items:
+                db.execute("SAVEPOINT report")
+                try:
+                    insert_report(db, report, fp, incidents, made)
+                except ERRORS as exc:
+                    db.execute("ROLLBACK TO report")
+                    out.append(exc)
+                else:
+                    out.append(None)
+                db.execute("RELEASE report")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '1')")
         checkpoint("report")
+        return out
 
     def remove_reports(self, sha256: str) -> None:
         """Drop the reports derived from a capture (to derive them again)."""
