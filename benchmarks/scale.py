@@ -9,7 +9,9 @@ memory is the largest sum of the tree's resident set sizes seen (also the larges
 process's own peak, VmHWM). Reports per second are end to end: capture, archive and
 custody log, cleaning, extraction, the database, and the stories, events and search index
 refresh. Then story pair precision and recall over all N + 1,000 reports (the stories the
-collection holds against the generated families), the collection's size on disk, and once
+collection holds against the generated families), event pair precision and recall over
+reports of two stories (against the generated incidents: a family and its second
+accounts) and the largest event, the collection's size on disk, and once
 per run the start-up time of ``corroborate --version`` (benchmarks/startup.py) and, on
 the largest collection, the first page of a search for the word in most reports
 (benchmarks/search_scale.py ``queries``), each skipped with a message when its module is
@@ -36,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -163,8 +166,39 @@ def run_size(n: int, seed: int, add: int, workers: int | None, root: Path) -> di
     stories = score_stories(gold, collection_stories(collection))
     return {"reports": n, "generate_s": generated, "words": base["words"] / max(1, n),
             "ingest": first, "reports_per_s": n / first["seconds"], "add": second,
-            "stories": stories, "disk_bytes": disk_bytes(collection),
+            "stories": stories, "events": score_events(gold, collection),
+            "disk_bytes": disk_bytes(collection),
             "collection": str(collection)}
+
+
+def score_events(gold: list[dict[str, Any]], collection: Path) -> dict[str, Any]:
+    """Event pair precision and recall over pairs of reports of two families (two stories:
+    what linking decides), against the generated incidents (``event``: a family and its
+    second accounts), among the reports some event holds; and the largest event."""
+    from corroborate.store import Store  # here: generating needs no corroborate
+
+    event_of = {g["url"]: g["event"] for g in gold}
+    family_of = {g["url"]: g["family"] for g in gold}
+    predicted: set[tuple[str, str]] = set()
+    held: set[str] = set()
+    largest = 0
+    store = Store.open_read_only(collection)
+    try:
+        for record in store.events():
+            urls = sorted({r["url"] for r in record["reports"] if r.get("url") in event_of})
+            largest = max(largest, len(record["reports"]))
+            held.update(urls)
+            predicted.update(p for p in combinations(urls, 2) if family_of[p[0]] != family_of[p[1]])
+    finally:
+        store.close()
+    by_event: dict[str, list[str]] = {}
+    for url in sorted(held):
+        by_event.setdefault(event_of[url], []).append(url)
+    true = {p for urls in by_event.values() for p in combinations(urls, 2)
+            if family_of[p[0]] != family_of[p[1]]}
+    hits = len(predicted & true)
+    return {"reports": len(held), "pair_precision": hits / max(1, len(predicted)),
+            "pair_recall": hits / max(1, len(true)), "pairs": len(true), "largest": largest}
 
 
 def mb(size: int) -> str:
@@ -185,6 +219,10 @@ def report_size(fig: dict[str, Any]) -> None:
           f"{stories['pair_precision']:.4f}, recall {stories['pair_recall']:.4f}, hard "
           f"negatives merged {1 - stories['hard_negatives_separated']:.2%} "
           f"({stories['hard_negative_pairs']} pairs)")
+    events = fig["events"]
+    print(f"  events over {events['reports']:,} reports: pair precision (reports of two "
+          f"stories) {events['pair_precision']:.4f}, recall {events['pair_recall']:.4f} "
+          f"({events['pairs']:,} pairs); largest event {events['largest']} reports")
     print(f"  collection on disk: {mb(fig['disk_bytes'])} "
           f"({fig['disk_bytes'] / max(1, n + 1000) / 1024:.1f} KB a report)")
 
