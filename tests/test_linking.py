@@ -238,3 +238,31 @@ def test_two_incidents_of_one_story_are_never_one_event():
     other = _account(id="a-3", story_id="s-2")
     links = {("a-1", "a-3"): {"probability": 0.9}, ("a-2", "a-3"): {"probability": 0.8}}
     assert _events([first, second, other], links) == [["a-1", "a-3"], ["a-2"]]
+
+
+class _Named:
+    """What _event_ids reads from a store: accounts a-2 and a-3 were event ``was``."""
+
+    def __init__(self, was: str) -> None:
+        self.was = was
+
+    def events_of_accounts(self, by_id):
+        return {"a-2": self.was, "a-3": self.was}
+
+    def former_events(self, story_ids):
+        return {}
+
+    def event_ids_in_use(self, wanted):
+        return {self.was} & set(wanted)
+
+
+def test_an_event_split_in_two_gives_each_part_a_name_of_its_own():
+    """A new account (a-1) takes a-3 from the event a-2 named; the part left, a-2 alone,
+    cannot go by the name the other part kept (review of issue 12)."""
+    from corroborate.events import event_id
+    from corroborate.refresh import _event_ids
+
+    was = event_id(["a-2"])
+    by_id = {i: _account(id=i, story_id=f"s-{i}") for i in ("a-1", "a-2", "a-3")}
+    names = _event_ids(_Named(was), [["a-1", "a-3"], ["a-2"]], by_id, {was})
+    assert names[0] == was and names[1] != was

@@ -177,7 +177,8 @@ def test_a_report_that_cannot_be_stored_is_rolled_back_alone(tmp_path, monkeypat
     with Store.init(tmp_path / "c") as store:
         result = ingest(store, [str(tmp_path / "r.jsonl")])
         assert result.reports == 2 and not result.ok
-        assert ["cannot be stored (a constraint failed)" in f.reason for f in result.failures]
+        assert result.failures and all("cannot be stored (a constraint failed)" in f.reason
+                                       for f in result.failures)
         texts = [r[0] for r in store.db.execute("SELECT text FROM reports")]
         assert len(texts) == 2 and not any("numbered 1," in t for t in texts)
         assert store.db.execute("SELECT count(*) FROM reports_fts").fetchone()[0] == 2

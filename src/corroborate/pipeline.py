@@ -213,7 +213,10 @@ def _add_all(store: Store, processed: list[Processed]) -> list[InputError | bool
 
 def _index(store: Store, sha: str, processed: list[Processed]) -> tuple[int, list[InputError]]:
     added, errors = 0, []
-    for done in _add_all(store, processed):
+    # a batch to a transaction, as the workers' tasks are: a capture of thousands of
+    # reports does not hold the write lock for all of them at once
+    batches = [processed[i:i + CHUNK_ITEMS] for i in range(0, len(processed), CHUNK_ITEMS)]
+    for done in (one for batch in batches for one in _add_all(store, batch)):
         if isinstance(done, InputError):
             errors.append(done)
         else:

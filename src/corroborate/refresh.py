@@ -296,6 +296,7 @@ def _event_ids(store: Store, components: list[list[str]], by_id: dict[str, Accou
     before = store.events_of_accounts(by_id)
     former = store.former_events({a.story_id for a in by_id.values()})
     wanted = set(before.values()) | {e for found in former.values() for e in found}
+    wanted |= {event_id([i]) for i in by_id}  # the names a new or split event may take
     taken = store.event_ids_in_use(wanted) - touched
     out = []
     for ids in components:  # in order of their smallest account id
@@ -303,9 +304,10 @@ def _event_ids(store: Store, components: list[list[str]], by_id: dict[str, Accou
         had.update(e for i in ids for e in former.get(by_id[i].story_id, ()))
         free = sorted(had - taken)
         # an event split in two: the part that keeps no name is named by its smallest
-        # account the other part does not already go by
+        # account that no other event goes by (else by all its accounts)
         name = free[0] if free else next(
-            (e for i in ids if (e := event_id([i])) not in taken), make_id("e", *ids))
+            (e for i in ids if (e := event_id([i])) not in taken),
+            make_id("e", "split", *ids))
         taken.add(name)
         out.append(name)
     return out

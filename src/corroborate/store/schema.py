@@ -325,9 +325,9 @@ MIGRATIONS: list[str] = [
     INSERT OR REPLACE INTO meta SELECT 'search_recheck', '1' WHERE EXISTS (SELECT 1 FROM reports);
     """,
     # 9: event blocking keys name the province (events.blocking_keys), so the accounts are
-    # filed again: events are linked anew by the next refresh (events_missing), as
-    # ``reprocess`` does, each keeping its name (event_former). No link is lost: accounts of
-    # two provinces never linked
+    # filed again: every story's accounts are made and linked anew by the next refresh, as
+    # ``reprocess`` does, events keeping their names (event_former). No link is lost:
+    # accounts of two provinces never linked
     """
     INSERT OR IGNORE INTO event_former SELECT story_id, event_id FROM accounts
         WHERE event_id IS NOT NULL AND event_id != id;
@@ -335,6 +335,7 @@ MIGRATIONS: list[str] = [
     DELETE FROM account_keys;
     DELETE FROM accounts;
     DELETE FROM events;
+    INSERT OR IGNORE INTO events_pending SELECT id FROM stories;
     """,
 ]
 
