@@ -73,8 +73,14 @@ def _ingest(store: Store, paths: list[Path]) -> None:
     assert result.ok, result.failures
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_growing_gives_the_stories_of_clustering_everything_at_once(corpus, tmp_path, seed):
+@pytest.mark.parametrize(("seed", "read_batch"), [(1, 2000), (2, 2000), (3, 2000), (4, 2)])
+def test_growing_gives_the_stories_of_clustering_everything_at_once(corpus, tmp_path, seed,
+                                                                    read_batch, monkeypatch):
+    # read_batch 2: new reports, and the partners they share band keys with, read two at a
+    # time (in a dense collection a batch's partners are read in chunks)
+    import corroborate.refresh as refresh
+
+    monkeypatch.setattr(refresh, "_READ_BATCH", read_batch)
     paths = sorted(corpus.values())
     random.Random(seed).shuffle(paths)
     cuts = sorted(random.Random(seed).sample(range(1, len(paths)), 3))

@@ -8,7 +8,8 @@ accounts, and accounts are linked into events (linking.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections import ChainMap
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -80,11 +81,21 @@ def _touched(store: Store, new: list[str], candidates: Iterable[tuple[str, str]]
         prints = {fp.report_id: fp
                   for fp in store.fingerprints_of(new[begin:begin + _READ_BATCH])}
         pairs = _band_pairs(store, prints, fresh, internal=external is None)
-        others = {b for _, b in pairs if b not in prints}
-        prints.update((fp.report_id, fp) for fp in store.fingerprints_of(others))
         old_story.update(store.story_of(b for _, b in pairs if b not in fresh))
+        # the partners' fingerprints a chunk at a time: in a dense collection a batch has
+        # many times its number of partners, and memory is to follow the batch (a pair's
+        # groups end up joined or not whatever the order pairs are checked in)
         for a, b in pairs:
-            _join_if(parts, a, b, old_story, prints)
+            if b in prints:
+                _join_if(parts, a, b, old_story, prints)
+        others = sorted({b for _, b in pairs if b not in prints})
+        for start in range(0, len(others), _READ_BATCH):
+            partners = set(others[start:start + _READ_BATCH])
+            known: Mapping[str, Fingerprint] = ChainMap(
+                {fp.report_id: fp for fp in store.fingerprints_of(partners)}, prints)
+            for a, b in pairs:
+                if b in partners:
+                    _join_if(parts, a, b, old_story, known)
     for begin in range(0, len(external or ()), _READ_BATCH):
         chunk = (external or [])[begin:begin + _READ_BATCH]
         prints = {fp.report_id: fp
@@ -114,7 +125,7 @@ def _band_pairs(store: Store, prints: dict[str, Fingerprint], fresh: set[str],
 
 
 def _join_if(parts: Partition, a: str, b: str, old_story: dict[str, str],
-             prints: dict[str, Fingerprint]) -> None:
+             prints: Mapping[str, Fingerprint]) -> None:
     """Join a pair's groups if its versions are one story (an old report by its story)."""
     na, nb = old_story.get(a, a), old_story.get(b, b)
     if parts.find(na) != parts.find(nb) and joins(prints[a], prints[b]):
