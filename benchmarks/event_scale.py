@@ -55,11 +55,11 @@ YEAR_STEP = 8  # generated dates span 2019-01 .. 2025-02: 8 years apart never sh
 PLAUSIBLE = (1900, 2100)  # dates.PLAUSIBLE_YEARS: publication dates outside are dropped
 # the pieces of refresh_stories and refresh_events timed on their own (store methods, then
 # pipeline functions; store.report, called by both, is left out)
-STORE_PARTS = ("replace_stories", "stories", "story_incident_ids", "account_ids",
-               "remove_accounts", "filed_under", "add_account", "add_link", "event_of",
-               "accounts_in", "links_among", "put_events")
-PIPELINE_PARTS = ("cluster", "compare_versions", "_account", "compare", "event_record",
-                  "_components")
+STORE_PARTS = ("stories", "story_incident_ids", "remove_accounts", "filed_under",
+               "add_account", "add_link", "event_of", "linked_with", "briefs_in",
+               "link_scores", "accounts_by_id", "links_among", "put_events")
+PIPELINE_PARTS = ("cluster", "compare_versions", "make_accounts", "compare", "event_record",
+                  "_events")
 
 
 @dataclass
@@ -239,10 +239,10 @@ def summary(rows: list[dict[str, float]]) -> str:
                f"{statistics.median(r['reports_before'] for r in last):.0f} reports before "
                f"the batch):")
     for key in ("ingest_s", "capture_s", "stories_s", "story_checks", "part:cluster",
-                "part:compare_versions", "part:store.replace_stories", "events_s", "compares",
-                "compares_per_new", "part:compare", "part:_account", "part:store.filed_under",
-                "part:event_record", "part:store.stories", "part:store.story_incident_ids",
-                "part:store.account_ids"):
+                "part:compare_versions", "events_s", "compares", "compares_per_new",
+                "part:compare", "part:make_accounts", "part:store.filed_under",
+                "part:store.linked_with", "part:store.briefs_in", "part:_events",
+                "part:event_record", "part:store.stories", "part:store.story_incident_ids"):
         a = statistics.median(r.get(key, 0.0) for r in first)
         b = statistics.median(r.get(key, 0.0) for r in last)
         if a or b:

@@ -220,10 +220,10 @@ def test_an_event_never_holds_two_accounts_that_conflict():
     year = _account(id="a-1", story_id="s-1", when="2023", precision="year")
     august = _account(id="a-2", story_id="s-2", when="2023-08-30")
     march = _account(id="a-3", story_id="s-3", when="2023-03-02", published="2023-03-05")
-    links = {("a-1", "a-2"): {"probability": 0.9}, ("a-1", "a-3"): {"probability": 0.8}}
+    links = {("a-1", "a-2"): 0.9, ("a-1", "a-3"): 0.8}
     assert conflicting(august, march) and not conflicting(year, march)
     assert _events([year, august, march], links) == [["a-1", "a-2"], ["a-3"]]
-    links[("a-1", "a-3")] = {"probability": 0.95}
+    links[("a-1", "a-3")] = 0.95
     assert _events([year, august, march], links) == [["a-1", "a-3"], ["a-2"]]
     days_off = replace(march, when="2023-08-26", published="2023-09-04")
     assert not conflicting(august, days_off) and evidence(august, days_off) is None
@@ -236,7 +236,7 @@ def test_two_incidents_of_one_story_are_never_one_event():
     first = _account(id="a-1", story_id="s-1")
     second = _account(id="a-2", story_id="s-1", when="2023-08-29")
     other = _account(id="a-3", story_id="s-2")
-    links = {("a-1", "a-3"): {"probability": 0.9}, ("a-2", "a-3"): {"probability": 0.8}}
+    links = {("a-1", "a-3"): 0.9, ("a-2", "a-3"): 0.8}
     assert _events([first, second, other], links) == [["a-1", "a-3"], ["a-2"]]
 
 

@@ -31,6 +31,7 @@ from .model import Fact, Report, Story, make_id
 
 __all__ = [
     "Account",
+    "Brief",
     "Claim",
     "account",
     "account_id",
@@ -143,6 +144,22 @@ class Account:
                     "words"):
             data[key] = tuple(data[key])
         return cls(**data)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What grouping accounts into events reads of each (``linking.conflicting``): its
+    story, places and dates, without the words and claims a whole account carries (a
+    refresh groups every account links join to what it touched, and reads few whole)."""
+
+    id: str
+    story_id: str
+    region: str | None
+    city: str | None
+    places: tuple[str, ...]
+    when: str | None
+    precision: str | None
+    published: str | None
 
 
 def _claim(fact: Fact, field_name: str | None = None, **extra: Any) -> Claim:

@@ -32,7 +32,7 @@ from importlib import resources
 from typing import Any
 
 from .errors import CorroborateError
-from .events import Account, filed_together
+from .events import Account, Brief, filed_together
 
 __all__ = [
     "FEATURES",
@@ -209,7 +209,7 @@ def _compatible(a: Account, b: Account) -> tuple[list[str], str, int | None] | N
     return shared, relation, gap
 
 
-def conflicting(a: Account, b: Account) -> bool:
+def conflicting(a: Account | Brief, b: Account | Brief) -> bool:
     """Whether one event cannot hold both ``a`` and ``b``, however links chain them: two
     incidents of one story, another province or city (as for linking), or dates further
     apart than :data:`EVENT_DAYS` (dates compared at their precision, as for linking, but

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import ChainMap
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -18,6 +18,7 @@ from . import translations
 from .claims import event_record
 from .events import (
     Account,
+    Brief,
     account,
     account_id,
     blocking_keys,
@@ -278,29 +279,30 @@ def _refresh_events(store: Store, story_ids: list[str], pool: Pool | None) -> No
         # events are made again whole link-joined groups at a time (see _events), so that
         # growing a collection gives the events linking all of it at once would
         touched |= store.event_of(store.linked_with(store.account_ids_in(touched) | linked))
-        accounts = store.accounts_in(touched)
-        links = store.links_among(a.id for a in accounts)
-        made = _events(accounts, links)
-        by_id = {a.id: a for a in accounts}
-        names = _event_ids(store, made, by_id, touched)
-        before = store.events_of_accounts(by_id)
+        briefs = {b.id: b for b in store.briefs_in(touched)}
+        made = _events(list(briefs.values()), store.link_scores(briefs))
+        names = _event_ids(store, made, briefs, touched)
+        before = store.events_of_accounts(briefs)
         kept = {name for ids, name in zip(made, names, strict=True)
                 if name not in shrunk and all(before.get(i) == name for i in ids)
                 and len(ids) == sum(1 for e in before.values() if e == name)}
-        where = {acc_id: n for n, ids in enumerate(made) for acc_id in ids}
-        shares: list[dict[tuple[str, str], Any]] = [{} for _ in made]
-        for pair, why in links.items():
+        # the same accounts make the same record: only the others are read whole
+        redone = [(ids, name) for ids, name in zip(made, names, strict=True)
+                  if name not in kept]
+        accounts = store.accounts_by_id(i for ids, _ in redone for i in ids)
+        where = {acc_id: n for n, (ids, _) in enumerate(redone) for acc_id in ids}
+        shares: list[dict[tuple[str, str], Any]] = [{} for _ in redone]
+        for pair, why in store.links_among(accounts).items():
             if where[pair[0]] == where[pair[1]]:
                 shares[where[pair[0]]][pair] = why
-        records = [(ids, {**event_record([by_id[i] for i in ids], share), "id": name})
-                   for ids, share, name in zip(made, shares, names, strict=True)
-                   if name not in kept]  # the same accounts: the same record
+        records = [(ids, {**event_record([accounts[i] for i in ids], share), "id": name})
+                   for (ids, name), share in zip(redone, shares, strict=True)]
         store.put_events(db, touched - kept, records)
         store.events_done(db, story_ids)
 
 
-def _event_ids(store: Store, components: list[list[str]], by_id: dict[str, Account],
-               touched: set[str]) -> list[str]:
+def _event_ids(store: Store, components: list[list[str]],
+               by_id: Mapping[str, Account | Brief], touched: set[str]) -> list[str]:
     """An event keeps the id it had (the smallest, when events merge): the events its
     accounts were in, or the accounts of its stories before they changed; a new event
     takes its smallest account's, as linking the whole collection at once gives."""
@@ -368,16 +370,17 @@ def _no_account(job: AccountJob, reason: str) -> None:
     log.error("no account made of story %s: %s", job[0].id, reason)
 
 
-def _events(accounts: list[Account], links: dict[tuple[str, str], Any]) -> list[list[str]]:
-    """The events of these accounts: the groups their links join, strongest link first (ties
-    by ids), where a link that would put in one event two accounts it cannot hold
+def _events(accounts: Sequence[Account | Brief], links: Mapping[tuple[str, str], float]
+            ) -> list[list[str]]:
+    """The events of these accounts: the groups their links (scores) join, strongest link
+    first (ties by ids), where a link that would put in one event two accounts it cannot hold
     (``linking.conflicting``) joins nothing. So a chain of links through an account dated
     only "2011" does not make one event of incidents months apart, nor one of a story's
     two incidents. Groups in order of their smallest account id."""
     by_id = {a.id: a for a in accounts}
     members = {a.id: [a.id] for a in accounts}
     group = {a.id: a.id for a in accounts}
-    for a, b in sorted(links, key=lambda pair: (-links[pair]["probability"], pair)):
+    for a, b in sorted(links, key=lambda pair: (-links[pair], pair)):
         ga, gb = group[a], group[b]
         if ga == gb or any(conflicting(by_id[x], by_id[y])
                                for x in members[ga] for y in members[gb]):

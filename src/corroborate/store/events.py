@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..events import Account
+from ..events import Account, Brief
 from ..linking import Link
 from ..provenance import tool_version, vocabulary_digest
 from .lists import chunks as _chunks
@@ -134,14 +134,6 @@ class EventTables:
                 f"SELECT event_id FROM accounts WHERE id IN ({_marks(chunk)})", chunk)}
         return events
 
-    def accounts_in(self, event_ids: Iterable[str]) -> list[Account]:
-        out = []
-        for chunk in _chunks(sorted(set(event_ids))):
-            out += [Account.from_dict(json.loads(r[0])) for r in self.db.execute(
-                f"SELECT data FROM accounts WHERE event_id IN ({_marks(chunk)}) ORDER BY id",
-                chunk)]
-        return out
-
     def account_ids_in(self, event_ids: Iterable[str]) -> set[str]:
         return {r[0] for r in select_in(
             self.db, "SELECT id FROM accounts WHERE event_id IN ({})", event_ids)}
@@ -158,6 +150,26 @@ class EventTables:
             frontier = found - seen
             seen |= frontier
         return seen
+
+    def briefs_in(self, event_ids: Iterable[str]) -> list[Brief]:
+        """The accounts of these events as grouping reads them, in order of id."""
+        fields = ", ".join(f"json_extract(data, '$.{name}')" for name in
+                           ("region", "city", "places", "when", "precision", "published"))
+        return sorted((Brief(r[0], r[1], r[2], r[3], tuple(json.loads(r[4] or "[]")), r[5],
+                             r[6], r[7])
+                       for r in select_in(self.db, f"SELECT id, story_id, {fields} FROM "
+                                          "accounts WHERE event_id IN ({})", event_ids)),
+                      key=lambda b: b.id)
+
+    def accounts_by_id(self, account_ids: Iterable[str]) -> dict[str, Account]:
+        return {r[0]: Account.from_dict(json.loads(r[1])) for r in select_in(
+            self.db, "SELECT id, data FROM accounts WHERE id IN ({})", account_ids)}
+
+    def link_scores(self, account_ids: Iterable[str]) -> dict[tuple[str, str], float]:
+        """(a, b) -> the link's score, for the links between two of these accounts."""
+        ids = set(account_ids)
+        return {(r[0], r[1]): float(r[2]) for r in select_in(
+            self.db, "SELECT a, b, score FROM links WHERE a IN ({})", ids) if r[1] in ids}
 
     def links_among(self, account_ids: Iterable[str]) -> dict[tuple[str, str], Any]:
         ids = sorted(set(account_ids))
