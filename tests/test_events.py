@@ -289,3 +289,26 @@ def test_reprocess_links_every_account_again(family, monkeypatch):
     monkeypatch.setattr(refresh, "compare", counting)
     assert reprocess(family).ok
     assert calls and _summary(family) == before
+
+
+def test_bounded_reads_give_the_same_events(family, tmp_path, monkeypatch):
+    """An events refresh keeps at most _ACCOUNTS_KEPT candidates decoded and reads whole
+    the accounts of _EVENTS_READ events at a time: at one each, the same events."""
+    import corroborate.refresh as refresh
+
+    monkeypatch.setattr(refresh, "_ACCOUNTS_KEPT", 1)
+    monkeypatch.setattr(refresh, "_EVENTS_READ", 1)
+    with Store.init(tmp_path / "small") as small:
+        _ingest(small, *FILES)
+        assert _summary(small) == _summary(family)
+        assert [e["reports"] for e in small.events()] == [e["reports"] for e in family.events()]
+
+
+def test_the_candidate_cache_forgets_what_was_read_least_recently():
+    from corroborate.refresh import _Recent
+
+    kept = _Recent(2)
+    kept["a"], kept["b"] = "A", "B"
+    assert kept["a"] == "A"  # read: now the most recent
+    kept["c"] = "C"
+    assert list(kept) == ["a", "c"]

@@ -8,7 +8,7 @@ accounts, and accounts are linked into events (linking.py).
 from __future__ import annotations
 
 import logging
-from collections import ChainMap
+from collections import ChainMap, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 _READ_BATCH = 2000  # new reports read at once: memory follows the batch, not the collection
 _WRITE_BATCH = 200  # groups of reports made into stories in one transaction
+_ACCOUNTS_KEPT = 5000  # candidate accounts an events refresh keeps decoded (_Recent)
+_EVENTS_READ = 500  # events whose accounts are read whole at once
 
 
 @applying  # the collection's vocabulary overlay (overlay.py)
@@ -264,8 +266,12 @@ def _refresh_events(store: Store, story_ids: list[str], pool: Pool | None) -> No
         touched = store.remove_accounts(db, gone)
         shrunk = set(touched)
         linked: set[str] = set()
-        read: dict[str, Account] = {}
-        for acc in _accounts(store, [current[aid] for aid in added], pool):
+        read = _Recent(_ACCOUNTS_KEPT)
+        # accounts that look under the same keys one after another: what one reads, the
+        # next finds in ``read`` (the links do not depend on the order)
+        new = sorted(_accounts(store, [current[aid] for aid in added], pool),
+                     key=lambda acc: (probe_keys(acc)[:1], acc.id))
+        for acc in new:
             aid = acc.id
             candidates = store.filed_under(probe_keys(acc), read)
             store.add_account(db, acc, blocking_keys(acc), aid)
@@ -286,19 +292,47 @@ def _refresh_events(store: Store, story_ids: list[str], pool: Pool | None) -> No
         kept = {name for ids, name in zip(made, names, strict=True)
                 if name not in shrunk and all(before.get(i) == name for i in ids)
                 and len(ids) == sum(1 for e in before.values() if e == name)}
-        # the same accounts make the same record: only the others are read whole
+        # the same accounts make the same record: only the others are read whole, a few
+        # hundred events at a time (memory follows those, not the groups links join)
         redone = [(ids, name) for ids, name in zip(made, names, strict=True)
                   if name not in kept]
-        accounts = store.accounts_by_id(i for ids, _ in redone for i in ids)
-        where = {acc_id: n for n, (ids, _) in enumerate(redone) for acc_id in ids}
-        shares: list[dict[tuple[str, str], Any]] = [{} for _ in redone]
-        for pair, why in store.links_among(accounts).items():
-            if where[pair[0]] == where[pair[1]]:
-                shares[where[pair[0]]][pair] = why
-        records = [(ids, {**event_record([accounts[i] for i in ids], share), "id": name})
-                   for (ids, name), share in zip(redone, shares, strict=True)]
-        store.put_events(db, touched - kept, records)
+        store.put_events(db, touched - kept, [])
+        for begin in range(0, len(redone), _EVENTS_READ):
+            store.put_events(db, (), _records(store, redone[begin:begin + _EVENTS_READ]))
         store.events_done(db, story_ids)
+
+
+def _records(store: Store, events: list[tuple[list[str], str]]
+             ) -> list[tuple[list[str], dict[str, Any]]]:
+    """The records of these events (account ids, name), from their accounts and links."""
+    accounts = store.accounts_by_id(i for ids, _ in events for i in ids)
+    where = {acc_id: n for n, (ids, _) in enumerate(events) for acc_id in ids}
+    shares: list[dict[tuple[str, str], Any]] = [{} for _ in events]
+    for pair, why in store.links_among(accounts).items():
+        if where[pair[0]] == where[pair[1]]:
+            shares[where[pair[0]]][pair] = why
+    return [(ids, {**event_record([accounts[i] for i in ids], share), "id": name})
+            for (ids, name), share in zip(events, shares, strict=True)]
+
+
+class _Recent(OrderedDict[str, Account]):
+    """The accounts read most recently, at most ``size``: an events refresh's candidates in
+    a dense collection would otherwise all be held at once (600 MB for 1,000 stories at
+    100k generated reports)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __getitem__(self, key: str) -> Account:
+        self.move_to_end(key)
+        return super().__getitem__(key)
+
+    def __setitem__(self, key: str, value: Account) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
 
 
 def _event_ids(store: Store, components: list[list[str]],

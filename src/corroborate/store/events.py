@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Any
 
 from ..events import Account, Brief
@@ -102,13 +102,13 @@ class EventTables:
         db.executemany("INSERT OR IGNORE INTO account_keys VALUES (?, ?)",
                        [(k, acc.id) for k in keys])
 
-    def filed_under(self, keys: list[str], read: dict[str, Account] | None = None
+    def filed_under(self, keys: list[str], read: MutableMapping[str, Account] | None = None
                     ) -> list[Account]:
         """The accounts filed under any of ``keys`` (candidates for one comparison).
 
-        ``read`` keeps the accounts read so far by one refresh: a busy key (a province and a
-        month) is probed by many new accounts, and reading an account's JSON costs more
-        than comparing it."""
+        ``read`` keeps accounts read before (a cache the caller may bound): a busy key (a
+        province and a month) is probed by many new accounts, and reading an account's JSON
+        costs more than comparing it."""
         read = {} if read is None else read
         found: set[str] = set()
         for chunk in _chunks(sorted(set(keys))):
@@ -116,11 +116,11 @@ class EventTables:
                     f"SELECT DISTINCT a.id FROM account_keys k JOIN accounts a "
                     f"ON a.id = k.account_id WHERE k.key IN ({_marks(chunk)})", chunk):
                 found.add(row[0])
-        missing = sorted(found - read.keys())
-        for chunk in _chunks(missing):
-            read.update((row[0], Account.from_dict(json.loads(row[1]))) for row in self.db.execute(
-                f"SELECT id, data FROM accounts WHERE id IN ({_marks(chunk)})", chunk))
-        return [read[k] for k in sorted(found)]
+        got = {k: read[k] for k in found if k in read}
+        for row in select_in(self.db, "SELECT id, data FROM accounts WHERE id IN ({})",
+                             found - got.keys()):
+            got[row[0]] = read[row[0]] = Account.from_dict(json.loads(row[1]))
+        return [got[k] for k in sorted(found)]
 
     def add_link(self, db: sqlite3.Connection, link: Link) -> None:
         db.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
