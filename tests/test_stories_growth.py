@@ -174,3 +174,26 @@ def test_a_collection_from_before_the_band_table_is_filed_once(corpus, tmp_path)
         assert filed[0] == len(paths)
         assert _partition(old) == {frozenset(m.report_id for m in s.members)
                                    for s in cluster(old.fingerprints())}
+
+
+def test_only_stories_a_new_report_joins_are_made_again(corpus, tmp_path, monkeypatch):
+    """A new report is checked against every old report it shares a band key with (here:
+    all of them); the old stories it does not join stay as they are, unmade."""
+    import corroborate.refresh as refresh
+
+    paths = sorted(corpus.values())
+    singles = [p for p in paths if p.name.startswith("single")]
+    with Store.init(tmp_path / "grown") as grown:
+        _ingest(grown, [p for p in paths if p not in singles[-1:]])
+        before = _partition(grown)
+        monkeypatch.setattr(type(grown), "band_partners",
+                            lambda self, keys: {r[0] for r in self.db.execute(
+                                "SELECT id FROM reports")})
+        made: list[list[str]] = []
+        real = refresh._rebuild
+        monkeypatch.setattr(refresh, "_rebuild", lambda store, groups, outlets: (
+            made.extend(groups), real(store, groups, outlets))[1])
+        new = _report_ids(singles[-1:])[singles[-1].name]
+        _ingest(grown, singles[-1:])
+        assert made == [[new]]
+        assert _partition(grown) == before | {frozenset([new])}

@@ -8,7 +8,7 @@ accounts, and accounts are linked into events (linking.py).
 from __future__ import annotations
 
 import logging
-from collections import ChainMap, OrderedDict
+from collections import ChainMap, Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -109,8 +109,10 @@ def _touched(store: Store, new: list[str], candidates: Iterable[tuple[str, str]]
         old_story.update(store.story_of(x for x in (a, b) if x not in fresh))
         parts.join(old_story.get(a, a), old_story.get(b, b))
     members = store.story_member_ids(set(old_story.values()))
+    # an old story a new report was checked against and did not join is a group of its
+    # own here, unchanged: only the groups with a new report are made again
     return [sorted({r for node in group for r in members.get(node, [node])})
-            for group in parts.groups()]
+            for group in parts.groups() if not fresh.isdisjoint(group)]
 
 
 def _band_pairs(store: Store, prints: dict[str, Fingerprint], fresh: set[str],
@@ -289,9 +291,10 @@ def _refresh_events(store: Store, story_ids: list[str], pool: Pool | None) -> No
         made = _events(list(briefs.values()), store.link_scores(briefs))
         names = _event_ids(store, made, briefs, touched)
         before = store.events_of_accounts(briefs)
+        sizes = Counter(before.values())
         kept = {name for ids, name in zip(made, names, strict=True)
                 if name not in shrunk and all(before.get(i) == name for i in ids)
-                and len(ids) == sum(1 for e in before.values() if e == name)}
+                and len(ids) == sizes[name]}
         # the same accounts make the same record: only the others are read whole, a few
         # hundred events at a time (memory follows those, not the groups links join)
         redone = [(ids, name) for ids, name in zip(made, names, strict=True)
