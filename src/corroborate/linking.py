@@ -187,10 +187,7 @@ def _compatible(a: Account, b: Account) -> tuple[list[str], str, int | None] | N
     one incident."""
     if a.story_id == b.story_id or not a.country or a.country != b.country:
         return None
-    if a.region and b.region and a.region != b.region:
-        return None
-    if a.city and b.city and a.city != b.city and a.city not in b.places \
-            and b.city not in a.places:
+    if _elsewhere(a, b):
         return None
     shared = sorted(set(a.acts) & set(b.acts))
     if not shared:
@@ -209,18 +206,22 @@ def _compatible(a: Account, b: Account) -> tuple[list[str], str, int | None] | N
     return shared, relation, gap
 
 
+def _elsewhere(a: Account | Brief, b: Account | Brief) -> bool:
+    """Whether two accounts name two provinces, or two cities (unless one of them also
+    names the other's city)."""
+    if a.region and b.region and a.region != b.region:
+        return True
+    return bool(a.city and b.city and a.city != b.city and a.city not in b.places
+                and b.city not in a.places)
+
+
 def conflicting(a: Account | Brief, b: Account | Brief) -> bool:
     """Whether one event cannot hold both ``a`` and ``b``, however links chain them: two
     incidents of one story, another province or city (as for linking), or dates further
     apart than :data:`EVENT_DAYS` (dates compared at their precision, as for linking, but
     with a week's leeway between two days: outlets disagree by a few days on one incident,
     and a link is not needed between every two of its accounts)."""
-    if a.story_id == b.story_id:
-        return True
-    if a.region and b.region and a.region != b.region:
-        return True
-    if a.city and b.city and a.city != b.city and a.city not in b.places \
-            and b.city not in a.places:
+    if a.story_id == b.story_id or _elsewhere(a, b):
         return True
     relation, gap = dates_agree(a.when, a.precision, b.when, b.precision,
                                 a.published, b.published)
