@@ -264,5 +264,7 @@ def test_an_event_split_in_two_gives_each_part_a_name_of_its_own():
 
     was = event_id(["a-2"])
     by_id = {i: _account(id=i, story_id=f"s-{i}") for i in ("a-1", "a-2", "a-3")}
-    names = _event_ids(_Named(was), [["a-1", "a-3"], ["a-2"]], by_id, {was})
+    store = _Named(was)
+    names = _event_ids(store, [["a-1", "a-3"], ["a-2"]], by_id,
+                       store.events_of_accounts(by_id), {was})
     assert names[0] == was and names[1] != was

@@ -289,8 +289,8 @@ def _refresh_events(store: Store, story_ids: list[str], pool: Pool | None) -> No
         touched |= store.event_of(store.linked_with(store.account_ids_in(touched) | linked))
         briefs = {b.id: b for b in store.briefs_in(touched)}
         made = _events(list(briefs.values()), store.link_scores(briefs))
-        names = _event_ids(store, made, briefs, touched)
         before = store.events_of_accounts(briefs)
+        names = _event_ids(store, made, briefs, before, touched)
         sizes = Counter(before.values())
         kept = {name for ids, name in zip(made, names, strict=True)
                 if name not in shrunk and all(before.get(i) == name for i in ids)
@@ -339,11 +339,12 @@ class _Recent(OrderedDict[str, Account]):
 
 
 def _event_ids(store: Store, components: list[list[str]],
-               by_id: Mapping[str, Account | Brief], touched: set[str]) -> list[str]:
+               by_id: Mapping[str, Account | Brief], before: Mapping[str, str],
+               touched: set[str]) -> list[str]:
     """An event keeps the id it had (the smallest, when events merge): the events its
-    accounts were in, or the accounts of its stories before they changed; a new event
-    takes its smallest account's, as linking the whole collection at once gives."""
-    before = store.events_of_accounts(by_id)
+    accounts were in (``before``: account id -> event), or the accounts of its stories
+    before they changed; a new event takes its smallest account's, as linking the whole
+    collection at once gives."""
     former = store.former_events({a.story_id for a in by_id.values()})
     wanted = set(before.values()) | {e for found in former.values() for e in found}
     wanted |= {event_id([i]) for i in by_id}  # the names a new or split event may take

@@ -110,16 +110,12 @@ class EventTables:
         province and a month) is probed by many new accounts, and reading an account's JSON
         costs more than comparing it."""
         read = {} if read is None else read
-        found: set[str] = set()
-        for chunk in _chunks(sorted(set(keys))):
-            for row in self.db.execute(
-                    f"SELECT DISTINCT a.id FROM account_keys k JOIN accounts a "
-                    f"ON a.id = k.account_id WHERE k.key IN ({_marks(chunk)})", chunk):
-                found.add(row[0])
+        found = {r[0] for r in select_in(
+            self.db, "SELECT DISTINCT a.id FROM account_keys k JOIN accounts a "
+            "ON a.id = k.account_id WHERE k.key IN ({})", keys)}
         got = {k: read[k] for k in found if k in read}
-        for row in select_in(self.db, "SELECT id, data FROM accounts WHERE id IN ({})",
-                             found - got.keys()):
-            got[row[0]] = read[row[0]] = Account.from_dict(json.loads(row[1]))
+        for aid, acc in self.accounts_by_id(found - got.keys()).items():
+            got[aid] = read[aid] = acc
         return [got[k] for k in sorted(found)]
 
     def add_link(self, db: sqlite3.Connection, link: Link) -> None:
@@ -167,19 +163,19 @@ class EventTables:
 
     def link_scores(self, account_ids: Iterable[str]) -> dict[tuple[str, str], float]:
         """(a, b) -> the link's score, for the links between two of these accounts."""
-        ids = set(account_ids)
-        return {(r[0], r[1]): float(r[2]) for r in select_in(
-            self.db, "SELECT a, b, score FROM links WHERE a IN ({})", ids) if r[1] in ids}
+        return {pair: float(score) for pair, score in self._links(account_ids, "score")}
 
     def links_among(self, account_ids: Iterable[str]) -> dict[tuple[str, str], Any]:
-        ids = sorted(set(account_ids))
-        out: dict[tuple[str, str], Any] = {}
-        for chunk in _chunks(ids):
-            for row in self.db.execute(
-                    f"SELECT a, b, why FROM links WHERE a IN ({_marks(chunk)})", chunk):
-                out[(row[0], row[1])] = json.loads(row[2])
-        keep = set(ids)
-        return {k: v for k, v in out.items() if k[1] in keep}
+        """(a, b) -> why they were linked, for the links between two of these accounts."""
+        return {pair: json.loads(why) for pair, why in self._links(account_ids, "why")}
+
+    def _links(self, account_ids: Iterable[str], column: str
+               ) -> Iterator[tuple[tuple[str, str], Any]]:
+        ids = set(account_ids)
+        for a, b, value in select_in(self.db, f"SELECT a, b, {column} FROM links "
+                                     "WHERE a IN ({})", ids):
+            if b in ids:
+                yield (a, b), value
 
     def put_events(self, db: sqlite3.Connection, gone: Iterable[str],
                    records: list[tuple[list[str], dict[str, Any]]]) -> None:
