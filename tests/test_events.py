@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -312,3 +313,37 @@ def test_the_candidate_cache_forgets_what_was_read_least_recently():
     assert kept["a"] == "A"  # read: now the most recent
     kept["c"] = "C"
     assert list(kept) == ["a", "c"]
+
+
+def test_where_links_join_too_many_only_the_touched_events_are_grouped_again(family, tmp_path,
+                                                                             monkeypatch,
+                                                                             caplog):
+    """Past _JOINED_MOST accounts joined by links, a refresh groups again only the events
+    its new links touch; here (a cap of none) that still gives one ingest's events."""
+    import corroborate.refresh as refresh
+
+    monkeypatch.setattr(refresh, "_JOINED_MOST", 0)
+    with Store.init(tmp_path / "bounded") as bounded:
+        _ingest(bounded, "a-dailynk", "d-negative")
+        with caplog.at_level("INFO", logger="corroborate.refresh"):
+            _ingest(bounded, "b-rfa", "c-rewrite", "e-unrelated")
+        assert "only the" in caplog.text
+        assert sorted(s[1:] for s in _summary(bounded)) == sorted(s[1:] for s in
+                                                                 _summary(family))
+
+
+def test_linked_with_follows_chains_of_links_up_to_a_limit(family):
+    start = next(r[0] for r in family.db.execute("SELECT a FROM links ORDER BY a"))
+    joined = family.linked_with({start})
+    assert joined is not None and len(joined) >= 3  # the three accounts of a, b and c
+    assert family.linked_with({start}, most=len(joined)) == joined
+    assert family.linked_with({start}, most=len(joined) - 1) is None
+
+
+def test_candidates_are_read_without_their_claims_and_reports(family):
+    """Linking reads neither; decoding them was most of the cost of reading candidates."""
+    stored = family.accounts_by_id(r[0] for r in family.db.execute("SELECT id FROM accounts"))
+    light = family.accounts_by_id(stored, whole=False)
+    assert light.keys() == stored.keys() and all(a.claims for a in stored.values())
+    for aid, acc in stored.items():
+        assert light[aid] == replace(acc, claims=(), reports=())

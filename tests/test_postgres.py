@@ -91,6 +91,8 @@ def test_sqlite_functions_and_operators():
         "SELECT string_agg((x)::text, ','), string_agg(DISTINCT (y)::text, ';') FROM t")
     assert sql("SELECT json_extract(a.data, '$.incident_id') FROM accounts a") == (
         "SELECT ((a.data)::jsonb #>> '{incident_id}') FROM accounts a")
+    assert sql("SELECT json_remove(data, '$.claims', '$.reports') FROM accounts") == (
+        "SELECT (((data)::jsonb #- '{claims}' #- '{reports}')::text) FROM accounts")
     assert sql("SELECT hex(shingles), max(a, b), min(c), ifnull(d, 0) FROM t") == (
         "SELECT upper(encode(shingles, 'hex')), GREATEST(a, b), min(c), coalesce(d, 0) FROM t")
     assert sql("SELECT 1 FROM s WHERE s.x IS NOT m.x OR s.y IS m.y OR s.z IS NOT NULL") == (

@@ -44,6 +44,9 @@ _READ_BATCH = 2000  # new reports read at once: memory follows the batch, not th
 _WRITE_BATCH = 200  # groups of reports made into stories in one transaction
 _ACCOUNTS_KEPT = 5000  # candidate accounts an events refresh keeps decoded (_Recent)
 _EVENTS_READ = 500  # events whose accounts are read whole at once
+# accounts links may join to what a refresh touched for it to group them all again: more,
+# and it groups again only the events it touched (docs/events.md, "Arrival order")
+_JOINED_MOST = 5000
 
 
 @applying  # the collection's vocabulary overlay (overlay.py)
@@ -285,8 +288,15 @@ def _refresh_events(store: Store, story_ids: list[str], pool: Pool | None) -> No
                     linked.add(other.id)
         touched |= store.event_of(linked)
         # events are made again whole link-joined groups at a time (see _events), so that
-        # growing a collection gives the events linking all of it at once would
-        touched |= store.event_of(store.linked_with(store.account_ids_in(touched) | linked))
+        # growing a collection gives the events linking all of it at once would; where links
+        # join more accounts than that is worth (a dense collection whose links chain
+        # widely), only the events the changed links touch are made again
+        joined = store.linked_with(store.account_ids_in(touched) | linked, _JOINED_MOST)
+        if joined is None:
+            log.info("links join more than %d accounts to the %d changed: only the %d events "
+                     "they are in are grouped again", _JOINED_MOST, len(linked), len(touched))
+        else:
+            touched |= store.event_of(joined)
         briefs = {b.id: b for b in store.briefs_in(touched)}
         made = _events(list(briefs.values()), store.link_scores(briefs))
         before = store.events_of_accounts(briefs)

@@ -11,9 +11,9 @@ same statements through :func:`translate`, which rewrites each one once per conn
   one writer at a time); ``BEGIN`` as a repeatable-read transaction (one snapshot);
 - ``PRAGMA user_version`` and ``application_id`` as a one-row table (``sqlite_pragma``),
   every other PRAGMA as nothing; ``sqlite_master`` is a view (postgres.py);
-- ``group_concat``, ``json_extract``, ``hex``, two-argument ``max``/``min``, ``ifnull``,
-  ``IS [NOT]`` between values, ``LIKE`` (case-insensitive in SQLite), ``INDEXED BY``,
-  ``WHERE 1``, ``IN ()``, a subquery in FROM without a name;
+- ``group_concat``, ``json_extract``, ``json_remove``, ``hex``, two-argument
+  ``max``/``min``, ``ifnull``, ``IS [NOT]`` between values, ``LIKE`` (case-insensitive in
+  SQLite), ``INDEXED BY``, ``WHERE 1``, ``IN ()``, a subquery in FROM without a name;
 - NULLs first in ascending order, as SQLite sorts them, for every ORDER BY and index term
   that can be NULL (columns declared NOT NULL keep PostgreSQL's order, so their indexes
   still serve the sort);
@@ -397,7 +397,8 @@ def _trigger(masked: _Masked, catalog: Catalog) -> Plan:
 
 # -- DML ------------------------------------------------------------------------------
 
-_FUNCTION = re.compile(r"\b(group_concat|json_extract|hex|max|min|ifnull)\s*\(", re.I)
+_FUNCTION = re.compile(r"\b(group_concat|json_extract|json_remove|hex|max|min|ifnull)\s*\(",
+                       re.I)
 _REWRITES = (
     (re.compile(r"\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.I),
      "IS DISTINCT FROM "),
@@ -443,6 +444,9 @@ def _function(name: str, args: list[str], masked: _Masked) -> str:
         return f"string_agg({'DISTINCT ' if distinct else ''}({value})::text, {sep})"
     if name == "json_extract":
         return f"(({args[0]})::jsonb #>> {_json_path(args[1], masked)})"
+    if name == "json_remove":
+        removed = "".join(f" #- {_json_path(a, masked)}" for a in args[1:])
+        return f"((({args[0]})::jsonb{removed})::text)"
     if name == "hex":
         return f"upper(encode({args[0]}, 'hex'))"
     if name == "ifnull":
