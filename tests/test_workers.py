@@ -193,6 +193,30 @@ def test_a_worker_that_dies_costs_only_its_item():
     assert after == ["F"]
 
 
+def test_submit_parts_queues_each_part_as_soon_as_its_items_are_read(monkeypatch):
+    """An events refresh reads its account jobs from the database: the workers are to
+    start on the first ones meanwhile, not after all are read."""
+    seen: list[str] = []
+
+    def items():
+        for item in "abcde":
+            seen.append(f"read {item}")
+            yield item
+
+    with workers.Pool(2, start_after=1) as pool:
+        submit = pool.submit
+
+        def queued(fn, part, on_crash):
+            seen.append(f"queued {''.join(part)}")
+            return submit(fn, part, on_crash)
+
+        monkeypatch.setattr(pool, "submit", queued)
+        tasks = pool.submit_parts(_boom, items(), 2, str)
+        assert [task.result() for task in tasks] == [["A", "B"], ["C", "D"], ["E"]]
+    assert seen == ["read a", "read b", "queued ab", "read c", "read d", "queued cd",
+                    "read e", "queued e"]
+
+
 def _running(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:

@@ -34,7 +34,7 @@ from .overlay import applying
 from .partition import Partition
 from .store import Store
 from .stories import Fingerprint, band_keys, cluster, compare_versions, joins
-from .workers import Pool
+from .workers import Pool, Task
 
 __all__ = ["refresh_events", "refresh_stories"]
 
@@ -404,12 +404,14 @@ def _accounts(store: Store, wanted: list[tuple[Story, str]], pool: Pool | None
     """The accounts of (story, incident id) pairs, in their order: made by ``pool``'s
     workers when there is one (the text work of an account is as costly as extraction's),
     read from the store here."""
-    jobs = [job for s, i in wanted if (job := _account_job(store, s, i)) is not None]
+    jobs = (job for s, i in wanted if (job := _account_job(store, s, i)) is not None)
     if pool is None:
-        yield from make_accounts(jobs)
+        yield from make_accounts(list(jobs))
         return
-    tasks = [pool.submit(make_accounts, jobs[begin:begin + _ACCOUNTS_PER_TASK], _no_account)
-             for begin in range(0, len(jobs), _ACCOUNTS_PER_TASK)]
+    # each task sent as soon as its jobs are read: the workers make accounts while the
+    # rest are read (reading them all first left the workers idle for a fifth of the time)
+    tasks: list[Task[AccountJob, Any]] = pool.submit_parts(make_accounts, jobs,
+                                                           _ACCOUNTS_PER_TASK, _no_account)
     for task in tasks:
         yield from (acc for acc in task.result() if acc is not None)
 

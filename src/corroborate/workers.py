@@ -34,7 +34,7 @@ import select
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, TypeVar
@@ -173,6 +173,22 @@ class Pool:
                 self._start_in_background()
             self._send()
         return task
+
+    def submit_parts(self, fn: Callable[[list[In]], list[Out]], items: Iterable[In],
+                     size: int, on_crash: Callable[[In, str], Out]) -> list[Task[In, Out]]:
+        """``fn`` over ``items`` in tasks of ``size`` items, each queued as soon as its
+        items are read: a caller reading them from a database keeps the workers busy
+        meanwhile."""
+        tasks: list[Task[In, Out]] = []
+        part: list[In] = []
+        for item in items:
+            part.append(item)
+            if len(part) == size:
+                tasks.append(self.submit(fn, part, on_crash))
+                part = []
+        if part:
+            tasks.append(self.submit(fn, part, on_crash))
+        return tasks
 
     def _start_in_background(self) -> None:
         self.started = True
