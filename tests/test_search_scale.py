@@ -65,9 +65,9 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     row = search_index._row
 
-    def counted(store, report, standing):
+    def counted(store, report, standing, machine=None):
         seen.append(report["id"])
-        return row(store, report, standing)
+        return row(store, report, standing, machine)
 
     monkeypatch.setattr(search_index, "_row", counted)
     return seen
@@ -113,6 +113,27 @@ def test_reports_removed_leave_the_index_and_nothing_new_writes_nothing(tmp_path
         assert sorted(_keys(store)[r[1]] for r in left[0]) == ["b", "c2", "f", "g"]
         refresh_index(store)
         assert _index(store) == left
+
+
+def test_workers_work_out_the_main_values_of_the_rows_an_ingest_adds(grown, monkeypatch):
+    """An ingest's pool works out the main values of the index rows (from the incidents'
+    rows as stored): the index is the one the writer alone makes."""
+    from corroborate.workers import Pool
+
+    whole = _index(grown)
+    with grown.writing(), grown.transaction() as db:
+        db.execute("DELETE FROM search_index")
+        db.execute("INSERT OR IGNORE INTO search_pending SELECT 'report', id FROM reports")
+
+    def in_the_writer(*args):
+        raise AssertionError("main values worked out in the writer")
+
+    monkeypatch.setattr(search_index, "_machine", in_the_writer)
+    with Pool(2, start_after=1) as pool, grown.writing():
+        pool.submit(len, [[1]], str).result()
+        assert pool.started
+        assert update_index(grown, pool) == sum(len(b) for b in BATCHES)
+    assert _index(grown) == whole
 
 
 def test_readers_patch_their_arrays_after_an_ingest(tmp_path, monkeypatch):

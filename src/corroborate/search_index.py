@@ -15,6 +15,7 @@ See docs/search.md.
 from __future__ import annotations
 
 import calendar
+import logging
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -23,9 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from .perpetrators import GRAVE
 from .review import FIELDS, Decision, decisions
+from .store.reading import StoredRows, incidents_of
 
 if TYPE_CHECKING:
+    from .model import Incident
     from .store import Store
+    from .workers import Pool
+
+log = logging.getLogger(__name__)
 
 __all__ = ["SEVERITY", "period", "refresh_index", "reindex_report", "update_index"]
 
@@ -37,6 +43,7 @@ SEVERITY: dict[str, int] = {
     **dict.fromkeys(("arbitrary_detention", "forced_labour", "forced_repatriation",
                      "physical_assault", "banishment", "collective_punishment"), 2)}
 _BATCH = 500
+_PER_TASK = 25  # reports whose main values a worker works out in one task
 
 
 def period(value: str | None) -> tuple[int, int] | None:
@@ -91,9 +98,18 @@ def _reviewed(machine: dict[str, Any], standing: Mapping[str, Decision]) -> dict
 
 def _machine(store: Store, report_id: str, published: str | None) -> dict[str, Any]:
     """The machine's main values, as review.machine_values reads them, with confidences."""
+    return _machine_of(store.incidents(report_id), published)
+
+
+def machine_values(items: list[tuple[StoredRows, str | None]]) -> list[dict[str, Any]]:
+    """``_machine`` of (a report's incidents as stored, its publication date): pure, so an
+    ingest's workers can run it."""
+    return [_machine_of(incidents_of(stored), published) for stored, published in items]
+
+
+def _machine_of(incidents: list[Incident], published: str | None) -> dict[str, Any]:
     from .incidents import main_values
 
-    incidents = store.incidents(report_id)
     if not incidents:
         return {name: [] if name == "violations" else None for name in FIELDS} | {"_when": None}
     values = main_values(incidents[0], published)
@@ -111,10 +127,13 @@ def _machine(store: Store, report_id: str, published: str | None) -> dict[str, A
     return out
 
 
-def _row(store: Store, report: sqlite3.Row, standing: Mapping[str, Decision]
+def _row(store: Store, report: sqlite3.Row, standing: Mapping[str, Decision],
+         machine: dict[str, Any] | None = None
          ) -> tuple[dict[str, Any], list[tuple[str, str]], list[tuple[str, str, str]]]:
-    """The index row of one report, its violation ids, and the labels it names."""
-    machine = _machine(store, report["id"], report["published"])
+    """The index row of one report, its violation ids, and the labels it names
+    (``machine``: its ``_machine``, when worked out already)."""
+    if machine is None:
+        machine = _machine(store, report["id"], report["published"])
     values = _reviewed(machine, standing)
     when = values["when"]
     when_value = when[0] if when else None
@@ -282,13 +301,14 @@ def refresh_index(store: Store, report_ids: Iterable[str] | None = None) -> int:
     return count
 
 
-def update_index(store: Store) -> int:
+def update_index(store: Store, pool: Pool | None = None) -> int:
     """Bring the index up to date with what changed since it last was (the end of an
     ingest): rows for the reports added or derived again, rows of reports gone dropped,
     and story, event and origins of the rows whose story or event changed; returns the
     rows computed. Reads only what the triggers of schema migration 8 noted
     (``search_pending``), so its cost follows the ingest, not the collection; an index
-    never checked that way (``search_stale``, ``search_recheck``) is checked whole."""
+    never checked that way (``search_stale``, ``search_recheck``) is checked whole.
+    A started ``pool`` works out the rows' main values."""
     flags = {r[0] for r in store.db.execute(
         "SELECT key FROM meta WHERE key IN ('search_stale', 'search_recheck') AND value = '1'")}
     if flags:
@@ -300,7 +320,7 @@ def update_index(store: Store) -> int:
     count, touched = 0, []
     ids = sorted(_affected(store.db, [(r[0], r[1]) for r in pending]))
     for begin in range(0, len(ids), _BATCH):
-        written, rowids = _catch_up(store, ids[begin:begin + _BATCH])
+        written, rowids = _catch_up(store, ids[begin:begin + _BATCH], pool)
         count += written
         touched += rowids
     with store.transaction() as db:
@@ -337,7 +357,25 @@ def _affected(db: sqlite3.Connection, pending: list[tuple[str, str]]) -> set[str
     return reports
 
 
-def _catch_up(store: Store, report_ids: list[str]) -> tuple[int, list[int]]:
+def _machines(store: Store, reports: list[sqlite3.Row], pool: Pool | None
+              ) -> list[dict[str, Any]] | list[None]:
+    """Each report's ``_machine`` worked out by ``pool``'s workers (main values cost as
+    much as the rest of a row) from its incidents' rows, sent as read (rows as stored
+    cost a tenth of incidents to send); without a pool, None: ``_row`` works it out."""
+    if pool is None:
+        return [None] * len(reports)
+    items = ((store.incident_rows(r["id"]), r["published"]) for r in reports)
+    tasks = pool.submit_parts(machine_values, items, _PER_TASK, _machine_here)
+    return [machine for task in tasks for machine in task.result()]
+
+
+def _machine_here(item: tuple[StoredRows, str | None], reason: str) -> dict[str, Any]:
+    log.warning("main values worked out in the writer, the worker failed: %s", reason)
+    return machine_values([item])[0]
+
+
+def _catch_up(store: Store, report_ids: list[str], pool: Pool | None = None
+              ) -> tuple[int, list[int]]:
     """Rewrite the rows of these reports that are missing or stale, drop those of reports
     gone, bring their links up to date; returns (rows computed, rowids of the rows
     written or dropped)."""
@@ -348,8 +386,9 @@ def _catch_up(store: Store, report_ids: list[str]) -> tuple[int, list[int]]:
         f"SELECT report_id, report_rowid, digest FROM search_index WHERE report_id IN "
         f"({marks})", report_ids)}
     stale = [r for r in reports if held.get(r["id"]) != (r["rowid"], r["digest"])]
-    rows = [_row(store, r, {name: d for (_, name), d in decisions(store, r["id"]).items()})
-            for r in stale]
+    machines = _machines(store, stale, pool)
+    rows = [_row(store, r, {name: d for (_, name), d in decisions(store, r["id"]).items()},
+                 machine) for r, machine in zip(stale, machines, strict=True)]
     now = {r["id"]: int(r["rowid"]) for r in reports}
     gone = [i for i in held if i not in now]
     with store.transaction() as tx:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .. import textsearch
@@ -15,7 +15,7 @@ from ..stories import Fingerprint
 from .driver import ERRORS, is_postgres
 from .storytables import fingerprint_of_row
 
-__all__ = ["MAX_LIMIT", "MAX_QUERY_TERMS", "Reading"]
+__all__ = ["MAX_LIMIT", "MAX_QUERY_TERMS", "Reading", "StoredRows", "incidents_of"]
 
 MAX_LIMIT = 1000
 # FTS5 expands every prefix term over the index; thousands of them run unbounded
@@ -46,12 +46,16 @@ class Reading:
             yield _report(row)
 
     def incidents(self, report_id: str | None = None) -> list[Incident]:
-        where, args = ("WHERE i.report_id = ?", (report_id,)) if report_id else ("", ())
-        rows = self.db.execute(
-            f"SELECT f.*, i.report_id AS incident_report FROM incidents i "
-            f"JOIN facts f ON f.incident_id = i.id {where} "
-            f"ORDER BY i.report_id, i.id, f.position", args)
-        return _incidents(rows)
+        if report_id:
+            return _incidents(self.db.execute(_BY_REPORT, (report_id,)))
+        return _incidents(self.db.execute(_INCIDENTS.format("")))
+
+    def incident_rows(self, report_id: str) -> StoredRows:
+        """A report's incidents as stored: (column names, rows of plain values), cheap to
+        send to a worker process, where :func:`incidents_of` makes them incidents."""
+        cursor = self.db.execute(_BY_REPORT, (report_id,))
+        rows = [tuple(r) for r in cursor]
+        return tuple(d[0] for d in cursor.description), rows
 
     def incident(self, incident_id: str) -> Incident | None:
         rows = self.db.execute(
@@ -125,7 +129,19 @@ def _report(row: sqlite3.Row) -> Report:
     return Report.from_dict({**data, **detail})
 
 
-def _incidents(rows: Iterator[sqlite3.Row] | sqlite3.Cursor) -> list[Incident]:
+_INCIDENTS = ("SELECT f.*, i.report_id AS incident_report FROM incidents i "
+              "JOIN facts f ON f.incident_id = i.id {} ORDER BY i.report_id, i.id, f.position")
+_BY_REPORT = _INCIDENTS.format("WHERE i.report_id = ?")
+StoredRows = tuple[tuple[str, ...], list[tuple[Any, ...]]]
+
+
+def incidents_of(stored: StoredRows) -> list[Incident]:
+    """The incidents of :meth:`incident_rows`'s rows (pure: a worker process runs it)."""
+    names, rows = stored
+    return _incidents(dict(zip(names, row, strict=True)) for row in rows)
+
+
+def _incidents(rows: Iterable[Mapping[str, Any]] | sqlite3.Cursor) -> list[Incident]:
     grouped: dict[str, tuple[str, list[Fact]]] = {}
     for row in rows:
         fact = Fact(row["field"], row["value"], row["label"],
