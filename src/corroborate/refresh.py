@@ -28,11 +28,12 @@ from .events import (
 )
 from .incidents import assemble
 from .linking import compare, conflicting
-from .model import Incident, Report, Story, make_id
+from .model import Report, Story, make_id
 from .origins import citations
 from .overlay import applying
 from .partition import Partition
 from .store import Store
+from .store.reading import StoredRows, incidents_of
 from .stories import Fingerprint, band_keys, cluster, compare_versions, joins
 from .workers import Pool, Task
 
@@ -374,7 +375,8 @@ def _event_ids(store: Store, components: list[list[str]],
     return out
 
 
-AccountJob = tuple[Story, dict[str, Report], Incident]
+# the incident as its stored rows: they cost a tenth of an Incident to send to a worker
+AccountJob = tuple[Story, dict[str, Report], StoredRows]
 _ACCOUNTS_PER_TASK = 25
 
 
@@ -382,8 +384,8 @@ def _account_job(store: Store, story: Story, incident_id: str) -> AccountJob | N
     """What making a story's account of an incident needs, read from the store."""
     reports = {m.report_id: r for m in story.members
                if (r := store.report(m.report_id)) is not None}
-    incident = store.incident(incident_id)
-    if incident is None or story.canonical_report_id not in reports:
+    incident = store.incident_rows(incident_id=incident_id)
+    if not incident[1] or story.canonical_report_id not in reports:
         return None
     return story, reports, incident
 
@@ -391,8 +393,8 @@ def _account_job(store: Store, story: Story, incident_id: str) -> AccountJob | N
 def make_accounts(jobs: list[AccountJob]) -> list[Account]:
     """The accounts of these jobs: pure (no store), so an ingest's workers can run it."""
     out = []
-    for story, reports, incident in jobs:
-        item = assemble(story, reports, [incident])[0]
+    for story, reports, stored in jobs:
+        item = assemble(story, reports, incidents_of(stored))[0]
         acc = account(story, item, reports)
         cites, own = citations(reports[story.canonical_report_id], acc.outlet)
         out.append(replace(acc, cites=cites, own_reporting=own))

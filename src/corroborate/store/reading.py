@@ -50,19 +50,18 @@ class Reading:
             return _incidents(self.db.execute(_BY_REPORT, (report_id,)))
         return _incidents(self.db.execute(_INCIDENTS.format("")))
 
-    def incident_rows(self, report_id: str) -> StoredRows:
-        """A report's incidents as stored: (column names, rows of plain values), cheap to
-        send to a worker process, where :func:`incidents_of` makes them incidents."""
-        cursor = self.db.execute(_BY_REPORT, (report_id,))
+    def incident_rows(self, report_id: str | None = None, *, incident_id: str | None = None
+                      ) -> StoredRows:
+        """A report's incidents (or one incident) as stored: (column names, rows of plain
+        values), cheap to send to a worker process, where :func:`incidents_of` makes them
+        incidents."""
+        cursor = self.db.execute(_BY_REPORT, (report_id,)) if incident_id is None else \
+            self.db.execute(_BY_ID, (incident_id,))
         rows = [tuple(r) for r in cursor]
         return tuple(d[0] for d in cursor.description), rows
 
     def incident(self, incident_id: str) -> Incident | None:
-        rows = self.db.execute(
-            "SELECT f.*, i.report_id AS incident_report FROM incidents i "
-            "JOIN facts f ON f.incident_id = i.id WHERE i.id = ? ORDER BY f.position",
-            (incident_id,))
-        found = _incidents(rows)
+        found = _incidents(self.db.execute(_BY_ID, (incident_id,)))
         return found[0] if found else None
 
     def stories(self) -> list[Story]:
@@ -132,6 +131,7 @@ def _report(row: sqlite3.Row) -> Report:
 _INCIDENTS = ("SELECT f.*, i.report_id AS incident_report FROM incidents i "
               "JOIN facts f ON f.incident_id = i.id {} ORDER BY i.report_id, i.id, f.position")
 _BY_REPORT = _INCIDENTS.format("WHERE i.report_id = ?")
+_BY_ID = _INCIDENTS.format("WHERE i.id = ?")
 StoredRows = tuple[tuple[str, ...], list[tuple[Any, ...]]]
 
 
