@@ -74,10 +74,12 @@ def pairs(seed: int, families: int, folder: Path) -> tuple[list[list[float]], li
             refresh.compare = real
         accounts = [Account.from_dict(json.loads(r[0]))
                     for r in store.db.execute("SELECT data FROM accounts ORDER BY id")]
+        whole = {acc.id: acc for acc in accounts}
         for acc in accounts:
-            for other in store.filed_under(probe_keys(acc)):
-                if other.id <= acc.id:
+            for candidate in store.filed_under(probe_keys(acc)):
+                if candidate.id <= acc.id:
                     continue  # each unordered pair once
+                other = whole[candidate.id]  # candidates come without their reports
                 found = evidence(acc, other)
                 if found is None:
                     continue
