@@ -347,3 +347,31 @@ def test_candidates_are_read_without_their_claims_and_reports(family):
     assert light.keys() == stored.keys() and all(a.claims for a in stored.values())
     for aid, acc in stored.items():
         assert light[aid] == replace(acc, claims=(), reports=())
+
+
+def test_an_ingests_workers_make_the_accounts_and_the_event_records(family, monkeypatch):
+    """With a started pool, the workers make the accounts and the events' records, the next
+    batch's accounts while the writer links the one before: the events the writer alone
+    made. (The writer's own account and event_record raise here; the workers' do not.)"""
+    import corroborate.refresh as refresh
+    from corroborate.workers import Pool
+
+    whole = [e for e in family.events()]
+    with family.writing(), family.transaction() as db:
+        for table in ("links", "account_keys", "events", "event_former", "accounts"):
+            db.execute(f"DELETE FROM {table}")
+        family.mark_all_pending(db)
+
+    def in_the_writer(*args, **kwargs):
+        raise AssertionError("made in the writer")
+
+    monkeypatch.setattr(refresh, "account", in_the_writer)
+    monkeypatch.setattr(refresh, "event_record", in_the_writer)
+    monkeypatch.setattr(refresh, "_READ_BATCH", 2)  # several batches: one planned ahead
+    monkeypatch.setattr(refresh, "_LINKED_AT_ONCE", 1)
+    monkeypatch.setattr(refresh, "_EVENTS_READ", 1)
+    with Pool(2, start_after=1) as pool, family.writing():
+        pool.submit(len, [[1]], str).result()
+        assert pool.started
+        refresh_events(family, pool)
+    assert [e for e in family.events()] == whole

@@ -391,16 +391,18 @@ def blocking_keys(acc: Account) -> list[str]:
     """The keys an account is filed under: country, province, violation and when."""
     if not acc.country:
         return []
+    stamps = _stamps(acc)[0]
     return [f"{acc.country}|{area}|{v}|{s}" for area in _areas(acc)[0] for v in acc.acts
-            for s in _stamps(acc)[0]]
+            for s in stamps]
 
 
 def probe_keys(acc: Account) -> list[str]:
     """The keys under which an account's possible matches are filed."""
     if not acc.country:
         return []
+    stamps = _stamps(acc)[1]
     return [f"{acc.country}|{area}|{v}|{s}" for area in _areas(acc)[1] for v in acc.acts
-            for s in _stamps(acc)[1]]
+            for s in stamps]
 
 
 def filed_together(a: Account, b: Account) -> bool:

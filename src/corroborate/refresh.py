@@ -7,6 +7,7 @@ accounts, and accounts are linked into events (linking.py).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import ChainMap, Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -33,6 +34,7 @@ from .origins import citations
 from .overlay import applying
 from .partition import Partition
 from .store import Store
+from .store.events import EventRow
 from .store.reading import StoredRows, incidents_of
 from .stories import Fingerprint, band_keys, cluster, compare_versions, joins
 from .workers import Pool, Task
@@ -45,6 +47,7 @@ _READ_BATCH = 2000  # new reports read at once: memory follows the batch, not th
 _WRITE_BATCH = 200  # groups of reports made into stories in one transaction
 _ACCOUNTS_KEPT = 5000  # candidate accounts an events refresh keeps decoded (_Recent)
 _EVENTS_READ = 500  # events whose accounts are read whole at once
+_LINKED_AT_ONCE = 500  # new accounts linked as one part (sorted by where they look)
 # accounts links may join to what a refresh touched for it to group them all again: more,
 # and it groups again only the events it touched (docs/events.md, "Arrival order")
 _JOINED_MOST = 5000
@@ -253,18 +256,38 @@ def refresh_events(store: Store, pool: Pool | None = None) -> None:
         with store.transaction() as db:  # a collection from before events
             store.mark_all_pending(db)
         pending = store.pending_story_ids()
-    for begin in range(0, len(pending), _READ_BATCH):
-        _refresh_events(store, pending[begin:begin + _READ_BATCH], pool)
+    batches = [pending[begin:begin + _READ_BATCH]
+               for begin in range(0, len(pending), _READ_BATCH)]
+    # the workers make a batch's accounts while the writer links the batch before it (one
+    # batch at a time left them idle while it linked); the batches' stories are distinct,
+    # so what one batch writes is not what the next one read
+    ahead: _Batch | None = None
+    for n, story_ids in enumerate(batches):
+        batch = ahead or _Batch(store, story_ids, pool)
+        ahead = _Batch(store, batches[n + 1], pool) if n + 1 < len(batches) else None
+        _refresh_events(store, batch)
 
 
-def _refresh_events(store: Store, story_ids: list[str], pool: Pool | None) -> None:
-    current: dict[str, tuple[Story, str]] = {}
-    incident_ids = store.story_incident_ids(story_ids)
-    for story in store.stories_by_id(story_ids):
-        for incident_id in incident_ids.get(story.id, ()):
-            current[account_id(story, incident_id)] = (story, incident_id)
-    stored = store.accounts_of_stories(story_ids)
-    added = sorted(current.keys() - stored.keys())
+class _Batch:
+    """A batch of stories whose events are to be refreshed: their accounts as they are now
+    and as stored, and the new ones being made (by the workers, from the moment it is
+    planned)."""
+
+    def __init__(self, store: Store, story_ids: list[str], pool: Pool | None) -> None:
+        self.story_ids = story_ids
+        self.pool = pool
+        self.current: dict[str, tuple[Story, str]] = {}
+        incident_ids = store.story_incident_ids(story_ids)
+        for story in store.stories_by_id(story_ids):
+            for incident_id in incident_ids.get(story.id, ()):
+                self.current[account_id(story, incident_id)] = (story, incident_id)
+        self.stored = store.accounts_of_stories(story_ids)
+        added = sorted(self.current.keys() - self.stored.keys())
+        self.made = _accounts(store, [self.current[aid] for aid in added], pool)
+
+
+def _refresh_events(store: Store, batch: _Batch) -> None:
+    current, stored, story_ids = batch.current, batch.stored, batch.story_ids
     with store.transaction() as db:
         gone = stored.keys() - current.keys()
         store.remember_events(db, {(store.story_alias(stored[a][0]) or stored[a][0],
@@ -273,20 +296,21 @@ def _refresh_events(store: Store, story_ids: list[str], pool: Pool | None) -> No
         shrunk = set(touched)
         linked: set[str] = set()
         read = _Recent(_ACCOUNTS_KEPT)
-        # accounts that look under the same keys one after another: what one reads, the
-        # next finds in ``read`` (the links do not depend on the order)
-        new = sorted(_accounts(store, [current[aid] for aid in added], pool),
-                     key=lambda acc: (probe_keys(acc)[:1], acc.id))
-        for acc in new:
-            aid = acc.id
-            candidates = store.filed_under(probe_keys(acc), read)
-            store.add_account(db, acc, blocking_keys(acc), aid)
-            linked.add(acc.id)
-            for other in candidates:
-                link = compare(acc, other)
-                if link is not None:
-                    store.add_link(db, link)
-                    linked.add(other.id)
+        # linked a few hundred at a time as the workers make them (linking all at the end
+        # left the workers idle meanwhile); within a part, accounts that look under the
+        # same keys one after another, so that what one reads the next finds in ``read``
+        # (the links depend on neither order)
+        for part in _parts(batch.made, _LINKED_AT_ONCE):
+            probes = {acc.id: probe_keys(acc) for acc in part}
+            for acc in sorted(part, key=lambda acc: (probes[acc.id][:1], acc.id)):
+                candidates = store.filed_under(probes[acc.id], read)
+                store.add_account(db, acc, blocking_keys(acc), acc.id)
+                linked.add(acc.id)
+                for other in candidates:
+                    link = compare(acc, other)
+                    if link is not None:
+                        store.add_link(db, link)
+                        linked.add(other.id)
         touched |= store.event_of(linked)
         # events are made again whole link-joined groups at a time (see _events), so that
         # growing a collection gives the events linking all of it at once would; where links
@@ -311,22 +335,67 @@ def _refresh_events(store: Store, story_ids: list[str], pool: Pool | None) -> No
         redone = [(ids, name) for ids, name in zip(made, names, strict=True)
                   if name not in kept]
         store.put_events(db, touched - kept, [])
-        for begin in range(0, len(redone), _EVENTS_READ):
-            store.put_events(db, (), _records(store, redone[begin:begin + _EVENTS_READ]))
+        store.put_events(db, (), _records(store, redone, batch.pool))
         store.events_done(db, story_ids)
 
 
-def _records(store: Store, events: list[tuple[list[str], str]]
-             ) -> list[tuple[list[str], dict[str, Any]]]:
-    """The records of these events (account ids, name), from their accounts and links."""
-    accounts = store.accounts_by_id(i for ids, _ in events for i in ids)
-    where = {acc_id: n for n, (ids, _) in enumerate(events) for acc_id in ids}
-    shares: list[dict[tuple[str, str], Any]] = [{} for _ in events]
-    for pair, why in store.links_among(accounts).items():
-        if where[pair[0]] == where[pair[1]]:
-            shares[where[pair[0]]][pair] = why
-    return [(ids, {**event_record([accounts[i] for i in ids], share), "id": name})
-            for (ids, name), share in zip(events, shares, strict=True)]
+def _parts(items: Iterable[Account], size: int) -> Iterator[list[Account]]:
+    part: list[Account] = []
+    for item in items:
+        part.append(item)
+        if len(part) == size:
+            yield part
+            part = []
+    if part:
+        yield part
+
+
+RecordJob = tuple[list[str], str, dict[str, str], dict[tuple[str, str], str]]
+
+
+def _records(store: Store, events: list[tuple[list[str], str]], pool: Pool | None
+             ) -> Iterator[EventRow]:
+    """The records of these events (account ids, name), from their accounts and links: read
+    a few hundred events at a time (memory follows those, not the groups links join), made
+    by ``pool``'s workers while the next are read, or here."""
+    before: list[Task[RecordJob, EventRow]] = []
+    for begin in range(0, len(events), _EVENTS_READ):
+        chunk = events[begin:begin + _EVENTS_READ]
+        data, why = store.stored_accounts(i for ids, _ in chunk for i in ids)
+        where = {acc_id: n for n, (ids, _) in enumerate(chunk) for acc_id in ids}
+        shares: list[dict[tuple[str, str], str]] = [{} for _ in chunk]
+        for pair, reason in why.items():
+            if where[pair[0]] == where[pair[1]]:
+                shares[where[pair[0]]][pair] = reason
+        jobs = [(ids, name, {i: data[i] for i in ids}, share)
+                for (ids, name), share in zip(chunk, shares, strict=True)]
+        if pool is None:
+            yield from make_records(jobs)
+            continue
+        tasks = [pool.submit(make_records, jobs[n:n + _RECORDS_PER_TASK], _no_record)
+                 for n in range(0, len(jobs), _RECORDS_PER_TASK)]
+        for task in before:
+            yield from task.result()
+        before = tasks
+    for task in before:
+        yield from task.result()
+
+
+def make_records(jobs: list[RecordJob]) -> list[EventRow]:
+    """The events of these jobs, from their accounts and links as stored: pure (no store),
+    so an ingest's workers can run it."""
+    out = []
+    for ids, name, data, why in jobs:
+        accounts = [Account.from_dict(json.loads(data[i])) for i in ids]
+        links = {pair: json.loads(reason) for pair, reason in why.items()}
+        out.append(EventRow.of(ids, {**event_record(accounts, links), "id": name}))
+    return out
+
+
+def _no_record(job: RecordJob, reason: str) -> EventRow:
+    # an event left out would leave its accounts pointing at nothing: the refresh stops,
+    # its transaction is rolled back, and its stories are still pending for the next one
+    raise RuntimeError(f"the event {job[1]} could not be made: {reason}")
 
 
 class _Recent(OrderedDict[str, Account]):
@@ -378,6 +447,7 @@ def _event_ids(store: Store, components: list[list[str]],
 # the incident as its stored rows: they cost a tenth of an Incident to send to a worker
 AccountJob = tuple[Story, dict[str, Report], StoredRows]
 _ACCOUNTS_PER_TASK = 25
+_RECORDS_PER_TASK = 25
 
 
 def _account_job(store: Store, story: Story, incident_id: str) -> AccountJob | None:
@@ -404,18 +474,16 @@ def make_accounts(jobs: list[AccountJob]) -> list[Account]:
 def _accounts(store: Store, wanted: list[tuple[Story, str]], pool: Pool | None
               ) -> Iterator[Account]:
     """The accounts of (story, incident id) pairs, in their order: made by ``pool``'s
-    workers when there is one (the text work of an account is as costly as extraction's),
-    read from the store here."""
+    workers when there is one, sent to them now (the text work of an account is as costly
+    as extraction's); made here, as they are iterated, when there is none."""
     jobs = (job for s, i in wanted if (job := _account_job(store, s, i)) is not None)
     if pool is None:
-        yield from make_accounts(list(jobs))
-        return
+        return (acc for job in jobs for acc in make_accounts([job]))
     # each task sent as soon as its jobs are read: the workers make accounts while the
     # rest are read (reading them all first left the workers idle for a fifth of the time)
     tasks: list[Task[AccountJob, Any]] = pool.submit_parts(make_accounts, jobs,
                                                            _ACCOUNTS_PER_TASK, _no_account)
-    for task in tasks:
-        yield from (acc for acc in task.result() if acc is not None)
+    return (acc for task in tasks for acc in task.result() if acc is not None)
 
 
 def _no_account(job: AccountJob, reason: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, MutableMapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..events import Account, Brief
 from ..linking import Link
@@ -20,7 +20,26 @@ from .lists import chunks as _chunks
 from .lists import marks as _marks
 from .lists import select_in
 
-__all__ = ["EventTables"]
+__all__ = ["EventRow", "EventTables"]
+
+
+class EventRow(NamedTuple):
+    """An event as ``put_events`` stores it: its accounts, and its record as JSON with the
+    columns drawn from it (made where the record is made: a worker process)."""
+
+    account_ids: list[str]
+    id: str
+    origins: int
+    reports: int
+    conflicts: int
+    first_published: str | None
+    record: str
+
+    @classmethod
+    def of(cls, account_ids: list[str], record: dict[str, Any]) -> EventRow:
+        return cls(account_ids, record["id"], record["origins"], len(record["reports"]),
+                   len(record["conflicts"]), record["first_published"],
+                   json.dumps(record, ensure_ascii=False, sort_keys=True))
 
 class EventTables:
     """Writes and reads of the event tables (mixed into ``Store``)."""
@@ -179,6 +198,15 @@ class EventTables:
         """(a, b) -> why they were linked, for the links between two of these accounts."""
         return {pair: json.loads(why) for pair, why in self._links(account_ids, "why")}
 
+    def stored_accounts(self, account_ids: Iterable[str]
+                        ) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+        """These accounts' JSON and the links among them (why, as JSON), as stored: cheap
+        to send to a worker process, which decodes them."""
+        ids = set(account_ids)
+        data = {r[0]: r[1] for r in select_in(
+            self.db, "SELECT id, data FROM accounts WHERE id IN ({})", ids)}
+        return data, dict(self._links(ids, "why"))
+
     def _links(self, account_ids: Iterable[str], column: str
                ) -> Iterator[tuple[tuple[str, str], Any]]:
         ids = set(account_ids)
@@ -188,18 +216,15 @@ class EventTables:
                 yield (a, b), value
 
     def put_events(self, db: sqlite3.Connection, gone: Iterable[str],
-                   records: list[tuple[list[str], dict[str, Any]]]) -> None:
-        """Replace the events ``gone`` by ``records`` (each: its account ids, its record)."""
+                   events: Iterable[EventRow]) -> None:
+        """Replace the events ``gone`` by ``events``."""
         for chunk in _chunks(sorted(set(gone))):
             db.execute(f"DELETE FROM events WHERE id IN ({_marks(chunk)})", chunk)
-        for account_ids, record in records:
-            db.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                       (record["id"], record["origins"], len(record["reports"]),
-                        len(record["conflicts"]), record["first_published"],
-                        json.dumps(record, ensure_ascii=False, sort_keys=True)))
-            for chunk in _chunks(sorted(account_ids)):
+        for event in events:
+            db.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?)", event[1:])
+            for chunk in _chunks(sorted(event.account_ids)):
                 db.execute(f"UPDATE accounts SET event_id = ? WHERE id IN ({_marks(chunk)})",
-                           [record["id"], *chunk])
+                           [event.id, *chunk])
 
     # -- reading --------------------------------------------------------------------------
 

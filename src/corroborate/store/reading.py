@@ -38,7 +38,9 @@ class Reading:
             "SELECT id, published, shingles, minhash FROM reports"))
 
     def report(self, report_id: str) -> Report | None:
-        row = self.db.execute("SELECT * FROM reports WHERE id = ?", (report_id,)).fetchone()
+        # not the fingerprint's blobs (a third of a row), which a Report does not hold
+        row = self.db.execute(f"SELECT {_REPORT_COLUMNS} FROM reports WHERE id = ?",
+                              (report_id,)).fetchone()
         return _report(row) if row else None
 
     def reports(self) -> Iterator[Report]:
@@ -121,10 +123,14 @@ class Reading:
                 for table in ("captures", "reports", "incidents", "stories")}
 
 
+_REPORT_FIELDS = ("id", "capture_sha256", "locator", "origin", "media_type", "text", "url",
+                  "title", "published", "outlet", "language")
+_REPORT_COLUMNS = ", ".join((*_REPORT_FIELDS, "detail"))
+
+
 def _report(row: sqlite3.Row) -> Report:
     detail = json.loads(row["detail"])
-    data = {k: row[k] for k in ("id", "capture_sha256", "locator", "origin", "media_type",
-                                "text", "url", "title", "published", "outlet", "language")}
+    data = {k: row[k] for k in _REPORT_FIELDS}
     return Report.from_dict({**data, **detail})
 
 
