@@ -180,8 +180,8 @@ def _compared(store: Store, story: Story) -> Story:
     canonical = store.report(story.canonical_report_id)
     members = []
     for member in story.members:
-        other = store.report(member.report_id)
-        if canonical is None or other is None or member.canonical \
+        other = None if member.canonical else store.report(member.report_id)
+        if canonical is None or other is None \
                 or other.language != canonical.language:  # translations.py compared it
             members.append(member)
             continue

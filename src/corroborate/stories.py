@@ -31,7 +31,7 @@ import re
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -195,6 +195,8 @@ def cluster(fingerprints: Iterable[Fingerprint]) -> list[Story]:
     check, so they depend neither on the order of the fingerprints nor on where the
     candidates were found (here, a band table, or an engine's shuffle)."""
     prints = {fp.report_id: fp for fp in fingerprints}
+    if len(prints) == 1:  # most groups an ingest makes again: nothing to pair
+        return [story(list(prints.values()))]
     parts = Partition(prints)
     for a, b in sorted(candidate_pairs(prints.values())):
         if parts.find(a) != parts.find(b) and joins(prints[a], prints[b]):
@@ -230,16 +232,18 @@ def _paragraph_key(paragraph: str) -> str:
     return " ".join(_TOKEN.findall(paragraph.lower()))
 
 
+@lru_cache(maxsize=64)  # a story's canonical text, compared with each of its versions
+def _paragraphs(text: str) -> dict[str, str]:
+    return {_paragraph_key(p): p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()}
+
+
 def compare_versions(canonical: str, version: str, width: int = 100) -> tuple[
         tuple[str, ...], tuple[str, ...]]:
     """What ``version`` adds to and lacks of ``canonical``, paragraph by paragraph.
 
     Each paragraph is given by its first ``width`` characters.
     """
-    def paragraphs(text: str) -> dict[str, str]:
-        return {_paragraph_key(p): p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()}
-
-    ours, theirs = paragraphs(canonical), paragraphs(version)
+    ours, theirs = _paragraphs(canonical), _paragraphs(version)
     adds = tuple(p[:width] for k, p in theirs.items() if k not in ours)
     lacks = tuple(p[:width] for k, p in ours.items() if k not in theirs)
     return adds, lacks
