@@ -347,6 +347,39 @@ def test_candidates_are_read_without_their_claims_and_reports(family):
     assert light.keys() == stored.keys() and all(a.claims for a in stored.values())
     for aid, acc in stored.items():
         assert light[aid] == replace(acc, claims=(), reports=())
+    probes = [json.loads(r[0]) for r in family.db.execute("SELECT probe FROM account_probes")]
+    assert len(probes) == len(stored) and all(isinstance(p["words"], str) and "claims" not in p for p in probes)
+
+
+def test_accounts_stored_before_probes_get_them_from_the_whole_account(tmp_path):
+    """Migration 10 makes the probes of the accounts stored before it (their words as a
+    list): linking reads the same accounts."""
+    with Store.init(tmp_path / "old") as store:
+        _ingest(store, *FILES)
+        ids = [r[0] for r in store.db.execute("SELECT id FROM accounts")]
+        light = store.accounts_by_id(ids, whole=False)
+        with store.writing(), store.transaction() as db:
+            db.execute("DROP TABLE account_probes")
+            db.execute("PRAGMA user_version = 9")
+    with Store.open(tmp_path / "old") as again:
+        assert again.accounts_by_id(ids, whole=False) == light
+        assert all(isinstance(json.loads(r[0])["words"], list) for r in again.db.execute(
+            "SELECT probe FROM account_probes"))
+
+
+def test_an_accounts_probe_keeps_every_field_linking_reads():
+    from corroborate.events import Account
+
+    acc = Account(id="a1", story_id="s1", incident_id="i1", report_id="r1", title="T",
+                  published="2023-09-01", outlet="dailynk", country="KP", region="KP-10",
+                  city="Hyesan", places=("Hyesan",), when="2023-08-30", precision="day",
+                  violations=("execution",), acts=("execution", "arrest"), perpetrator="mss",
+                  perpetrators=("mss",), groups=("smugglers",), named=(), count=(7, 9),
+                  punishments=("public_execution",), terms=(), sources=("a source said",),
+                  quotes=("q",), figures=("12",), charges=("smuggling",),
+                  words=(0, 7, 2**32 - 1, 123456789), claims=(), reports=(),
+                  cites=(("rfa", "told RFA"),), own_reporting=True)
+    assert Account.from_probe(json.loads(acc.probe())) == acc
 
 
 def test_an_ingests_workers_make_the_accounts_and_the_event_records(family, monkeypatch):

@@ -118,6 +118,7 @@ class EventTables:
                    (acc.id, acc.story_id, event,
                     json.dumps(acc.to_dict(), ensure_ascii=False, sort_keys=True),
                     tool_version(), vocabulary_digest()))
+        db.execute("INSERT OR REPLACE INTO account_probes VALUES (?, ?)", (acc.id, acc.probe()))
         db.executemany("INSERT OR IGNORE INTO account_keys VALUES (?, ?)",
                        [(k, acc.id) for k in keys])
 
@@ -184,11 +185,14 @@ class EventTables:
     def accounts_by_id(self, account_ids: Iterable[str], whole: bool = True
                        ) -> dict[str, Account]:
         """These accounts; ``whole=False`` leaves out their claims and reports (empty), which
-        linking never reads: a third of the JSON, two thirds of the cost of decoding it."""
-        data = "data" if whole else "json_remove(data, '$.claims', '$.reports')"
-        left_out = {} if whole else {"claims": (), "reports": ()}
-        return {r[0]: Account.from_dict({**json.loads(r[1]), **left_out}) for r in select_in(
-            self.db, f"SELECT id, {data} FROM accounts WHERE id IN ({{}})", account_ids)}
+        linking never reads: read from their probes (``Account.probe``), a third of the cost
+        of reading them whole."""
+        if whole:
+            return {r[0]: Account.from_dict(json.loads(r[1])) for r in select_in(
+                self.db, "SELECT id, data FROM accounts WHERE id IN ({})", account_ids)}
+        return {r[0]: Account.from_probe(json.loads(r[1])) for r in select_in(
+            self.db, "SELECT account_id, probe FROM account_probes WHERE account_id IN ({})",
+            account_ids)}
 
     def link_scores(self, account_ids: Iterable[str]) -> dict[tuple[str, str], float]:
         """(a, b) -> the link's score, for the links between two of these accounts."""

@@ -337,6 +337,17 @@ MIGRATIONS: list[str] = [
     DELETE FROM events;
     INSERT OR IGNORE INTO events_pending SELECT id FROM stories;
     """,
+    # 10: what linking reads of an account (events.Account.probe), stored beside the whole
+    # account; an account stored before gets the whole one's JSON without claims and
+    # reports (its words a list, not packed: Account.from_probe reads both)
+    """
+    CREATE TABLE IF NOT EXISTS account_probes (
+        account_id TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        probe TEXT NOT NULL
+    );
+    INSERT OR IGNORE INTO account_probes
+        SELECT id, json_remove(data, '$.claims', '$.reports') FROM accounts;
+    """,
 ]
 
 # "CROB": marks a database as a corroborate collection's, so a foreign one is refused
