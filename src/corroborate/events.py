@@ -136,6 +136,11 @@ class Account:
         out["reports"] = [dict(r) for r in self.reports]
         return out
 
+    def stored(self) -> tuple[str, str]:
+        """(The whole account's JSON, :meth:`probe`): the two forms the store keeps, made
+        where the account is made (a worker process), not in the writer."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True), self.probe()
+
     def probe(self) -> str:
         """What linking reads of an account, as JSON stored beside the whole one: no claims
         or reports, its words as packed bytes (base64). Decoding it costs a third of

@@ -301,10 +301,10 @@ def _refresh_events(store: Store, batch: _Batch) -> None:
         # same keys one after another, so that what one reads the next finds in ``read``
         # (the links depend on neither order)
         for part in _parts(batch.made, _LINKED_AT_ONCE):
-            probes = {acc.id: probe_keys(acc) for acc in part}
-            for acc in sorted(part, key=lambda acc: (probes[acc.id][:1], acc.id)):
+            probes = {acc.id: probe_keys(acc) for acc, _ in part}
+            for acc, stored_as in sorted(part, key=lambda m: (probes[m[0].id][:1], m[0].id)):
                 candidates = store.filed_under(probes[acc.id], read)
-                store.add_account(db, acc, blocking_keys(acc), acc.id)
+                store.add_account(db, acc, blocking_keys(acc), acc.id, stored_as)
                 linked.add(acc.id)
                 for other in candidates:
                     link = compare(acc, other)
@@ -339,8 +339,8 @@ def _refresh_events(store: Store, batch: _Batch) -> None:
         store.events_done(db, story_ids)
 
 
-def _parts(items: Iterable[Account], size: int) -> Iterator[list[Account]]:
-    part: list[Account] = []
+def _parts(items: Iterable[Made], size: int) -> Iterator[list[Made]]:
+    part: list[Made] = []
     for item in items:
         part.append(item)
         if len(part) == size:
@@ -460,30 +460,35 @@ def _account_job(store: Store, story: Story, incident_id: str) -> AccountJob | N
     return story, reports, incident
 
 
-def make_accounts(jobs: list[AccountJob]) -> list[Account]:
-    """The accounts of these jobs: pure (no store), so an ingest's workers can run it."""
+Made = tuple[Account, tuple[str, str]]  # an account and the forms it is stored in
+
+
+def make_accounts(jobs: list[AccountJob]) -> list[Made]:
+    """The accounts of these jobs and their stored forms: pure (no store), so an ingest's
+    workers can run it."""
     out = []
     for story, reports, stored in jobs:
         item = assemble(story, reports, incidents_of(stored))[0]
         acc = account(story, item, reports)
         cites, own = citations(reports[story.canonical_report_id], acc.outlet)
-        out.append(replace(acc, cites=cites, own_reporting=own))
+        acc = replace(acc, cites=cites, own_reporting=own)
+        out.append((acc, acc.stored()))
     return out
 
 
 def _accounts(store: Store, wanted: list[tuple[Story, str]], pool: Pool | None
-              ) -> Iterator[Account]:
+              ) -> Iterator[Made]:
     """The accounts of (story, incident id) pairs, in their order: made by ``pool``'s
     workers when there is one, sent to them now (the text work of an account is as costly
     as extraction's); made here, as they are iterated, when there is none."""
     jobs = (job for s, i in wanted if (job := _account_job(store, s, i)) is not None)
     if pool is None:
-        return (acc for job in jobs for acc in make_accounts([job]))
+        return (made for job in jobs for made in make_accounts([job]))
     # each task sent as soon as its jobs are read: the workers make accounts while the
     # rest are read (reading them all first left the workers idle for a fifth of the time)
     tasks: list[Task[AccountJob, Any]] = pool.submit_parts(make_accounts, jobs,
                                                            _ACCOUNTS_PER_TASK, _no_account)
-    return (acc for task in tasks for acc in task.result() if acc is not None)
+    return (made for task in tasks for made in task.result() if made is not None)
 
 
 def _no_account(job: AccountJob, reason: str) -> None:

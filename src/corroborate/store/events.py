@@ -113,12 +113,13 @@ class EventTables:
         return events
 
     def add_account(self, db: sqlite3.Connection, acc: Account, keys: list[str],
-                    event: str) -> None:
+                    event: str, stored: tuple[str, str] | None = None) -> None:
+        """File an account under its keys; ``stored``: its ``Account.stored()``, when it was
+        made elsewhere (by a worker)."""
+        data, probe = stored or acc.stored()
         db.execute("INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?)",
-                   (acc.id, acc.story_id, event,
-                    json.dumps(acc.to_dict(), ensure_ascii=False, sort_keys=True),
-                    tool_version(), vocabulary_digest()))
-        db.execute("INSERT OR REPLACE INTO account_probes VALUES (?, ?)", (acc.id, acc.probe()))
+                   (acc.id, acc.story_id, event, data, tool_version(), vocabulary_digest()))
+        db.execute("INSERT OR REPLACE INTO account_probes VALUES (?, ?)", (acc.id, probe))
         db.executemany("INSERT OR IGNORE INTO account_keys VALUES (?, ?)",
                        [(k, acc.id) for k in keys])
 
