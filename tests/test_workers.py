@@ -193,6 +193,27 @@ def test_a_worker_that_dies_costs_only_its_item():
     assert after == ["F"]
 
 
+def test_a_task_lets_go_of_its_items_once_answered_and_keeps_them_while_it_may_run_again():
+    """An events refresh sends a batch ahead: what the workers answered is not held twice
+    (items and answer) until it is read, but a task whose worker died still has its items."""
+    with workers.Pool(2, start_after=1) as pool:
+        pool.submit(_boom, ["start"], str)  # the workers start
+        assert pool._ready.wait(120) and pool._executor is not None
+        done = pool.submit(_boom, ["a", "b"], str)
+        assert done.future is not None
+        done.future.result(timeout=120)
+        deadline = time.monotonic() + 10
+        while done.items and time.monotonic() < deadline:  # the callback runs after result
+            time.sleep(0.01)
+        assert done.items == [] and done.result() == ["A", "B"]
+        died = pool.submit(_boom, ["c", "boom"], lambda item, why: f"{item}: {why}")
+        assert died.future is not None
+        with pytest.raises(Exception):
+            died.future.result(timeout=120)
+        assert died.items == ["c", "boom"]
+        assert died.result() == ["C", "boom: the worker process died while processing it"]
+
+
 def test_submit_parts_queues_each_part_as_soon_as_its_items_are_read(monkeypatch):
     """An events refresh reads its account jobs from the database: the workers are to
     start on the first ones meanwhile, not after all are read."""

@@ -301,10 +301,13 @@ def _refresh_events(store: Store, batch: _Batch) -> None:
         # same keys one after another, so that what one reads the next finds in ``read``
         # (the links depend on neither order)
         for part in _parts(batch.made, _LINKED_AT_ONCE):
-            probes = {acc.id: probe_keys(acc) for acc, _ in part}
-            for acc, stored_as in sorted(part, key=lambda m: (probes[m[0].id][:1], m[0].id)):
+            # what linking reads of each, from its probe: as light as the candidates, and
+            # an account's two JSON strings cost less to send and hold than the account
+            accounts = [(Account.from_probe(json.loads(forms[1])), forms) for forms in part]
+            probes = {acc.id: probe_keys(acc) for acc, _ in accounts}
+            for acc, forms in sorted(accounts, key=lambda m: (probes[m[0].id][:1], m[0].id)):
                 candidates = store.filed_under(probes[acc.id], read)
-                store.add_account(db, acc, blocking_keys(acc), acc.id, stored_as)
+                store.add_account(db, acc, blocking_keys(acc), acc.id, forms)
                 linked.add(acc.id)
                 for other in candidates:
                     link = compare(acc, other)
@@ -460,19 +463,18 @@ def _account_job(store: Store, story: Story, incident_id: str) -> AccountJob | N
     return story, reports, incident
 
 
-Made = tuple[Account, tuple[str, str]]  # an account and the forms it is stored in
+Made = tuple[str, str]  # an account as it is stored: whole, and its probe (JSON)
 
 
 def make_accounts(jobs: list[AccountJob]) -> list[Made]:
-    """The accounts of these jobs and their stored forms: pure (no store), so an ingest's
-    workers can run it."""
+    """The accounts of these jobs, as stored (``Account.stored``): pure (no store), so an
+    ingest's workers can run it."""
     out = []
     for story, reports, stored in jobs:
         item = assemble(story, reports, incidents_of(stored))[0]
         acc = account(story, item, reports)
         cites, own = citations(reports[story.canonical_report_id], acc.outlet)
-        acc = replace(acc, cites=cites, own_reporting=own)
-        out.append((acc, acc.stored()))
+        out.append(replace(acc, cites=cites, own_reporting=own).stored())
     return out
 
 

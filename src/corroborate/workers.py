@@ -139,6 +139,12 @@ class Task(Generic[In, Out]):
         self.suspect = False  # in flight when a worker died: to run again alone
         self._done: list[Out] | None = None
 
+    def _answered(self, future: Future[list[Out]]) -> None:
+        # what was sent is kept to be run again if it failed or its worker died, not once
+        # it is answered: a caller that sends a batch ahead holds only the unanswered part
+        if _answered(future):
+            self.items = []
+
     def result(self) -> list[Out]:
         """The function's results, one per item, in the items' order."""
         if self._done is None:
@@ -218,6 +224,7 @@ class Pool:
         while self._waiting:
             task = self._waiting.popleft()
             task.future = self._executor.submit(_run, task.fn, task.items)
+            task.future.add_done_callback(task._answered)
             self._inflight.add(task)
 
     def _resolve(self, task: Task[In, Out]) -> list[Out]:
