@@ -1,0 +1,133 @@
+"""Phases: where an ingest's time and the writer's memory go, phase by phase.
+
+An ingest stores its reports (the per-report phase, workers and writer side by side), then
+finishes in the writer: the stories refresh, the events refresh and the search index
+(pipeline.finish_ingest). scale.py gives the whole; this gives the parts.
+
+    python benchmarks/phases.py ingest REPORTS [--into COLLECTION] [--workers 2]
+
+ingests REPORTS (a folder or file of reports, e.g. from generate.py) into a new collection,
+or into a copy of COLLECTION (adding to it), and prints the wall time of each phase and
+the writer's peak RSS during it (sampled every 0.1 s).
+
+    python benchmarks/phases.py events COLLECTION [--workers 2]
+
+copies COLLECTION, drops its accounts, links and events, and refreshes its events with
+started workers, as an ingest's finish does: wall time, and the writer's CPU time (the
+writer is what one events refresh is bound by).
+
+Both are one run on a shared machine: compare changes run after run, interleaved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+FINISH = ("refresh_stories", "refresh_events", "update_index")
+
+
+def _rss_mb() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+def _copy(collection: Path, into: Path) -> Path:
+    shutil.copytree(collection, into)
+    (into / ".lock").unlink(missing_ok=True)
+    return into
+
+
+def ingest_phases(reports: Path, into: Path | None, workers: int) -> dict[str, Any]:
+    """Wall seconds and the writer's peak RSS (MB) of each phase of one ingest."""
+    import corroborate.pipeline as pipeline
+    from corroborate.store import Store
+
+    phase = ["per-report"]
+    peaks: dict[str, int] = {}
+    walls: dict[str, float] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peaks[phase[0]] = max(peaks.get(phase[0], 0), _rss_mb())
+            time.sleep(0.1)
+
+    def timed(name: str) -> None:
+        real = getattr(pipeline, name)
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            phase[0] = name
+            began = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                walls[name] = round(time.perf_counter() - began, 1)
+        setattr(pipeline, name, run)
+
+    for name in FINISH:
+        timed(name)
+    with tempfile.TemporaryDirectory(prefix="phases-") as scratch:
+        path = Path(scratch) / "collection"
+        store = Store.open(_copy(into, path)) if into else Store.init(path)
+        threading.Thread(target=sample, daemon=True).start()
+        began = time.perf_counter()
+        with store:
+            result = pipeline.ingest(store, [str(reports)], workers=workers)
+        done.set()
+    total = time.perf_counter() - began
+    walls["per-report"] = round(total - sum(walls.get(n, 0.0) for n in FINISH), 1)
+    return {"reports": result.reports, "wall": round(total, 1), "phases": walls,
+            "writer_peak_mb": peaks}
+
+
+def events_phase(collection: Path, workers: int) -> dict[str, Any]:
+    """Wall and writer CPU seconds of refreshing every event of a copy of ``collection``."""
+    from corroborate.refresh import refresh_events
+    from corroborate.store import Store
+    from corroborate.vocab import active_overlay
+    from corroborate.workers import Pool
+
+    with tempfile.TemporaryDirectory(prefix="phases-") as scratch:
+        with Store.open(_copy(collection, Path(scratch) / "collection")) as store:
+            with store.writing(), store.transaction() as db:
+                for table in ("links", "account_keys", "account_probes", "events",
+                              "event_former", "accounts"):
+                    db.execute(f"DELETE FROM {table}")
+                store.mark_all_pending(db)
+            with Pool(workers, active_overlay(), start_after=1) as pool, store.writing():
+                pool.submit(len, [[1]], lambda item, why: 0).result()  # started
+                cpu, wall = time.process_time(), time.perf_counter()
+                refresh_events(store, pool)
+                return {"wall": round(time.perf_counter() - wall, 2),
+                        "writer_cpu": round(time.process_time() - cpu, 2),
+                        "events": sum(1 for _ in store.events())}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    ingest = commands.add_parser("ingest", help="time each phase of one ingest")
+    ingest.add_argument("reports", type=Path)
+    ingest.add_argument("--into", type=Path, help="add to a copy of this collection")
+    ingest.add_argument("--workers", type=int, default=2)
+    events = commands.add_parser("events", help="time refreshing a collection's events")
+    events.add_argument("collection", type=Path)
+    events.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if args.command == "ingest":
+        print(ingest_phases(args.reports, args.into, args.workers))
+    else:
+        print(events_phase(args.collection, args.workers))
+
+
+if __name__ == "__main__":
+    main()
