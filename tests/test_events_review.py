@@ -351,7 +351,8 @@ def test_a_schema_2_collection_gets_its_events_at_the_next_ingest(tmp_path):
         _ingest(store, *FAMILY[:3])
         expected = _summary(store)
     db = database_of(root)
-    db.executescript("DROP TABLE links; DROP TABLE account_keys; DROP TABLE accounts; "
+    db.executescript("DROP TABLE account_probes; DROP TABLE links; DROP TABLE account_keys; "
+                     "DROP TABLE accounts; "
                      "DROP TABLE events; DROP TABLE review_log; DROP TABLE users; "
                      "PRAGMA user_version = 2;")
     db.close()
@@ -368,7 +369,8 @@ def test_a_schema_2_collection_shows_its_events_without_an_ingest(tmp_path):
     with Store.init(root) as store:
         _ingest(store, *FAMILY[:3])
     db = database_of(root)
-    db.executescript("DROP TABLE links; DROP TABLE account_keys; DROP TABLE accounts; "
+    db.executescript("DROP TABLE account_probes; DROP TABLE links; DROP TABLE account_keys; "
+                     "DROP TABLE accounts; "
                      "DROP TABLE events; DROP TABLE review_log; DROP TABLE users; "
                      "PRAGMA user_version = 2;")
     db.close()
