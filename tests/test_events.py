@@ -348,7 +348,8 @@ def test_candidates_are_read_without_their_claims_and_reports(family):
     for aid, acc in stored.items():
         assert light[aid] == replace(acc, claims=(), reports=())
     probes = [json.loads(r[0]) for r in family.db.execute("SELECT probe FROM account_probes")]
-    assert len(probes) == len(stored) and all(isinstance(p["words"], str) and "claims" not in p for p in probes)
+    assert len(probes) == len(stored)
+    assert all(isinstance(p["words"], str) and "claims" not in p for p in probes)
 
 
 def test_accounts_stored_before_probes_get_them_from_the_whole_account(tmp_path):

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -208,7 +209,7 @@ def test_a_task_lets_go_of_its_items_once_answered_and_keeps_them_while_it_may_r
         assert done.items == [] and done.result() == ["A", "B"]
         died = pool.submit(_boom, ["c", "boom"], lambda item, why: f"{item}: {why}")
         assert died.future is not None
-        with pytest.raises(Exception):
+        with pytest.raises(BrokenProcessPool):
             died.future.result(timeout=120)
         assert died.items == ["c", "boom"]
         assert died.result() == ["C", "boom: the worker process died while processing it"]
