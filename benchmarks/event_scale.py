@@ -57,7 +57,7 @@ PLAUSIBLE = (1900, 2100)  # dates.PLAUSIBLE_YEARS: publication dates outside are
 # pipeline functions; store.report, called by both, is left out)
 STORE_PARTS = ("stories", "story_incident_ids", "remove_accounts", "filed_under",
                "add_account", "add_link", "event_of", "linked_with", "briefs_in",
-               "link_scores", "accounts_by_id", "links_among", "put_events")
+               "link_scores", "accounts_by_id", "stored_accounts", "put_events")
 PIPELINE_PARTS = ("cluster", "compare_versions", "make_accounts", "compare", "event_record",
                   "_events")
 

@@ -37,7 +37,7 @@ from .store import Store
 from .store.events import EventRow
 from .store.reading import StoredRows, incidents_of
 from .stories import Fingerprint, band_keys, cluster, compare_versions, joins
-from .workers import Pool, Task
+from .workers import Pool, Task, parts
 
 __all__ = ["refresh_events", "refresh_stories"]
 
@@ -300,7 +300,7 @@ def _refresh_events(store: Store, batch: _Batch) -> None:
         # left the workers idle meanwhile); within a part, accounts that look under the
         # same keys one after another, so that what one reads the next finds in ``read``
         # (the links depend on neither order)
-        for part in _parts(batch.made, _LINKED_AT_ONCE):
+        for part in parts(batch.made, _LINKED_AT_ONCE):
             # what linking reads of each, from its probe: as light as the candidates, and
             # an account's two JSON strings cost less to send and hold than the account
             accounts = [(Account.from_probe(json.loads(forms[1])), forms) for forms in part]
@@ -340,17 +340,6 @@ def _refresh_events(store: Store, batch: _Batch) -> None:
         store.put_events(db, touched - kept, [])
         store.put_events(db, (), _records(store, redone, batch.pool))
         store.events_done(db, story_ids)
-
-
-def _parts(items: Iterable[Made], size: int) -> Iterator[list[Made]]:
-    part: list[Made] = []
-    for item in items:
-        part.append(item)
-        if len(part) == size:
-            yield part
-            part = []
-    if part:
-        yield part
 
 
 RecordJob = tuple[list[str], str, dict[str, str], dict[tuple[str, str], str]]

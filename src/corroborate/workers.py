@@ -34,14 +34,14 @@ import select
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Generic, TypeVar
 
 from .vocab import DataOverlay, overlaid
 
-__all__ = ["Pool", "Task", "default_workers", "warm"]
+__all__ = ["Pool", "Task", "default_workers", "parts", "warm"]
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +126,18 @@ def _ready() -> int:
     return os.getpid()
 
 
+def parts(items: Iterable[In], size: int) -> Iterator[list[In]]:
+    """``items`` in lists of ``size`` (the last may be shorter), each as soon as it is read."""
+    part: list[In] = []
+    for item in items:
+        part.append(item)
+        if len(part) == size:
+            yield part
+            part = []
+    if part:
+        yield part
+
+
 class Task(Generic[In, Out]):
     """One call of a function on a list of items; :meth:`result` waits for it."""
 
@@ -185,16 +197,7 @@ class Pool:
         """``fn`` over ``items`` in tasks of ``size`` items, each queued as soon as its
         items are read: a caller reading them from a database keeps the workers busy
         meanwhile."""
-        tasks: list[Task[In, Out]] = []
-        part: list[In] = []
-        for item in items:
-            part.append(item)
-            if len(part) == size:
-                tasks.append(self.submit(fn, part, on_crash))
-                part = []
-        if part:
-            tasks.append(self.submit(fn, part, on_crash))
-        return tasks
+        return [self.submit(fn, part, on_crash) for part in parts(items, size)]
 
     def _start_in_background(self) -> None:
         self.started = True

@@ -199,10 +199,6 @@ class EventTables:
         """(a, b) -> the link's score, for the links between two of these accounts."""
         return {pair: float(score) for pair, score in self._links(account_ids, "score")}
 
-    def links_among(self, account_ids: Iterable[str]) -> dict[tuple[str, str], Any]:
-        """(a, b) -> why they were linked, for the links between two of these accounts."""
-        return {pair: json.loads(why) for pair, why in self._links(account_ids, "why")}
-
     def stored_accounts(self, account_ids: Iterable[str]
                         ) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
         """These accounts' JSON and the links among them (why, as JSON), as stored: cheap
@@ -226,7 +222,9 @@ class EventTables:
         for chunk in _chunks(sorted(set(gone))):
             db.execute(f"DELETE FROM events WHERE id IN ({_marks(chunk)})", chunk)
         for event in events:
-            db.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?)", event[1:])
+            db.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                       (event.id, event.origins, event.reports, event.conflicts,
+                        event.first_published, event.record))
             for chunk in _chunks(sorted(event.account_ids)):
                 db.execute(f"UPDATE accounts SET event_id = ? WHERE id IN ({_marks(chunk)})",
                            [event.id, *chunk])
