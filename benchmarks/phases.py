@@ -8,7 +8,8 @@ finishes in the writer: the stories refresh, the events refresh and the search i
 
 ingests REPORTS (a folder or file of reports, e.g. from generate.py) into a new collection,
 or into a copy of COLLECTION (adding to it), and prints the wall time of each phase and
-the writer's peak RSS during it (sampled every 0.1 s).
+the writer's peak RSS during it (sampled every 0.1 s), and the CPU seconds the writer and
+all of the ingest's processes (writer, fork server, workers) used in it.
 
     python benchmarks/phases.py events COLLECTION [--workers 2]
 
@@ -22,6 +23,7 @@ Both are one run on a shared machine: compare changes run after run, interleaved
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 import threading
@@ -40,6 +42,28 @@ def _rss_mb() -> int:
     return 0
 
 
+def _tree_cpu() -> float:
+    """CPU seconds (user + system) of this process and every process under it (the fork
+    server and its workers), from /proc: what all of the ingest's processes used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while we looked
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    mine = {os.getpid()}
+    grew = True
+    while grew:
+        more = {pid for pid, (parent, _) in stats.items() if parent in mine} - mine
+        grew = bool(more)
+        mine |= more
+    return sum(stats[pid][1] for pid in mine if pid in stats)
+
+
 def _copy(collection: Path, into: Path) -> Path:
     shutil.copytree(collection, into)
     (into / ".lock").unlink(missing_ok=True)
@@ -54,6 +78,9 @@ def ingest_phases(reports: Path, into: Path | None, workers: int) -> dict[str, A
     phase = ["per-report"]
     peaks: dict[str, int] = {}
     walls: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    writer: dict[str, float] = {}
+    start = [0.0, 0.0]
     done = threading.Event()
 
     def sample() -> None:
@@ -66,11 +93,16 @@ def ingest_phases(reports: Path, into: Path | None, workers: int) -> dict[str, A
 
         def run(*args: Any, **kwargs: Any) -> Any:
             phase[0] = name
-            began = time.perf_counter()
+            began, used, own = time.perf_counter(), _tree_cpu(), time.process_time()
+            if name == FINISH[0]:  # the per-report phase ends here
+                cpu["per-report"] = round(used - start[0], 1)
+                writer["per-report"] = round(own - start[1], 1)
             try:
                 return real(*args, **kwargs)
             finally:
                 walls[name] = round(time.perf_counter() - began, 1)
+                cpu[name] = round(_tree_cpu() - used, 1)
+                writer[name] = round(time.process_time() - own, 1)
         setattr(pipeline, name, run)
 
     for name in FINISH:
@@ -80,13 +112,14 @@ def ingest_phases(reports: Path, into: Path | None, workers: int) -> dict[str, A
         store = Store.open(_copy(into, path)) if into else Store.init(path)
         threading.Thread(target=sample, daemon=True).start()
         began = time.perf_counter()
+        start[:] = [_tree_cpu(), time.process_time()]
         with store:
             result = pipeline.ingest(store, [str(reports)], workers=workers)
         done.set()
     total = time.perf_counter() - began
     walls["per-report"] = round(total - sum(walls.get(n, 0.0) for n in FINISH), 1)
     return {"reports": result.reports, "wall": round(total, 1), "phases": walls,
-            "writer_peak_mb": peaks}
+            "cpu_all_processes": cpu, "cpu_writer": writer, "writer_peak_mb": peaks}
 
 
 def events_phase(collection: Path, workers: int) -> dict[str, Any]:

@@ -163,14 +163,14 @@ def test_a_report_that_cannot_be_stored_is_rolled_back_alone(tmp_path, monkeypat
 
     from .helpers import report_text
 
-    real = store_module.insert_report
+    real = store_module.insert_rows
 
-    def failing(db, report, *rest):
-        real(db, report, *rest)  # its rows are written...
-        if "numbered 1," in report.text:
+    def failing(db, rows, *rest):
+        real(db, rows, *rest)  # its rows are written...
+        if "numbered 1," in rows.report[10]:  # the text
             raise sqlite3.IntegrityError("a constraint failed")  # ...then it fails
 
-    monkeypatch.setattr(store_module, "insert_report", failing)
+    monkeypatch.setattr(store_module, "insert_rows", failing)
     (tmp_path / "r.jsonl").write_text("".join(
         _json.dumps({"text": report_text(i), "url": f"https://example.org/{i}"}) + "\n"
         for i in range(3)))

@@ -29,9 +29,10 @@ import numpy as np
 from .capture import CaptureOptions
 from .errors import CorroborateError, InputError
 from .overlay import applied
-from .pipeline import IngestResult, Parsed, Processed, _Batch, _named, _resume, finish_ingest
+from .pipeline import IngestResult, Parsed, _Batch, _named, _resume, finish_ingest
 from .provenance import tool_version, vocabulary_digest
 from .store import Store
+from .store.rows import ReportRows
 from .stories import BANDS, band_keys, bucket_pairs
 from .vocab import DataOverlay, overlaid
 from .workers import Pool, Task, _here, _one_here, default_workers
@@ -76,12 +77,12 @@ def task_bands(results: list[Any]) -> list[tuple[list[str], np.ndarray]]:
     partition of one item: kept compact on the worker until the shuffle. A task's
     results are parsed inputs, or processed documents and errors; an empty text joins
     nothing."""
-    prints = [done[1] for done in _processed(results) if len(done[1].shingles)]
+    prints = [fp for done in _processed(results) if len((fp := done.fingerprint).shingles)]
     keys = np.array([band_keys(fp.minhash) for fp in prints], dtype=np.int64)
     return [([fp.report_id for fp in prints], keys.reshape(len(prints), BANDS))]
 
 
-def _processed(results: list[Any]) -> Iterator[Processed]:
+def _processed(results: list[Any]) -> Iterator[ReportRows]:
     for one in results:
         if isinstance(one, Parsed):
             yield from one.processed

@@ -1,7 +1,8 @@
 """Ingest: inputs -> capture -> clean -> extract -> store, then stories.
 
 The per-input work is pure: :func:`parse_input` reads an input's documents and runs
-:func:`process` (clean, fingerprint, extract) on each, with no I/O, so it can run in any
+:func:`process` (clean, fingerprint, extract) on each, and makes the rows the store will
+write and their digest (``store.rows.report_rows``), with no I/O, so it can run in any
 process: the worker pool of ``ingest --workers N`` (``workers.py``) or a Dask cluster
 (``dask_engine.py``). The writing is not: this process alone writes, one input after
 the other in the order they were named (:func:`store_parsed`), so a collection ingested
@@ -42,9 +43,11 @@ from .errors import EmptyInput, InputError, TooLarge
 from .extract import extract
 from .model import Capture, Document, Incident, Report
 from .overlay import applying
+from .provenance import tool_version, vocabulary_digest
 from .refresh import refresh_events, refresh_stories
 from .search import refresh_index, update_index
 from .store import Store
+from .store.rows import ReportRows, report_rows
 from .stories import Fingerprint, fingerprint
 from .vocab import active_overlay
 from .workers import Pool, Task
@@ -90,7 +93,7 @@ class Parsed(NamedTuple):
     origin: str
     sha256: str
     capture: Capture | None
-    processed: list[Processed]
+    processed: list[ReportRows]
     errors: list[InputError]
 
 
@@ -100,12 +103,14 @@ def process(doc: Document) -> Processed:
     return report, fingerprint(report.id, report.text, report.published), extract(report)
 
 
-def _process_all(docs: list[Document]) -> tuple[list[Processed], list[InputError]]:
-    done: list[Processed] = []
+def _process_all(docs: list[Document]) -> tuple[list[ReportRows], list[InputError]]:
+    """Each document processed and made into its rows, or its error."""
+    made = (tool_version(), vocabulary_digest())
+    done: list[ReportRows] = []
     errors: list[InputError] = []
     for doc in docs:
         try:
-            done.append(process(doc))
+            done.append(report_rows(*process(doc), made))
         except InputError as exc:
             errors.append(exc)
         except Exception as exc:  # a bug or a parser crash on one document must not stop a batch
@@ -119,9 +124,10 @@ def _internal(origin: str, doing: str, exc: BaseException | str) -> InputError:
     return InputError(origin, f"internal error while {doing} ({what})")
 
 
-def process_documents(docs: list[Document]) -> list[Processed | InputError]:
-    """:func:`process` on each document; a document that fails gives its error."""
-    out: list[Processed | InputError] = []
+def process_documents(docs: list[Document]) -> list[ReportRows | InputError]:
+    """:func:`process` on each document, made into its rows; a document that fails gives
+    its error."""
+    out: list[ReportRows | InputError] = []
     for doc in docs:
         done, errors = _process_all([doc])
         out.extend(done or errors)
@@ -154,7 +160,7 @@ def _input_crashed(item: tuple[str, bytes], reason: str) -> Parsed:
                   [_internal(origin, "reading", reason)])
 
 
-def _document_crashed(doc: Document, reason: str) -> Processed | InputError:
+def _document_crashed(doc: Document, reason: str) -> ReportRows | InputError:
     return _internal(doc.origin, "processing", reason)
 
 
@@ -189,29 +195,29 @@ def _write(store: Store, parsed: Parsed, data: bytes,
     return parsed.capture.sha256, added, parsed.errors + failed
 
 
-def _add_all(store: Store, processed: list[Processed]) -> list[InputError | bool]:
+def _add_all(store: Store, processed: list[ReportRows]) -> list[InputError | bool]:
     """Store reports, in one transaction: for each, whether it is new, or why it cannot be
     stored (never leave a capture that every ingest retries)."""
     seen: set[str] = set()
     new = []
-    for report, fp, incidents in processed:
-        if report.id not in seen and not store.has_report(report.id):
-            new.append((report, fp, incidents))
-        seen.add(report.id)
-    errors = dict(zip((r.id for r, _, _ in new), store.add_reports(new) if new else [],
+    for rows in processed:
+        if rows.id not in seen and not store.has_report(rows.id):
+            new.append(rows)
+        seen.add(rows.id)
+    errors = dict(zip((r.id for r in new), store.add_reports(new) if new else [],
                       strict=True))
     out: list[InputError | bool] = []
-    for report, _, _ in processed:
-        if report.id not in errors:
+    for rows in processed:
+        if rows.id not in errors:
             out.append(False)
-        elif (error := errors.pop(report.id)) is not None:
-            out.append(InputError(report.origin, f"cannot be stored ({error})"))
+        elif (error := errors.pop(rows.id)) is not None:
+            out.append(InputError(rows.origin, f"cannot be stored ({error})"))
         else:
             out.append(True)
     return out
 
 
-def _index(store: Store, sha: str, processed: list[Processed]) -> tuple[int, list[InputError]]:
+def _index(store: Store, sha: str, processed: list[ReportRows]) -> tuple[int, list[InputError]]:
     added, errors = 0, []
     # a batch to a transaction, as the workers' tasks are: a capture of thousands of
     # reports does not hold the write lock for all of them at once
@@ -360,7 +366,7 @@ class _Part:
     """A chunk of a session's documents (the last part has none, and ends it)."""
 
     session: _Session
-    task: Task[Document, Processed | InputError] | None
+    task: Task[Document, ReportRows | InputError] | None
     first: bool = False
     last: bool = False
 
@@ -502,7 +508,7 @@ class _Batch:
         if part.last:
             self._finish(session)
 
-    def _store_all(self, session: _Session, done: list[Processed | InputError]) -> None:
+    def _store_all(self, session: _Session, done: list[ReportRows | InputError]) -> None:
         session.failed += [d for d in done if isinstance(d, InputError)]
         processed = [d for d in done if not isinstance(d, InputError)]
         if not processed:

@@ -56,7 +56,7 @@ from .custody import CustodyLog, LogDamaged, Problem, now, receipt_row
 from .driver import DATABASE_ENV, DATABASE_FILE, ERRORS, OPERATIONAL_ERRORS, use_rows
 from .events import EventTables
 from .reading import Reading
-from .rows import insert_report
+from .rows import ReportRows, insert_rows, report_rows
 from .schema import check, migrate
 from .storytables import StoryTables
 
@@ -435,23 +435,28 @@ class Store(Reading, EventTables, StoryTables):
 
     def add_report(self, report: Report, fp: Fingerprint, incidents: list[Incident]) -> None:
         """Store one report with its fingerprint, incidents and digest, in one transaction."""
-        error = self.add_reports([(report, fp, incidents)])[0]
+        error = self.add_reports([self.rows_of(report, fp, incidents)])[0]
         if error is not None:
             raise error
 
-    def add_reports(self, items: Sequence[tuple[Report, Fingerprint, list[Incident]]]
-                    ) -> list[Exception | None]:
-        """Store reports (step 5) in one transaction: per item, None, or the error that kept
-        it out. A commit per report cost as much as its rows (write-ahead log frames and
-        a full-text index segment each). Each report has a savepoint of its own, so one
+    @staticmethod
+    def rows_of(report: Report, fp: Fingerprint, incidents: list[Incident]) -> ReportRows:
+        """A report's rows as this process would store them (``rows.report_rows``, pure:
+        an ingest's workers make them)."""
+        return report_rows(report, fp, incidents, (tool_version(), vocabulary_digest()))
+
+    def add_reports(self, items: Sequence[ReportRows]) -> list[Exception | None]:
+        """Store reports' rows (step 5) in one transaction: per item, None, or the error that
+        kept it out. A commit per report cost as much as its rows (write-ahead log frames
+        and a full-text index segment each). Each report has a savepoint of its own, so one
         that cannot be stored is rolled back alone; a report is all in or all out."""
         made = (tool_version(), vocabulary_digest())
         out: list[Exception | None] = []
         with self.transaction() as db:
-            for report, fp, incidents in items:
+            for rows in items:
                 db.execute("SAVEPOINT report")
                 try:
-                    insert_report(db, report, fp, incidents, made)
+                    insert_rows(db, rows, made)
                 except ERRORS as exc:
                     db.execute("ROLLBACK TO report")
                     out.append(exc)
