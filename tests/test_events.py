@@ -181,9 +181,9 @@ def test_a_collection_filed_before_provinces_is_linked_again_on_opening(tmp_path
 def test_refreshing_again_changes_nothing_and_compares_nothing(family, monkeypatch):
     before = _summary(family)
     calls = []
-    import corroborate.refresh as refresh
+    import corroborate.linking as linking
 
-    monkeypatch.setattr(refresh, "compare", lambda a, b: calls.append((a, b)))
+    monkeypatch.setattr(linking, "compare", lambda a, b: calls.append((a, b)))
     with family.writing():
         refresh_events(family)
     assert _summary(family) == before and calls == []
@@ -278,16 +278,16 @@ def test_reprocess_links_every_account_again(family, monkeypatch):
     from corroborate.pipeline import reprocess
 
     before = _summary(family)
-    import corroborate.refresh as refresh
+    import corroborate.linking as linking
 
     calls = []
-    real = refresh.compare
+    real = linking.compare
 
     def counting(a, b):
         calls.append((a.id, b.id))
         return real(a, b)
 
-    monkeypatch.setattr(refresh, "compare", counting)
+    monkeypatch.setattr(linking, "compare", counting)
     assert reprocess(family).ok
     assert calls and _summary(family) == before
 
@@ -384,9 +384,11 @@ def test_an_accounts_probe_keeps_every_field_linking_reads():
 
 
 def test_an_ingests_workers_make_the_accounts_and_the_event_records(family, monkeypatch):
-    """With a started pool, the workers make the accounts and the events' records, the next
-    batch's accounts while the writer links the one before: the events the writer alone
-    made. (The writer's own account and event_record raise here; the workers' do not.)"""
+    """With a started pool, the workers make the accounts, compare them with their
+    candidates and make the events' records, the next batch's accounts while the writer
+    links the one before: the events the writer alone made. (The writer's own account,
+    compare and event_record raise here; the workers' do not.)"""
+    import corroborate.linking as linking
     import corroborate.refresh as refresh
     from corroborate.workers import Pool
 
@@ -401,6 +403,7 @@ def test_an_ingests_workers_make_the_accounts_and_the_event_records(family, monk
 
     monkeypatch.setattr(refresh, "account", in_the_writer)
     monkeypatch.setattr(refresh, "event_record", in_the_writer)
+    monkeypatch.setattr(linking, "compare", in_the_writer)
     monkeypatch.setattr(refresh, "_READ_BATCH", 2)  # several batches: one planned ahead
     monkeypatch.setattr(refresh, "_LINKED_AT_ONCE", 1)
     monkeypatch.setattr(refresh, "_EVENTS_READ", 1)

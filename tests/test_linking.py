@@ -94,6 +94,23 @@ def test_agreeing_details_link_and_a_different_count_and_group_keep_apart():
     assert compare(a, other) is None
 
 
+def test_make_links_compares_as_compare_does_and_decodes_a_changed_probe_again():
+    """The workers' linking (from probes, candidates kept decoded by id) gives compare's
+    links; a candidate whose probe changed under the same id is not read from the cache."""
+    from corroborate.linking import make_links
+
+    a = _account(count=(9, 9), groups=("smugglers",), quotes=("they read out the charges",))
+    same = _account(id="a-2", story_id="s-2", count=(9, 9), groups=("smugglers",),
+                    quotes=("they read out the charges",))
+    other = _account(id="a-2", story_id="s-2", when="2023-08", precision="month",
+                     count=(2, 2), groups=("market_traders",))  # a-2 made again
+    first = make_links([(a.probe(), [("a-2", same.probe())])])
+    assert first == [[compare(a, same)]] and first[0][0] is not None
+    assert make_links([(a.probe(), [("a-2", other.probe())])]) == [[]]
+    assert make_links([(a.probe(), [("a-2", same.probe())]), (same.probe(), [])]) == \
+        [[compare(a, same)], []]
+
+
 @given(st.sampled_from([None, "2023", "2023-08", "2023-08-30", "2024-01", "2022-12-31"]),
        st.sampled_from([None, "2023", "2023-08", "2023-08-30", "2024-01", "2022-12-31"]),
        st.sampled_from([None, "2023-09-04", "2024-02-10", "2023-01-02", "2024-08-15",

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,6 +40,7 @@ __all__ = [
     "FEATURES",
     "GENERIC_AGENTS",
     "Link",
+    "LinkJob",
     "Weights",
     "compare",
     "conflicting",
@@ -45,6 +48,7 @@ __all__ = [
     "counts_agree",
     "dates_agree",
     "evidence",
+    "make_links",
     "weights",
 ]
 
@@ -334,3 +338,49 @@ def compare(a: Account, b: Account, model: Weights | None = None) -> Link | None
         why[name] = {"said": words[name],
                      "weight": round(model.weights[name] * values[name], 3)}
     return Link(first, second, round(probability, 4), why)
+
+
+# --- linking in worker processes --------------------------------------------------------
+
+# a new account's probe, and its candidates' (id, probe): what linking it needs, as stored
+LinkJob = tuple[str, list[tuple[str, str]]]
+_DECODED_KEPT = 5000  # candidates a process keeps decoded across jobs
+
+
+class _Decoded:
+    """Candidates decoded from their probes, the most recent kept: consecutive new accounts
+    look under the same keys. Kept with the probe they were decoded from, so a probe that
+    differs (another collection, an account made again) is decoded again."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.kept: OrderedDict[str, tuple[str, Account]] = OrderedDict()
+        self.lock = threading.Lock()  # a server may refresh two collections at once
+
+    def __call__(self, account_id: str, probe: str) -> Account:
+        with self.lock:
+            found = self.kept.get(account_id)
+            if found is not None and found[0] == probe:
+                self.kept.move_to_end(account_id)
+                return found[1]
+        acc = Account.from_probe(json.loads(probe))
+        with self.lock:
+            self.kept[account_id] = (probe, acc)
+            self.kept.move_to_end(account_id)
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+        return acc
+
+
+_decoded = _Decoded(_DECODED_KEPT)
+
+
+def make_links(jobs: list[LinkJob]) -> list[list[Link]]:
+    """Each new account's links to its candidates (``compare``), from their probes: pure,
+    so an ingest's workers decode and compare while the writer reads the next candidates."""
+    out = []
+    for probe, candidates in jobs:
+        acc = Account.from_probe(json.loads(probe))
+        out.append([link for cid, other in candidates
+                    if (link := compare(acc, _decoded(cid, other))) is not None])
+    return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import ChainMap, Counter, OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -28,7 +28,7 @@ from .events import (
     probe_keys,
 )
 from .incidents import assemble
-from .linking import compare, conflicting
+from .linking import Link, LinkJob, conflicting, make_links
 from .model import Report, Story, make_id
 from .origins import citations
 from .overlay import applying
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 _READ_BATCH = 2000  # new reports read at once: memory follows the batch, not the collection
 _WRITE_BATCH = 200  # groups of reports made into stories in one transaction
-_ACCOUNTS_KEPT = 5000  # candidate accounts an events refresh keeps decoded (_Recent)
+_ACCOUNTS_KEPT = 5000  # candidates whose probes an events refresh keeps (_Recent)
 _EVENTS_READ = 500  # events whose accounts are read whole at once
 _LINKED_AT_ONCE = 500  # new accounts linked as one part (sorted by where they look)
 # accounts links may join to what a refresh touched for it to group them all again: more,
@@ -300,20 +300,26 @@ def _refresh_events(store: Store, batch: _Batch) -> None:
         # left the workers idle meanwhile); within a part, accounts that look under the
         # same keys one after another, so that what one reads the next finds in ``read``
         # (the links depend on neither order)
+        linking: list[Callable[[], Iterator[Link]]] = []
         for part in parts(batch.made, _LINKED_AT_ONCE):
             # what linking reads of each, from its probe: as light as the candidates, and
             # an account's two JSON strings cost less to send and hold than the account
             accounts = [(Account.from_probe(json.loads(forms[1])), forms) for forms in part]
             probes = {acc.id: probe_keys(acc) for acc, _ in accounts}
+            jobs: list[LinkJob] = []
             for acc, forms in sorted(accounts, key=lambda m: (probes[m[0].id][:1], m[0].id)):
-                candidates = store.filed_under(probes[acc.id], read)
+                candidates = store.filed_probes(probes[acc.id], read)
                 store.add_account(db, acc, blocking_keys(acc), acc.id, forms)
                 linked.add(acc.id)
-                for other in candidates:
-                    link = compare(acc, other)
-                    if link is not None:
-                        store.add_link(db, link)
-                        linked.add(other.id)
+                if candidates:
+                    jobs.append((forms[1], candidates))
+            # decoded and compared by the workers while the writer reads the next part's
+            # candidates (links join no account to the next part's reading)
+            linking.append(_links(jobs, batch.pool))
+        for links in linking:
+            for link in links():
+                store.add_link(db, link)
+                linked.update((link.a, link.b))
         touched |= store.event_of(linked)
         # events are made again whole link-joined groups at a time (see _events), so that
         # growing a collection gives the events linking all of it at once would; where links
@@ -390,20 +396,20 @@ def _no_record(job: RecordJob, reason: str) -> EventRow:
     raise RuntimeError(f"the event {job[1]} could not be made: {reason}")
 
 
-class _Recent(OrderedDict[str, Account]):
-    """The accounts read most recently, at most ``size``: an events refresh's candidates in
-    a dense collection would otherwise all be held at once (600 MB for 1,000 stories at
-    100k generated reports)."""
+class _Recent(OrderedDict[str, str]):
+    """The candidates' probes read most recently, at most ``size``: an events refresh's
+    candidates in a dense collection would otherwise all be held at once (600 MB of decoded
+    accounts for 1,000 stories at 100k generated reports)."""
 
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
 
-    def __getitem__(self, key: str) -> Account:
+    def __getitem__(self, key: str) -> str:
         self.move_to_end(key)
         return super().__getitem__(key)
 
-    def __setitem__(self, key: str, value: Account) -> None:
+    def __setitem__(self, key: str, value: str) -> None:
         super().__setitem__(key, value)
         self.move_to_end(key)
         while len(self) > self.size:
@@ -440,6 +446,7 @@ def _event_ids(store: Store, components: list[list[str]],
 AccountJob = tuple[Story, dict[str, Report], StoredRows]
 _ACCOUNTS_PER_TASK = 25
 _RECORDS_PER_TASK = 25
+_LINKS_PER_TASK = 10  # new accounts, each with its candidates' probes (~200 KB at 100k)
 
 
 def _account_job(store: Store, story: Story, incident_id: str) -> AccountJob | None:
@@ -480,6 +487,22 @@ def _accounts(store: Store, wanted: list[tuple[Story, str]], pool: Pool | None
     tasks: list[Task[AccountJob, Any]] = pool.submit_parts(make_accounts, jobs,
                                                            _ACCOUNTS_PER_TASK, _no_account)
     return (made for task in tasks for made in task.result() if made is not None)
+
+
+def _links(jobs: list[LinkJob], pool: Pool | None) -> Callable[[], Iterator[Link]]:
+    """What gives the jobs' links (``linking.make_links``) once asked for: made by ``pool``'s
+    workers, sent to them now, when there is one; else made here, now (a job holds its
+    candidates' probes)."""
+    if pool is None:
+        found = make_links(jobs)
+        return lambda: (link for links in found for link in links)
+    tasks = pool.submit_parts(make_links, jobs, _LINKS_PER_TASK, _links_here)
+    return lambda: (link for task in tasks for links in task.result() for link in links)
+
+
+def _links_here(job: LinkJob, reason: str) -> list[Link]:
+    log.warning("links made in the writer, the worker failed: %s", reason)
+    return make_links([job])[0]
 
 
 def _no_account(job: AccountJob, reason: str) -> None:
