@@ -380,7 +380,16 @@ def test_an_accounts_probe_keeps_every_field_linking_reads():
                   quotes=("q",), figures=("12",), charges=("smuggling",),
                   words=(0, 7, 2**32 - 1, 123456789), claims=(), reports=(),
                   cites=(("rfa", "told RFA"),), own_reporting=True)
-    assert Account.from_probe(json.loads(acc.probe())) == acc
+    again = Account.from_probe(json.loads(acc.probe()))
+    assert again == acc and hash(again) == hash(acc)
+    assert again.word_set == frozenset(acc.words)
+    assert all(type(getattr(again, f)) is type(getattr(acc, f)) for f in acc.__dict__)
+    # a probe written before a field was added gets the field's default, as from_dict
+    older = json.loads(acc.probe())
+    del older["own_reporting"]
+    assert Account.from_probe(older) == replace(acc, own_reporting=False)
+    with pytest.raises(TypeError):  # a field nobody declared is an error, not ignored
+        Account.from_probe({**json.loads(acc.probe()), "unknown_field": 1})
 
 
 def test_an_ingests_workers_make_the_accounts_and_the_event_records(family, monkeypatch):
