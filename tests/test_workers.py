@@ -99,7 +99,9 @@ def _snapshot(store: Store) -> dict[str, Any]:
         "custody": _custody(store),
         "reports": [(r.id, r.origin, r.locator, r.text) for r in store.reports()],
         "incidents": incidents.getvalue(),
-        "stories": [(s.id, s.canonical_report_id, [m.report_id for m in s.members])
+        "stories": [(s.id, s.canonical_report_id, [(m.report_id, m.canonical, m.containment,
+                                                    m.jaccard, m.adds, m.lacks)
+                                                   for m in s.members])
                     for s in store.stories()],
         "events": events.getvalue(),
         "counts": store.counts(),
@@ -130,6 +132,32 @@ def test_two_workers_write_the_collection_one_writes(tmp_path, small_tasks):
     assert any("big.jsonl:line:" in r[1] for r in alone["reports"])
     assert any("big.csv:row:" in r[1] for r in alone["reports"])
     assert any(f.origin.endswith("big.jsonl:line:3") for f in one.failures)
+
+
+def test_the_workers_make_the_stories_the_writer_makes(tmp_path, small_tasks, monkeypatch):
+    """With a started pool, the workers cluster each group of versions and compare them
+    (the writer's own compare_versions raises here): the stories one process makes, what
+    each version adds and lacks included."""
+    import corroborate.refresh as refresh
+
+    inbox = tmp_path / "inbox"
+    write_good_reports(inbox, 9)
+    for i in range(0, 9, 2):  # a longer version of every other report: stories of two
+        (inbox / f"longer-{i}.txt").write_text(
+            report_text(i) + f"\nA neighbour of the {i + 3} detained said the search took "
+            "the whole night and that nobody was told where they were taken.\n")
+    _one, alone = _ingest(tmp_path / "one", inbox, 1)
+
+    def in_the_writer(*args: Any) -> Any:
+        raise AssertionError("compared in the writer")
+
+    monkeypatch.setattr(refresh, "compare_versions", in_the_writer)
+    _two, shared = _ingest(tmp_path / "two", inbox, 2)
+    assert small_tasks[1].started
+    assert shared["stories"] == alone["stories"]
+    assert sum(1 for s in alone["stories"] if len(s[2]) == 2) == 5
+    assert sum(1 for s in alone["stories"] for m in s[2] if m[4] or m[5]) == 5  # compared
+    assert shared == alone
 
 
 def test_an_alias_added_with_the_overlay_is_used_by_the_workers(tmp_path, small_tasks):

@@ -284,11 +284,12 @@ def finish_ingest(store: Store, added: bool, pool: Pool | None = None,
             candidates: set[tuple[str, str]] | None = None) -> None:
     """How every ingest ends: the stories the new reports join (``candidates``: pairs among
     them found elsewhere, see refresh_stories), the events, the search index. A started
-    ``pool`` makes the new accounts (their text work as costly as extraction's) and the
-    search index's main values."""
-    if added or store.stories_stale():
-        refresh_stories(store, candidates)
+    ``pool`` clusters the stories and compares their versions, makes the new accounts
+    (their text work as costly as extraction's) and links them, and works out the search
+    index's main values."""
     started = pool if pool is not None and pool.started else None
+    if added or store.stories_stale():
+        refresh_stories(store, candidates, started)
     refresh_events(store, started)
     update_index(store, started)
 

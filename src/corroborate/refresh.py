@@ -54,7 +54,8 @@ _JOINED_MOST = 5000
 
 
 @applying  # the collection's vocabulary overlay (overlay.py)
-def refresh_stories(store: Store, candidates: Iterable[tuple[str, str]] | None = None) -> None:
+def refresh_stories(store: Store, candidates: Iterable[tuple[str, str]] | None = None,
+                    pool: Pool | None = None) -> None:
     """Bring the stories up to date with the reports in none yet: find the stories they
     join through the band table, and make only those again.
 
@@ -62,6 +63,9 @@ def refresh_stories(store: Store, candidates: Iterable[tuple[str, str]] | None =
     shuffle): then the band table is asked only for older reports. Either way the stories
     are the ones clustering the whole collection at once would give; only the ids differ,
     on purpose: a story keeps its id as versions join it (``_story_ids``).
+
+    A started ``pool`` clusters the groups and compares their versions (``make_stories``),
+    the next part's while the writer stores the one before.
     """
     if store.bands_missing():
         store.backfill_bands()
@@ -69,8 +73,14 @@ def refresh_stories(store: Store, candidates: Iterable[tuple[str, str]] | None =
     if new:
         outlets = _multilingual(store)
         groups = _touched(store, new, candidates, outlets)
-        for begin in range(0, len(groups), _WRITE_BATCH):
-            _rebuild(store, groups[begin:begin + _WRITE_BATCH], outlets)
+        parts = [groups[begin:begin + _WRITE_BATCH]
+                 for begin in range(0, len(groups), _WRITE_BATCH)]
+        ahead = None
+        for n, part in enumerate(parts):
+            made = ahead or _stories(store, part, outlets, pool)
+            ahead = _stories(store, parts[n + 1], outlets, pool) if n + 1 < len(parts) \
+                else None
+            _rebuild(store, part, made())
     with store.transaction() as db:
         db.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '0')")
 
@@ -144,13 +154,45 @@ def _join_if(parts: Partition, a: str, b: str, old_story: dict[str, str],
         parts.join(na, nb)
 
 
-def _rebuild(store: Store, groups: list[list[str]], outlets: dict[str, str]) -> None:
-    """Make each group's stories (wording, then translations), compare their versions,
-    and replace the old stories the groups hold, in one transaction."""
-    made: list[Story] = []
-    for members in groups:
-        found = cluster(store.fingerprints_of(members))
-        made.extend(_compared(store, s) for s in _with_translations(store, found, members, outlets))
+StoryJob = tuple[list[Fingerprint], dict[str, tuple[str | None, str]]]
+_STORIES_PER_TASK = 20  # groups of reports (fingerprints, and texts to compare) a task
+
+
+def _stories(store: Store, groups: list[list[str]], outlets: dict[str, str],
+             pool: Pool | None) -> Callable[[], list[Story]]:
+    """What gives each group's stories (wording, then translations), their versions
+    compared, once asked for: a group of more than one report is clustered and compared by
+    ``pool``'s workers, sent to them now, when there is one and no outlet publishes in two
+    languages (translations are told apart from the store)."""
+    if pool is None or outlets:
+        made = [_compared(store, s) for members in groups for s in _with_translations(
+            store, cluster(store.fingerprints_of(members)), members, outlets)]
+        return lambda: made
+    alone = [cluster(store.fingerprints_of(g)) for g in groups if len(g) == 1]
+    jobs = ((list(store.fingerprints_of(g)), _texts(store, g)) for g in groups if len(g) > 1)
+    tasks = pool.submit_parts(make_stories, jobs, _STORIES_PER_TASK, _stories_here)
+    return lambda: [s for found in alone for s in found] + [
+        s for task in tasks for found in task.result() for s in found]
+
+
+def make_stories(jobs: list[StoryJob]) -> list[list[Story]]:
+    """Each group's stories, clustered from its versions' fingerprints and their versions
+    compared (texts: report id -> language, text): pure, an ingest's workers run it."""
+    return [[_compared_texts(s, texts) for s in cluster(prints)] for prints, texts in jobs]
+
+
+def _stories_here(job: StoryJob, reason: str) -> list[Story]:
+    log.warning("stories made in the writer, the worker failed: %s", reason)
+    return make_stories([job])[0]
+
+
+def _texts(store: Store, report_ids: list[str]) -> dict[str, tuple[str | None, str]]:
+    return {r.id: (r.language, r.text) for i in report_ids if (r := store.report(i))}
+
+
+def _rebuild(store: Store, groups: list[list[str]], made: list[Story]) -> None:
+    """Replace the old stories the groups hold with the stories made of them, in one
+    transaction."""
     ids = {r for members in groups for r in members}
     previous = store.story_of(ids)
     former = {**store.former_stories(ids), **previous}
@@ -177,15 +219,22 @@ def _compared(store: Store, story: Story) -> Story:
     """What each same-language version adds to or lacks of the canonical one."""
     if len(story.members) == 1:
         return story
-    canonical = store.report(story.canonical_report_id)
+    return _compared_texts(story, _texts(store, [m.report_id for m in story.members]))
+
+
+def _compared_texts(story: Story, texts: Mapping[str, tuple[str | None, str]]) -> Story:
+    """:func:`_compared`, from the versions' (language, text)."""
+    if len(story.members) == 1:
+        return story
+    canonical = texts.get(story.canonical_report_id)
     members = []
     for member in story.members:
-        other = None if member.canonical else store.report(member.report_id)
+        other = None if member.canonical else texts.get(member.report_id)
         if canonical is None or other is None \
-                or other.language != canonical.language:  # translations.py compared it
+                or other[0] != canonical[0]:  # translations.py compared it
             members.append(member)
             continue
-        adds, lacks = compare_versions(canonical.text, other.text)
+        adds, lacks = compare_versions(canonical[1], other[1])
         members.append(replace(member, adds=adds, lacks=lacks))
     return replace(story, members=tuple(members))
 
