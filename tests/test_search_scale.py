@@ -136,6 +136,50 @@ def test_workers_work_out_the_main_values_of_the_rows_an_ingest_adds(grown, monk
     assert _index(grown) == whole
 
 
+def test_an_ingest_indexes_its_reports_from_the_main_values_stored_with_them(
+        tmp_path, monkeypatch):
+    """Each report's main values are worked out where it is made and stored with it
+    (search_machine): the index reads them instead of the incidents, drops them once read,
+    and is the index a rebuild from the incidents gives."""
+    real = search_index._machine
+
+    def in_the_index(*args):
+        raise AssertionError("main values worked out again by the index")
+
+    with Store.init(tmp_path / "collection") as store:
+        monkeypatch.setattr(search_index, "_machine", in_the_index)
+        for i, batch in enumerate(BATCHES):
+            assert ingest(store, [str(_write(tmp_path / f"batch-{i}.jsonl", batch))],
+                          workers=1).ok
+            assert store.db.execute("SELECT count(*) FROM search_machine").fetchone()[0] == 0
+        caught_up = _index(store)
+        monkeypatch.setattr(search_index, "_machine", real)
+        assert refresh_index(store) == sum(len(b) for b in BATCHES)
+        assert _index(store) == caught_up
+
+
+def test_main_values_stored_by_another_version_are_worked_out_again(tmp_path):
+    from corroborate.provenance import tool_version
+
+    with Store.init(tmp_path / "collection") as store:
+        assert ingest(store, [str(_write(tmp_path / "b.jsonl", BATCHES[0]))]).ok
+        whole = _index(store)
+        ids = [r[0] for r in store.db.execute("SELECT id FROM reports")]
+        wrong = json.dumps({**{name: None for name in search_index.FIELDS},
+                            "violations": [["made_up", "Made up", 1.0]], "_when": None})
+        with store.writing(), store.transaction() as db:
+            db.execute("DELETE FROM search_index")
+            db.executemany("INSERT INTO search_machine VALUES (?, ?, ?)",
+                           [(i, wrong, tool_version() + ".old") for i in ids])
+            db.executemany("INSERT OR IGNORE INTO search_pending VALUES ('report', ?)",
+                           [(i,) for i in ids])
+        assert search_index._stored_machines(store.db, ids) == {}
+        with store.writing():
+            assert update_index(store) == len(ids)
+        assert _index(store) == whole
+        assert store.db.execute("SELECT count(*) FROM search_machine").fetchone()[0] == 0
+
+
 def test_readers_patch_their_arrays_after_an_ingest(tmp_path, monkeypatch):
     loads = []
     load = search_arrays.load

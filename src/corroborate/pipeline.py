@@ -46,6 +46,7 @@ from .overlay import applying
 from .provenance import tool_version, vocabulary_digest
 from .refresh import refresh_events, refresh_stories
 from .search import refresh_index, update_index
+from .search_index import machine_json
 from .store import Store
 from .store.rows import ReportRows, report_rows
 from .stories import Fingerprint, fingerprint
@@ -110,7 +111,9 @@ def _process_all(docs: list[Document]) -> tuple[list[ReportRows], list[InputErro
     errors: list[InputError] = []
     for doc in docs:
         try:
-            done.append(report_rows(*process(doc), made))
+            report, fp, incidents = process(doc)
+            done.append(report_rows(report, fp, incidents, made,
+                                    machine_json(incidents, report.published)))
         except InputError as exc:
             errors.append(exc)
         except Exception as exc:  # a bug or a parser crash on one document must not stop a batch

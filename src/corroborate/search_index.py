@@ -15,6 +15,7 @@ See docs/search.md.
 from __future__ import annotations
 
 import calendar
+import json
 import logging
 import re
 import sqlite3
@@ -23,7 +24,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .perpetrators import GRAVE
+from .provenance import tool_version
 from .review import FIELDS, Decision, decisions
+from .store.lists import select_in
 from .store.reading import StoredRows, incidents_of
 
 if TYPE_CHECKING:
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SEVERITY", "period", "refresh_index", "reindex_report", "update_index"]
+__all__ = ["SEVERITY", "machine_json", "period", "refresh_index", "reindex_report", "update_index"]
 
 # How consequential a violation is, for the review queue (the vocabulary has no severity):
 # killing first; then the grave acts whose doer names the perpetrator (perpetrators.GRAVE);
@@ -105,6 +108,36 @@ def machine_values(items: list[tuple[StoredRows, str | None]]) -> list[dict[str,
     """``_machine`` of (a report's incidents as stored, its publication date): pure, so an
     ingest's workers can run it."""
     return [_machine_of(incidents_of(stored), published) for stored, published in items]
+
+
+def machine_json(incidents: list[Incident], published: str | None) -> str:
+    """``_machine`` of a new report as stored with it (``search_machine``): worked out where
+    the report is made (an ingest's worker), from its incidents in memory, and read by
+    the index instead of reading the incidents back and working it out again."""
+    return json.dumps(_machine_of(incidents, published), ensure_ascii=False)
+
+
+def _from_json(text: str) -> dict[str, Any]:
+    """:func:`machine_json`'s values as ``_machine_of`` gives them (tuples, not lists)."""
+    raw = json.loads(text)
+    out: dict[str, Any] = {name: [tuple(v) for v in raw[name]] if name == "violations"
+                           else tuple(raw[name]) if raw[name] is not None else None
+                           for name in FIELDS}
+    out["_when"] = tuple(raw["_when"]) if raw["_when"] is not None else None
+    return out
+
+
+def _stored_machines(db: sqlite3.Connection, report_ids: list[str]) -> dict[str, Any]:
+    """The main values stored with these reports by this version of the tool."""
+    version = tool_version()
+    return {r[0]: _from_json(r[1]) for r in select_in(
+        db, "SELECT report_id, machine, tool_version FROM search_machine "
+        "WHERE report_id IN ({})", report_ids) if r[2] == version}
+
+
+def _drop_machines(db: sqlite3.Connection, report_ids: list[str]) -> None:
+    for chunk in _chunks(report_ids):
+        db.execute(f"DELETE FROM search_machine WHERE report_id IN ({_marks(chunk)})", chunk)
 
 
 def _machine_of(incidents: list[Incident], published: str | None) -> dict[str, Any]:
@@ -274,7 +307,9 @@ def _rebuild(store: Store, stale: str | None) -> int:
         standing.setdefault(report_id, {})[name] = decision
     count = 0
     for batch in _batches(store, stale):
-        rows = [_row(store, r, standing.get(r["id"], {})) for r in batch]
+        machines = _machines(store, batch, None)
+        rows = [_row(store, r, standing.get(r["id"], {}), machine)
+                for r, machine in zip(batch, machines, strict=True)]
         with store.transaction() as db:
             _write(db, rows)
         count += len(rows)
@@ -285,6 +320,7 @@ def _rebuild(store: Store, stale: str | None) -> int:
         _relink(db)
         db.execute("DELETE FROM meta WHERE key IN ('search_stale', 'search_recheck')")
         db.execute("DELETE FROM search_pending")  # all caught up with
+        db.execute("DELETE FROM search_machine")
         _bump(db)
     return count
 
@@ -358,15 +394,20 @@ def _affected(db: sqlite3.Connection, pending: list[tuple[str, str]]) -> set[str
 
 
 def _machines(store: Store, reports: list[sqlite3.Row], pool: Pool | None
-              ) -> list[dict[str, Any]] | list[None]:
-    """Each report's ``_machine`` worked out by ``pool``'s workers (main values cost as
-    much as the rest of a row) from its incidents' rows, sent as read (rows as stored
-    cost a tenth of incidents to send); without a pool, None: ``_row`` works it out."""
-    if pool is None:
-        return [None] * len(reports)
-    items = ((store.incident_rows(r["id"]), r["published"]) for r in reports)
-    tasks = pool.submit_parts(machine_values, items, _PER_TASK, _machine_here)
-    return [machine for task in tasks for machine in task.result()]
+              ) -> list[dict[str, Any] | None]:
+    """Each report's ``_machine``: as stored with it (``machine_json``), else worked out by
+    ``pool``'s workers (main values cost as much as the rest of a row) from its incidents'
+    rows, sent as read (rows as stored cost a tenth of incidents to send); else None:
+    ``_row`` works it out."""
+    found: dict[str, Any] = _stored_machines(store.db, [r["id"] for r in reports])
+    missing = [r for r in reports if r["id"] not in found]
+    if pool is not None and missing:
+        items = ((store.incident_rows(r["id"]), r["published"]) for r in missing)
+        tasks = pool.submit_parts(machine_values, items, _PER_TASK, _machine_here)
+        found.update(zip((r["id"] for r in missing),
+                         (machine for task in tasks for machine in task.result()),
+                         strict=True))
+    return [found.get(r["id"]) for r in reports]
 
 
 def _machine_here(item: tuple[StoredRows, str | None], reason: str) -> dict[str, Any]:
@@ -393,6 +434,7 @@ def _catch_up(store: Store, report_ids: list[str], pool: Pool | None = None
     gone = [i for i in held if i not in now]
     with store.transaction() as tx:
         _write(tx, rows)
+        _drop_machines(tx, report_ids)  # read, or not to be
         for chunk in _chunks(gone):
             tx.execute(f"DELETE FROM search_index WHERE report_id IN ({_marks(chunk)})", chunk)
         relinked = _relink(tx, list(now.values()))

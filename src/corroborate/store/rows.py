@@ -40,6 +40,8 @@ class ReportRows(NamedTuple):
     # might not read back as it was written (then the writer reads it back)
     digest: str | None
     made: tuple[str, str]
+    # the search index's main values of the report (search_index.machine_json), or None
+    machine: str | None = None
 
     @property
     def fingerprint(self) -> Fingerprint:
@@ -50,9 +52,10 @@ class ReportRows(NamedTuple):
 
 
 def report_rows(report: Report, fp: Fingerprint, incidents: list[Incident],
-                made: tuple[str, str]) -> ReportRows:
+                made: tuple[str, str], machine: str | None = None) -> ReportRows:
     """The rows of a report (``made``: tool version, vocabulary digest, the provenance
-    every row carries) and their digest: pure."""
+    every row carries; ``machine``: its main values for the search index, stored until the
+    index reads them) and their digest: pure."""
     detail = json.dumps({"bylines": [b.__dict__ for b in report.bylines],
                          "segments": [s.__dict__ for s in report.segments],
                          "removed": list(report.removed)}, ensure_ascii=False)
@@ -66,7 +69,7 @@ def report_rows(report: Report, fp: Fingerprint, incidents: list[Incident],
               json.dumps(f.attrs, ensure_ascii=False, sort_keys=True))
              for incident in incidents for i, f in enumerate(incident.facts)]
     return ReportRows(report.id, report.origin, row, incident_rows, facts,
-                      _digest(row, incident_rows, facts), made)
+                      _digest(row, incident_rows, facts), made, machine)
 
 
 def _digest(row: tuple[Any, ...], incidents: list[tuple[str, str, str, str]],
@@ -104,7 +107,7 @@ def insert_rows(db: sqlite3.Connection, rows: ReportRows, made: tuple[str, str])
     if rows.made != made:
         incidents = [(*r[:2], *made) for r in rows.incidents]
         rows = rows._replace(report=(*rows.report[:12], *made, *rows.report[14:]),
-                             incidents=incidents, digest=None, made=made)
+                             incidents=incidents, digest=None, made=made, machine=None)
     cur = db.execute(_INSERT, (*rows.report, rows.digest or ""))
     title, text = rows.report[6], rows.report[10]
     db.execute("INSERT INTO reports_fts(rowid, title, text) VALUES (?, ?, ?)",
@@ -115,6 +118,9 @@ def insert_rows(db: sqlite3.Connection, rows: ReportRows, made: tuple[str, str])
     if rows.facts:
         stored += db.executemany("INSERT OR IGNORE INTO facts VALUES "
                                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.facts).rowcount
+    if rows.machine is not None:
+        db.execute("INSERT OR REPLACE INTO search_machine VALUES (?, ?, ?)",
+                   (rows.id, rows.machine, made[0]))
     if rows.digest is None or stored != len(rows.incidents) + len(rows.facts):
         # a row kept out (already there) or a value that may read back otherwise
         db.execute("UPDATE reports SET digest = ? WHERE id = ?",
