@@ -344,7 +344,7 @@ def compare(a: Account, b: Account, model: Weights | None = None) -> Link | None
 
 # a new account's probe, and its candidates' (id, probe): what linking it needs, as stored
 LinkJob = tuple[str, list[tuple[str, str]]]
-_DECODED_KEPT = 5000  # candidates a process keeps decoded across jobs
+_DECODED_KEPT = 2000  # candidates a process keeps decoded across jobs
 
 
 class _Decoded:
