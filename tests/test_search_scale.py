@@ -159,7 +159,9 @@ def test_an_ingest_indexes_its_reports_from_the_main_values_stored_with_them(
 
 
 def test_main_values_stored_by_another_version_are_worked_out_again(tmp_path):
-    from corroborate.provenance import tool_version
+    """Values stored by another tool version, with other vocabularies, or damaged are not
+    used: the index works them out from the incidents."""
+    from corroborate.provenance import tool_version, vocabulary_digest
 
     with Store.init(tmp_path / "collection") as store:
         assert ingest(store, [str(_write(tmp_path / "b.jsonl", BATCHES[0]))]).ok
@@ -169,8 +171,12 @@ def test_main_values_stored_by_another_version_are_worked_out_again(tmp_path):
                             "violations": [["made_up", "Made up", 1.0]], "_when": None})
         with store.writing(), store.transaction() as db:
             db.execute("DELETE FROM search_index")
+            made = [f"{tool_version()}.old {vocabulary_digest()}",
+                    f"{tool_version()} {vocabulary_digest()}0", None]
             db.executemany("INSERT INTO search_machine VALUES (?, ?, ?)",
-                           [(i, wrong, tool_version() + ".old") for i in ids])
+                           [(i, wrong if made[n % 3] else '{"country": null}',
+                             made[n % 3] or f"{tool_version()} {vocabulary_digest()}")
+                            for n, i in enumerate(ids)])
             db.executemany("INSERT OR IGNORE INTO search_pending VALUES ('report', ?)",
                            [(i,) for i in ids])
         assert search_index._stored_machines(store.db, ids) == {}

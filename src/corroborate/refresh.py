@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections import ChainMap, Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -363,12 +364,13 @@ def _refresh_events(store: Store, batch: _Batch) -> None:
                 if candidates:
                     jobs.append((forms[1], candidates))
             # decoded and compared by the workers while the writer reads the next part's
-            # candidates (links join no account to the next part's reading)
+            # candidates (links join no account to the next part's reading); a part's
+            # links are written once the next is sent, so only two parts' jobs are held
             linking.append(_links(jobs, batch.pool))
+            while len(linking) > 1:
+                _add_links(store, db, linking.pop(0)(), linked)
         for links in linking:
-            for link in links():
-                store.add_link(db, link)
-                linked.update((link.a, link.b))
+            _add_links(store, db, links(), linked)
         touched |= store.event_of(linked)
         # events are made again whole link-joined groups at a time (see _events), so that
         # growing a collection gives the events linking all of it at once would; where links
@@ -536,6 +538,13 @@ def _accounts(store: Store, wanted: list[tuple[Story, str]], pool: Pool | None
     tasks: list[Task[AccountJob, Any]] = pool.submit_parts(make_accounts, jobs,
                                                            _ACCOUNTS_PER_TASK, _no_account)
     return (made for task in tasks for made in task.result() if made is not None)
+
+
+def _add_links(store: Store, db: sqlite3.Connection, links: Iterable[Link], linked: set[str]
+               ) -> None:
+    for link in links:
+        store.add_link(db, link)
+        linked.update((link.a, link.b))
 
 
 def _links(jobs: list[LinkJob], pool: Pool | None) -> Callable[[], Iterator[Link]]:

@@ -24,7 +24,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .perpetrators import GRAVE
-from .provenance import tool_version
+from .provenance import tool_version, vocabulary_digest
 from .review import FIELDS, Decision, decisions
 from .store.lists import select_in
 from .store.reading import StoredRows, incidents_of
@@ -117,22 +117,29 @@ def machine_json(incidents: list[Incident], published: str | None) -> str:
     return json.dumps(_machine_of(incidents, published), ensure_ascii=False)
 
 
-def _from_json(text: str) -> dict[str, Any]:
-    """:func:`machine_json`'s values as ``_machine_of`` gives them (tuples, not lists)."""
-    raw = json.loads(text)
-    out: dict[str, Any] = {name: [tuple(v) for v in raw[name]] if name == "violations"
-                           else tuple(raw[name]) if raw[name] is not None else None
-                           for name in FIELDS}
-    out["_when"] = tuple(raw["_when"]) if raw["_when"] is not None else None
+def _from_json(text: str) -> dict[str, Any] | None:
+    """:func:`machine_json`'s values as ``_machine_of`` gives them (tuples, not lists);
+    None if they are not (a damaged row: worked out again)."""
+    try:
+        raw = json.loads(text)
+        out: dict[str, Any] = {name: [tuple(v) for v in raw[name]] if name == "violations"
+                               else tuple(raw[name]) if raw[name] is not None else None
+                               for name in FIELDS}
+        out["_when"] = tuple(raw["_when"]) if raw["_when"] is not None else None
+    except (ValueError, KeyError, TypeError):
+        log.warning("main values stored for the index cannot be read; worked out again")
+        return None
     return out
 
 
 def _stored_machines(db: sqlite3.Connection, report_ids: list[str]) -> dict[str, Any]:
-    """The main values stored with these reports by this version of the tool."""
-    version = tool_version()
-    return {r[0]: _from_json(r[1]) for r in select_in(
-        db, "SELECT report_id, machine, tool_version FROM search_machine "
-        "WHERE report_id IN ({})", report_ids) if r[2] == version}
+    """The main values stored with these reports by this tool version with these
+    vocabularies (an overlay changes them)."""
+    made = f"{tool_version()} {vocabulary_digest()}"
+    found = ((r[0], _from_json(r[1])) for r in select_in(
+        db, "SELECT report_id, machine, made FROM search_machine WHERE report_id IN ({})",
+        report_ids) if r[2] == made)
+    return {report_id: machine for report_id, machine in found if machine is not None}
 
 
 def _drop_machines(db: sqlite3.Connection, report_ids: list[str]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 from typing import Any, NamedTuple
 
@@ -20,6 +21,8 @@ from ..stories import Fingerprint
 from .digest import report_digest
 
 __all__ = ["ReportRows", "insert_report", "insert_rows", "report_rows"]
+
+log = logging.getLogger(__name__)
 
 _INSERT = ("INSERT INTO reports (id, capture_sha256, locator, origin, media_type, url, title, "
            "published, outlet, language, text, detail, tool_version, vocab_digest, shingles, "
@@ -105,6 +108,8 @@ def insert_rows(db: sqlite3.Connection, rows: ReportRows, made: tuple[str, str])
     if db.execute("SELECT 1 FROM reports WHERE id = ?", (rows.id,)).fetchone():
         return False
     if rows.made != made:
+        log.warning("report %s was made with %s, stored as made with %s (the writer's)",
+                    rows.id, "/".join(rows.made), "/".join(made))
         incidents = [(*r[:2], *made) for r in rows.incidents]
         rows = rows._replace(report=(*rows.report[:12], *made, *rows.report[14:]),
                              incidents=incidents, digest=None, made=made, machine=None)
@@ -118,13 +123,14 @@ def insert_rows(db: sqlite3.Connection, rows: ReportRows, made: tuple[str, str])
     if rows.facts:
         stored += db.executemany("INSERT OR IGNORE INTO facts VALUES "
                                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.facts).rowcount
-    if rows.machine is not None:
-        db.execute("INSERT OR REPLACE INTO search_machine VALUES (?, ?, ?)",
-                   (rows.id, rows.machine, made[0]))
     if rows.digest is None or stored != len(rows.incidents) + len(rows.facts):
-        # a row kept out (already there) or a value that may read back otherwise
+        # a row kept out (already there) or a value that may read back otherwise: what is
+        # stored is not quite what was sent, so neither its digest nor its main values are
         db.execute("UPDATE reports SET digest = ? WHERE id = ?",
                    (report_digest(db, rows.id), rows.id))
+    elif rows.machine is not None:
+        db.execute("INSERT OR REPLACE INTO search_machine VALUES (?, ?, ?)",
+                   (rows.id, rows.machine, " ".join(made)))
     return True
 
 

@@ -351,12 +351,13 @@ MIGRATIONS: list[str] = [
     # 11: a new report's main values for the search index (search_index.machine_json),
     # worked out where the report was (an ingest's worker) and stored with it, for the
     # index to read instead of working them out again from the incidents; the index drops
-    # each once its row is written (tool_version: what worked them out)
+    # each once its row is written (made: the tool version and vocabulary digest that
+    # worked them out)
     """
     CREATE TABLE IF NOT EXISTS search_machine (
         report_id TEXT PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
         machine TEXT NOT NULL,
-        tool_version TEXT NOT NULL
+        made TEXT NOT NULL
     );
     """,
 ]
