@@ -67,6 +67,7 @@ def _tree_cpu() -> float:
 def _copy(collection: Path, into: Path) -> Path:
     shutil.copytree(collection, into)
     (into / ".lock").unlink(missing_ok=True)
+    os.sync()  # the copy's writes flushed now, not by the ingest's first fsync
     return into
 
 

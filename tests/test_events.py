@@ -414,7 +414,8 @@ def test_an_ingests_workers_make_the_accounts_and_the_event_records(family, monk
     monkeypatch.setattr(refresh, "event_record", in_the_writer)
     monkeypatch.setattr(linking, "compare", in_the_writer)
     monkeypatch.setattr(refresh, "_READ_BATCH", 2)  # several batches: one planned ahead
-    monkeypatch.setattr(refresh, "_LINKED_AT_ONCE", 1)
+    monkeypatch.setattr(refresh, "_LINKED_AT_ONCE", 3)
+    monkeypatch.setattr(refresh, "_LINKS_SENT", 1)  # links asked for and written by turns
     monkeypatch.setattr(refresh, "_EVENTS_READ", 1)
     with Pool(2, start_after=1) as pool, family.writing():
         pool.submit(len, [[1]], str).result()

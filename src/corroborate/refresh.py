@@ -363,12 +363,16 @@ def _refresh_events(store: Store, batch: _Batch) -> None:
                 linked.add(acc.id)
                 if candidates:
                     jobs.append((forms[1], candidates))
-            # decoded and compared by the workers while the writer reads the next part's
-            # candidates (links join no account to the next part's reading); a part's
-            # links are written once the next is sent, so only two parts' jobs are held
+                if len(jobs) == _LINKS_SENT:
+                    linking.append(_links(jobs, batch.pool))
+                    jobs = []
+                # decoded and compared by the workers while the writer reads the next
+                # candidates (links join no account to what is read next); the links of
+                # what was sent before are written once more is sent, so that a few
+                # sends' candidates are held, not a part's (150 MB at 100k generated)
+                while len(linking) > _LINKS_AHEAD:
+                    _add_links(store, db, linking.pop(0)(), linked)
             linking.append(_links(jobs, batch.pool))
-            while len(linking) > 1:
-                _add_links(store, db, linking.pop(0)(), linked)
         for links in linking:
             _add_links(store, db, links(), linked)
         touched |= store.event_of(linked)
@@ -498,6 +502,8 @@ AccountJob = tuple[Story, dict[str, Report], StoredRows]
 _ACCOUNTS_PER_TASK = 25
 _RECORDS_PER_TASK = 25
 _LINKS_PER_TASK = 10  # new accounts, each with its candidates' probes (~200 KB at 100k)
+_LINKS_SENT = 50  # new accounts whose links are asked for at once
+_LINKS_AHEAD = 2  # sends whose links are not written yet
 
 
 def _account_job(store: Store, story: Story, incident_id: str) -> AccountJob | None:
