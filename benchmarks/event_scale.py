@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from event_families import generate
 
+import corroborate.linking as linking
 import corroborate.pipeline as pipeline
 import corroborate.refresh as refresh
 import corroborate.stories as stories
@@ -55,11 +56,10 @@ YEAR_STEP = 8  # generated dates span 2019-01 .. 2025-02: 8 years apart never sh
 PLAUSIBLE = (1900, 2100)  # dates.PLAUSIBLE_YEARS: publication dates outside are dropped
 # the pieces of refresh_stories and refresh_events timed on their own (store methods, then
 # pipeline functions; store.report, called by both, is left out)
-STORE_PARTS = ("stories", "story_incident_ids", "remove_accounts", "filed_under",
+STORE_PARTS = ("stories", "story_incident_ids", "remove_accounts", "filed_probes",
                "add_account", "add_link", "event_of", "linked_with", "briefs_in",
                "link_scores", "accounts_by_id", "stored_accounts", "put_events")
-PIPELINE_PARTS = ("cluster", "compare_versions", "make_accounts", "compare", "event_record",
-                  "_events")
+PIPELINE_PARTS = ("cluster", "compare_versions", "make_accounts", "event_record", "_events")
 
 
 @dataclass
@@ -91,6 +91,7 @@ def patched(store: Store, meter: Meter) -> Iterator[None]:
     originals = {(pipeline, name): getattr(pipeline, name)
                  for name in ("refresh_stories", "refresh_events")}
     originals.update({(refresh, name): getattr(refresh, name) for name in PIPELINE_PARTS})
+    originals[(linking, "compare")] = linking.compare  # what make_links calls
     for (module, name), fn in originals.items():
         setattr(module, name, meter.wrap(name, fn))
     for name in STORE_PARTS:  # instance attributes shadow the class's methods
@@ -160,7 +161,8 @@ def run(batches: int, families: int, spread: bool, root: Path) -> list[dict[str,
             before, ids_before = counts(store), store.account_ids()
             meter.reset()
             t0 = time.perf_counter()
-            result = pipeline.ingest(store, [str(path)])
+            # in this process: the parts timed here would run on workers otherwise
+            result = pipeline.ingest(store, [str(path)], workers=1)
             ingest_s = time.perf_counter() - t0
             seconds, calls = dict(meter.seconds), dict(meter.calls)  # before reading more
             if not result.ok:
@@ -240,7 +242,7 @@ def summary(rows: list[dict[str, float]]) -> str:
                f"the batch):")
     for key in ("ingest_s", "capture_s", "stories_s", "story_checks", "part:cluster",
                 "part:compare_versions", "events_s", "compares", "compares_per_new",
-                "part:compare", "part:make_accounts", "part:store.filed_under",
+                "part:compare", "part:make_accounts", "part:store.filed_probes",
                 "part:store.linked_with", "part:store.briefs_in", "part:_events",
                 "part:event_record", "part:store.stories", "part:store.story_incident_ids"):
         a = statistics.median(r.get(key, 0.0) for r in first)

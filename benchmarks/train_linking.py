@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from event_families import generate
 
-from corroborate import refresh
+from corroborate import linking
 from corroborate.events import Account, probe_keys
 from corroborate.linking import FEATURES, evidence
 from corroborate.pipeline import ingest
@@ -67,11 +67,12 @@ def pairs(seed: int, families: int, folder: Path) -> tuple[list[list[float]], li
     labels: list[int] = []
     with Store.init(folder / f"c-{seed}") as store:
         # accounts and blocking do not depend on the weights being trained: link nothing
-        real, refresh.compare = refresh.compare, lambda a, b: None
+        # (in this process: linking runs on an ingest's workers when it has them)
+        real, linking.compare = linking.compare, lambda a, b: None
         try:
-            ingest(store, [str(source)])
+            ingest(store, [str(source)], workers=1)
         finally:
-            refresh.compare = real
+            linking.compare = real
         accounts = [Account.from_dict(json.loads(r[0]))
                     for r in store.db.execute("SELECT data FROM accounts ORDER BY id")]
         whole = {acc.id: acc for acc in accounts}
