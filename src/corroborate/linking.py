@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -347,32 +345,12 @@ LinkJob = tuple[str, list[tuple[str, str]]]
 _DECODED_KEPT = 2000  # candidates a process keeps decoded across jobs
 
 
-class _Decoded:
-    """Candidates decoded from their probes, the most recent kept: consecutive new accounts
-    look under the same keys. Kept with the probe they were decoded from, so a probe that
-    differs (another collection, an account made again) is decoded again."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.kept: OrderedDict[str, tuple[str, Account]] = OrderedDict()
-        self.lock = threading.Lock()  # a server may refresh two collections at once
-
-    def __call__(self, account_id: str, probe: str) -> Account:
-        with self.lock:
-            found = self.kept.get(account_id)
-            if found is not None and found[0] == probe:
-                self.kept.move_to_end(account_id)
-                return found[1]
-        acc = Account.from_probe(json.loads(probe))
-        with self.lock:
-            self.kept[account_id] = (probe, acc)
-            self.kept.move_to_end(account_id)
-            while len(self.kept) > self.size:
-                self.kept.popitem(last=False)
-        return acc
-
-
-_decoded = _Decoded(_DECODED_KEPT)
+@lru_cache(maxsize=_DECODED_KEPT)
+def _decoded(probe: str) -> Account:
+    """A candidate decoded from its probe, the most recent kept: consecutive new accounts
+    look under the same keys. Keyed by the probe itself, so a probe that differs (another
+    collection, an account made again) is decoded again."""
+    return Account.from_probe(json.loads(probe))
 
 
 def make_links(jobs: list[LinkJob]) -> list[list[Link]]:
@@ -381,6 +359,6 @@ def make_links(jobs: list[LinkJob]) -> list[list[Link]]:
     out = []
     for probe, candidates in jobs:
         acc = Account.from_probe(json.loads(probe))
-        out.append([link for cid, other in candidates
-                    if (link := compare(acc, _decoded(cid, other))) is not None])
+        out.append([link for _, other in candidates
+                    if (link := compare(acc, _decoded(other))) is not None])
     return out

@@ -28,6 +28,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import provenance
 from .capture import (
     CaptureOptions,
     Input,
@@ -43,7 +44,6 @@ from .errors import EmptyInput, InputError, TooLarge
 from .extract import extract
 from .model import Capture, Document, Incident, Report
 from .overlay import applying
-from .provenance import tool_version, vocabulary_digest
 from .refresh import refresh_events, refresh_stories
 from .search import refresh_index, update_index
 from .search_index import machine_json
@@ -106,7 +106,7 @@ def process(doc: Document) -> Processed:
 
 def _process_all(docs: list[Document]) -> tuple[list[ReportRows], list[InputError]]:
     """Each document processed and made into its rows, or its error."""
-    made = (tool_version(), vocabulary_digest())
+    made = provenance.made()
     done: list[ReportRows] = []
     errors: list[InputError] = []
     for doc in docs:

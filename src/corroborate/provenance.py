@@ -12,7 +12,7 @@ from importlib import metadata, resources
 
 from . import __version__, vocab
 
-__all__ = ["tool_version", "vocabulary_digest"]
+__all__ = ["made", "tool_version", "vocabulary_digest"]
 
 
 @cache
@@ -22,6 +22,11 @@ def tool_version() -> str:
         return metadata.version("corroborate")
     except metadata.PackageNotFoundError:
         return __version__
+
+
+def made() -> tuple[str, str]:
+    """(Tool version, vocabulary digest): the provenance a row made now carries."""
+    return tool_version(), vocabulary_digest()
 
 
 def vocabulary_digest() -> str:

@@ -74,13 +74,12 @@ def refresh_stories(store: Store, candidates: Iterable[tuple[str, str]] | None =
     if new:
         outlets = _multilingual(store)
         groups = _touched(store, new, candidates, outlets)
-        parts = [groups[begin:begin + _WRITE_BATCH]
-                 for begin in range(0, len(groups), _WRITE_BATCH)]
+        written = list(parts(groups, _WRITE_BATCH))
         ahead = None
-        for n, part in enumerate(parts):
+        for n, part in enumerate(written):
             made = ahead or _stories(store, part, outlets, pool)
-            ahead = _stories(store, parts[n + 1], outlets, pool) if n + 1 < len(parts) \
-                else None
+            ahead = _stories(store, written[n + 1], outlets, pool) \
+                if n + 1 < len(written) else None
             _rebuild(store, part, made())
     with store.transaction() as db:
         db.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '0')")

@@ -24,7 +24,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .perpetrators import GRAVE
-from .provenance import tool_version, vocabulary_digest
+from .provenance import made
 from .review import FIELDS, Decision, decisions
 from .store.lists import select_in
 from .store.reading import StoredRows, incidents_of
@@ -135,10 +135,10 @@ def _from_json(text: str) -> dict[str, Any] | None:
 def _stored_machines(db: sqlite3.Connection, report_ids: list[str]) -> dict[str, Any]:
     """The main values stored with these reports by this tool version with these
     vocabularies (an overlay changes them)."""
-    made = f"{tool_version()} {vocabulary_digest()}"
+    now = " ".join(made())  # as insert_rows stores it
     found = ((r[0], _from_json(r[1])) for r in select_in(
         db, "SELECT report_id, machine, made FROM search_machine WHERE report_id IN ({})",
-        report_ids) if r[2] == made)
+        report_ids) if r[2] == now)
     return {report_id: machine for report_id, machine in found if machine is not None}
 
 

@@ -48,7 +48,7 @@ from .. import textsearch
 from ..errors import CollectionBusy, CollectionError
 from ..faults import checkpoint
 from ..model import Capture, Incident, Report
-from ..provenance import tool_version, vocabulary_digest
+from ..provenance import made, tool_version, vocabulary_digest
 from ..stories import Fingerprint
 from . import crypto
 from .archive import Archive
@@ -443,20 +443,20 @@ class Store(Reading, EventTables, StoryTables):
     def rows_of(report: Report, fp: Fingerprint, incidents: list[Incident]) -> ReportRows:
         """A report's rows as this process would store them (``rows.report_rows``, pure:
         an ingest's workers make them)."""
-        return report_rows(report, fp, incidents, (tool_version(), vocabulary_digest()))
+        return report_rows(report, fp, incidents, made())
 
     def add_reports(self, items: Sequence[ReportRows]) -> list[Exception | None]:
         """Store reports' rows (step 5) in one transaction: per item, None, or the error that
         kept it out. A commit per report cost as much as its rows (write-ahead log frames
         and a full-text index segment each). Each report has a savepoint of its own, so one
         that cannot be stored is rolled back alone; a report is all in or all out."""
-        made = (tool_version(), vocabulary_digest())
+        stamp = made()
         out: list[Exception | None] = []
         with self.transaction() as db:
             for rows in items:
                 db.execute("SAVEPOINT report")
                 try:
-                    insert_rows(db, rows, made)
+                    insert_rows(db, rows, stamp)
                 except ERRORS as exc:
                     db.execute("ROLLBACK TO report")
                     out.append(exc)

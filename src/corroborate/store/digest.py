@@ -12,7 +12,7 @@ import json
 import sqlite3
 from typing import Any
 
-__all__ = ["REPORT_COLUMNS", "report_digest"]
+__all__ = ["REPORT_COLUMNS", "digest_of", "report_digest"]
 
 REPORT_COLUMNS = ("id", "capture_sha256", "locator", "origin", "media_type", "url", "title",
                   "published", "outlet", "language", "text", "detail", "tool_version",
@@ -25,13 +25,20 @@ def report_digest(db: sqlite3.Connection, report_id: str) -> str | None:
                      f"FROM reports WHERE id = ?", (report_id,)).fetchone()
     if row is None:
         return None
-    body: dict[str, Any] = {"report": list(row)}
-    body["incidents"] = [list(r) for r in db.execute(
+    incidents = [list(r) for r in db.execute(
         "SELECT id, tool_version, vocab_digest FROM incidents WHERE report_id = ? "
         "ORDER BY id", (report_id,))]
-    body["facts"] = [list(r) for r in db.execute(
+    facts = [list(r) for r in db.execute(
         'SELECT f.incident_id, f.position, f.field, f.value, f.label, f.report_id, f.start, '
         'f."end", f.quote, f.attrs FROM facts f JOIN incidents i ON i.id = f.incident_id '
         'WHERE i.report_id = ? ORDER BY f.incident_id, f.position', (report_id,))]
+    return digest_of(list(row), incidents, facts)
+
+
+def digest_of(report: list[Any], incidents: list[list[Any]], facts: list[list[Any]]) -> str:
+    """SHA-256 of a report's values as :func:`report_digest` reads them (the report row,
+    its blobs in upper-case hex; its incidents by id; their facts by incident and
+    position): shared by the writer that works it out from the values it stores."""
+    body = {"report": report, "incidents": incidents, "facts": facts}
     canonical = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

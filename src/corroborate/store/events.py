@@ -123,38 +123,27 @@ class EventTables:
         db.executemany("INSERT OR IGNORE INTO account_keys VALUES (?, ?)",
                        [(k, acc.id) for k in keys])
 
-    def filed_under(self, keys: list[str], read: MutableMapping[str, Account] | None = None
-                    ) -> list[Account]:
+    def filed_under(self, keys: list[str]) -> list[Account]:
         """The accounts filed under any of ``keys`` (candidates for one comparison), as
-        linking reads them: without their claims and reports (``accounts_by_id``).
-
-        ``read`` keeps accounts read before (a cache the caller may bound): a busy key (a
-        province and a month) is probed by many new accounts, and reading an account's JSON
-        costs more than comparing it."""
-        read = {} if read is None else read
-        found = self._filed(keys)
-        got = {k: read[k] for k in found if k in read}
-        for aid, acc in self.accounts_by_id(found - got.keys(), whole=False).items():
-            got[aid] = read[aid] = acc
-        return [got[k] for k in sorted(found)]
+        linking reads them: decoded from their probes (:meth:`filed_probes`)."""
+        return [Account.from_probe(json.loads(probe)) for _, probe in self.filed_probes(keys)]
 
     def filed_probes(self, keys: list[str], read: MutableMapping[str, str] | None = None
                      ) -> list[tuple[str, str]]:
         """(id, probe JSON) of the accounts filed under any of ``keys``, in order of id, not
-        decoded: for the workers to decode and compare (``linking.make_links``). ``read``
-        keeps probes read before, as for :meth:`filed_under`."""
+        decoded: for the workers to decode and compare (``linking.make_links``).
+
+        ``read`` keeps probes read before (a cache the caller may bound): a busy key (a
+        province and a month) is probed by many new accounts."""
         read = {} if read is None else read
-        found = self._filed(keys)
+        found = {r[0] for r in select_in(
+            self.db, "SELECT DISTINCT a.id FROM account_keys k JOIN accounts a "
+            "ON a.id = k.account_id WHERE k.key IN ({})", keys)}
         got = {k: read[k] for k in found if k in read}
         for aid, probe in select_in(self.db, "SELECT account_id, probe FROM account_probes "
                                     "WHERE account_id IN ({})", found - got.keys()):
             got[aid] = read[aid] = probe
         return [(k, got[k]) for k in sorted(found)]
-
-    def _filed(self, keys: list[str]) -> set[str]:
-        return {r[0] for r in select_in(
-            self.db, "SELECT DISTINCT a.id FROM account_keys k JOIN accounts a "
-            "ON a.id = k.account_id WHERE k.key IN ({})", keys)}
 
     def add_link(self, db: sqlite3.Connection, link: Link) -> None:
         db.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",

@@ -9,7 +9,6 @@ those values, in the writer's transaction.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import sqlite3
@@ -18,7 +17,7 @@ from typing import Any, NamedTuple
 from .. import textsearch
 from ..model import Incident, Report
 from ..stories import Fingerprint
-from .digest import report_digest
+from .digest import digest_of, report_digest
 
 __all__ = ["ReportRows", "insert_report", "insert_rows", "report_rows"]
 
@@ -90,11 +89,9 @@ def _digest(row: tuple[Any, ...], incidents: list[tuple[str, str, str, str]],
     if not all(type(f[1]) is int and type(f[6]) is int and type(f[7]) is int
                and all(type(f[k]) is str for k in (0, 2, 3, 4, 5, 8, 9)) for f in facts):
         return None
-    body = {"report": [*row[:14], row[14].hex().upper(), row[15].hex().upper()],
-            "incidents": sorted([r[0], r[2], r[3]] for r in incidents),
-            "facts": sorted(list(f) for f in facts)}
-    canonical = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return digest_of([*row[:14], row[14].hex().upper(), row[15].hex().upper()],
+                     sorted([r[0], r[2], r[3]] for r in incidents),
+                     sorted(list(f) for f in facts))
 
 
 # url, title, published, outlet, language

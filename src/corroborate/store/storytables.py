@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from ..model import Story, StoryMember
-from ..provenance import tool_version, vocabulary_digest
+from ..provenance import made
 from ..stories import Fingerprint, band_keys
 from .lists import chunks as _chunks
 from .lists import marks as _marks
@@ -120,11 +120,11 @@ class StoryTables:
     def put_stories(self, db: sqlite3.Connection, stories: Iterable[Story]) -> None:
         """Write stories (their ids free: ``take_apart`` the old ones first). An id a
         story's versions had before that no story holds now becomes an alias of it."""
-        made = (tool_version(), vocabulary_digest())
+        stamp = made()
         merged: dict[str, str] = {}
         for story in stories:
             db.execute("INSERT INTO stories VALUES (?, ?, ?, ?)",
-                       (story.id, story.canonical_report_id, *made))
+                       (story.id, story.canonical_report_id, *stamp))
             db.executemany(
                 "INSERT INTO story_members VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(m.report_id, story.id, int(m.canonical), m.containment, m.jaccard,
