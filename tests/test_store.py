@@ -153,6 +153,23 @@ def test_a_schema_3_collection_gets_its_review_log_on_opening(tmp_path):
         assert store.db.execute("SELECT COUNT(*) FROM review_log").fetchone()[0] == 0
 
 
+def test_a_schema_11_collection_gets_its_reports_screens_on_opening(tmp_path):
+    root = tmp_path / "old"
+    with Store.init(root) as store:
+        assert ingest(store, [str(p) for p in sample_files()[:4]]).ok
+        reports = store.db.execute("SELECT id, shingles, minhash FROM reports "
+                                   "WHERE length(shingles) > 0 ORDER BY id").fetchall()
+    db = database_of(root)
+    db.executescript("DROP TABLE story_prints; PRAGMA user_version = 11;")
+    db.close()
+    with Store.open(root) as store:
+        screens = store.screens_of(r[0] for r in reports)
+    assert reports and set(screens) == {r[0] for r in reports}
+    for report_id, shingles, minhash in reports:
+        assert screens[report_id][0] == len(shingles) // 4
+        assert screens[report_id][1].tobytes() == minhash
+
+
 def test_a_report_that_cannot_be_stored_is_rolled_back_alone(tmp_path, monkeypatch):
     """Step 5 stores a batch of reports in one transaction, each under a savepoint: one
     that fails halfway through its rows leaves none of them, and the others go in."""

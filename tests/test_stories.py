@@ -84,3 +84,51 @@ def test_the_canonical_version_is_the_fullest_corroborated_one():
     # with two versions, one holding the other, the longer one is canonical
     [pair] = cluster([truncated, credited])
     assert pair.canonical_report_id == "r-3"
+
+
+def _words(rng, n):
+    vocab = ("guards soldiers market traders province county village river border night "
+             "officials residents families workers farm mine school station rice phones "
+             "arrest trial camp labour fines lecture meeting search house train").split()
+    return [rng.choice(vocab) for _ in range(n)]
+
+
+def test_the_screen_never_refuses_a_pair_the_exact_check_would_join():
+    """may_join screens on MinHash estimates: every pair of versions whose shingles reach a
+    threshold (truncations down to a tenth, edits, additions) passes it, and a pair of
+    unrelated texts does not."""
+    import random
+
+    from corroborate.stories import CONTAINMENT_MIN, JACCARD_MIN, MIN_SHINGLES, may_join
+
+    rng = random.Random(5)
+    checked = refused = 0
+    for n in range(150):
+        full = _words(rng, rng.randint(200, 900))
+        cut = rng.uniform(0.1, 1.0)
+        start = rng.randint(0, int(len(full) * (1 - cut)))
+        version = full[start:start + max(30, int(len(full) * cut))]
+        for _ in range(rng.randint(0, 20)):  # typos and inserted words
+            version.insert(rng.randrange(len(version)), rng.choice(["new", "said", "the"]))
+        a, b = fingerprint("a", " ".join(full)), fingerprint("b", " ".join(version))
+        jaccard, containment = overlap(a.shingles, b.shingles)
+        small = min(len(a.shingles), len(b.shingles))
+        if jaccard >= JACCARD_MIN or (containment >= CONTAINMENT_MIN and small >= MIN_SHINGLES):
+            checked += 1
+            assert may_join(len(a.shingles), a.minhash, len(b.shingles), b.minhash), n
+        other = fingerprint("c", " ".join(_words(rng, len(full))))
+        refused += not may_join(len(a.shingles), a.minhash, len(other.shingles),
+                                other.minhash)
+    assert checked > 80 and refused == 150
+
+
+def test_joins_needs_both_the_screen_and_the_exact_check(monkeypatch):
+    import random
+
+    import corroborate.stories as stories
+
+    text = " ".join(_words(random.Random(8), 300))
+    a, b = fingerprint("a", text), fingerprint("b", text + " and one more line")
+    assert stories.joins(a, b)
+    monkeypatch.setattr(stories, "may_join", lambda *args: False)
+    assert not stories.joins(a, b)

@@ -76,11 +76,12 @@ def _ingest(store: Store, paths: list[Path]) -> None:
 @pytest.mark.parametrize(("seed", "read_batch"), [(1, 2000), (2, 2000), (3, 2000), (4, 2)])
 def test_growing_gives_the_stories_of_clustering_everything_at_once(corpus, tmp_path, seed,
                                                                     read_batch, monkeypatch):
-    # read_batch 2: new reports, and the partners they share band keys with, read two at a
-    # time (in a dense collection a batch's partners are read in chunks)
+    # read_batch 2: new reports, and the partners they share band keys with, read (and
+    # screened) two at a time (in a dense collection a batch's partners are read in chunks)
     import corroborate.refresh as refresh
 
     monkeypatch.setattr(refresh, "_READ_BATCH", read_batch)
+    monkeypatch.setattr(refresh, "_SCREENED_AT_ONCE", read_batch)
     paths = sorted(corpus.values())
     random.Random(seed).shuffle(paths)
     cuts = sorted(random.Random(seed).sample(range(1, len(paths)), 3))
@@ -172,6 +173,8 @@ def test_a_collection_from_before_the_band_table_is_filed_once(corpus, tmp_path)
         assert not old.bands_missing()
         filed = old.db.execute("SELECT COUNT(DISTINCT report_id) FROM story_bands").fetchone()
         assert filed[0] == len(paths)
+        screens = old.db.execute("SELECT COUNT(*) FROM story_prints").fetchone()
+        assert screens[0] == len(paths)
         assert _partition(old) == {frozenset(m.report_id for m in s.members)
                                    for s in cluster(old.fingerprints())}
 
@@ -197,3 +200,30 @@ def test_only_stories_a_new_report_joins_are_made_again(corpus, tmp_path, monkey
         _ingest(grown, singles[-1:])
         assert made == [[new]]
         assert _partition(grown) == before | {frozenset([new])}
+
+
+def test_partners_the_screen_refuses_are_not_read_whole(corpus, tmp_path, monkeypatch):
+    """A new report's partners are screened on their MinHashes (story_prints): the rows of
+    those that cannot join are never read, and one whose screen is missing is checked
+    exactly (so the stories are the same)."""
+    paths = sorted(corpus.values())
+    singles = [p for p in paths if p.name.startswith("single")]
+    rest = [p for p in paths if p not in singles]
+    with Store.init(tmp_path / "grown") as grown:
+        _ingest(grown, rest + singles[:-2])
+        everyone = {r[0] for r in grown.db.execute("SELECT id FROM reports")}
+        monkeypatch.setattr(type(grown), "band_partners", lambda self, keys: everyone)
+        read: list[str] = []
+        real = type(grown).fingerprints_of
+        monkeypatch.setattr(type(grown), "fingerprints_of", lambda self, ids: (
+            fp for fp in real(self, ids) if not read.append(fp.report_id)))
+        _ingest(grown, singles[-2:-1])
+        assert not everyone & set(read)  # word salad of its own: no old report passes
+        story0 = _report_ids([p for p in rest if p.name.startswith("story0-")][:1])
+        with grown.transaction() as db:  # a partner without a screen: read, and checked
+            db.execute("DELETE FROM story_prints WHERE report_id = ?", (*story0.values(),))
+        read.clear()
+        _ingest(grown, singles[-1:])
+        assert everyone & set(read) == set(story0.values())
+        assert _partition(grown) == {frozenset(m.report_id for m in s.members)
+                                     for s in cluster(grown.fingerprints())}

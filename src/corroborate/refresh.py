@@ -37,7 +37,7 @@ from .partition import Partition
 from .store import Store
 from .store.events import EventRow
 from .store.reading import StoredRows, incidents_of
-from .stories import Fingerprint, band_keys, cluster, compare_versions, joins
+from .stories import Fingerprint, band_keys, cluster, compare_versions, joins, may_join
 from .workers import Pool, Task, parts
 
 __all__ = ["refresh_events", "refresh_stories"]
@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 _READ_BATCH = 2000  # new reports read at once: memory follows the batch, not the collection
 _WRITE_BATCH = 200  # groups of reports made into stories in one transaction
+_SCREENED_AT_ONCE = 20_000  # partners screened at once (a MinHash and a count each)
 _ACCOUNTS_KEPT = 5000  # candidates whose probes an events refresh keeps (_Recent)
 _EVENTS_READ = 500  # events whose accounts are read whole at once
 _LINKED_AT_ONCE = 500  # new accounts linked as one part (sorted by where they look)
@@ -100,22 +101,30 @@ def _touched(store: Store, new: list[str], candidates: Iterable[tuple[str, str]]
     for begin in range(0, len(new), _READ_BATCH):
         prints = {fp.report_id: fp
                   for fp in store.fingerprints_of(new[begin:begin + _READ_BATCH])}
-        pairs = _band_pairs(store, prints, fresh, internal=external is None)
-        old_story.update(store.story_of(b for _, b in pairs if b not in fresh))
-        # the partners' fingerprints a chunk at a time: in a dense collection a batch has
-        # many times its number of partners, and memory is to follow the batch (a pair's
-        # groups end up joined or not whatever the order pairs are checked in)
-        for a, b in pairs:
+        by_partner: dict[str, list[str]] = {}
+        for a, b in _band_pairs(store, prints, fresh, internal=external is None):
             if b in prints:
                 _join_if(parts, a, b, old_story, prints)
-        others = sorted({b for _, b in pairs if b not in prints})
-        for start in range(0, len(others), _READ_BATCH):
-            partners = set(others[start:start + _READ_BATCH])
+            else:
+                by_partner.setdefault(b, []).append(a)
+        # the partners screened a chunk at a time, and the rows of the few that pass read
+        # whole: in a dense collection a batch has many times its number of partners, and
+        # memory is to follow the batch (a pair's groups end up joined or not whatever the
+        # order pairs are checked in)
+        others = sorted(by_partner)
+        for start in range(0, len(others), _SCREENED_AT_ONCE):
+            screens = store.screens_of(others[start:start + _SCREENED_AT_ONCE])
+            kept = [(a, b) for b, screen in screens.items() for a in by_partner[b]
+                    if may_join(len(prints[a].shingles), prints[a].minhash, *screen)]
+            # a partner not filed (none should be) is checked exactly
+            kept += [(a, b) for b in others[start:start + _SCREENED_AT_ONCE]
+                     if b not in screens for a in by_partner[b]]
+            old_story.update(store.story_of(b for _, b in kept if b not in fresh))
             known: Mapping[str, Fingerprint] = ChainMap(
-                {fp.report_id: fp for fp in store.fingerprints_of(partners)}, prints)
-            for a, b in pairs:
-                if b in partners:
-                    _join_if(parts, a, b, old_story, known)
+                {fp.report_id: fp for fp in store.fingerprints_of({b for _, b in kept})},
+                prints)
+            for a, b in sorted(kept):
+                _join_if(parts, a, b, old_story, known)
     for begin in range(0, len(external or ()), _READ_BATCH):
         chunk = (external or [])[begin:begin + _READ_BATCH]
         prints = {fp.report_id: fp

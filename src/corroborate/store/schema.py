@@ -360,6 +360,18 @@ MIGRATIONS: list[str] = [
         made TEXT NOT NULL
     );
     """,
+    # 12: each report's shingle count and MinHash beside the band table (filed with its
+    # band keys), for the stories refresh to screen a new report's candidates
+    # (stories.may_join) without reading their rows whole: most do not join
+    """
+    CREATE TABLE IF NOT EXISTS story_prints (
+        report_id TEXT PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
+        size INTEGER NOT NULL,
+        minhash BLOB NOT NULL
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO story_prints
+        SELECT id, length(shingles) / 4, minhash FROM reports WHERE length(shingles) > 0;
+    """,
 ]
 
 # "CROB": marks a database as a corroborate collection's, so a foreign one is refused

@@ -6,6 +6,9 @@ keeps what that needs between ingests:
 * ``story_bands``: each report's 28 LSH band keys (``stories.band_keys``): the reports a
   new one may be a version of are the ones sharing a key, found by index, without reading
   every fingerprint;
+* ``story_prints``: each filed report's shingle count and MinHash, what screening a
+  candidate needs (``stories.may_join``): most candidates share a band by chance, and
+  their rows are not read whole;
 * ``story_former``: the story a report was in before its story was taken apart (its
   capture derived again), so the story it ends up in keeps that id;
 * ``story_aliases``: the ids of stories merged into another one, and which one;
@@ -59,10 +62,21 @@ class StoryTables:
         return bool(row and row[0] == "1")
 
     def add_bands(self, db: sqlite3.Connection, prints: Iterable[Fingerprint]) -> None:
-        """File reports under their band keys (an empty text under none: it joins nothing)."""
+        """File reports under their band keys, with what screens them (an empty text under
+        none: it joins nothing)."""
+        filed = [fp for fp in prints if len(fp.shingles)]
         db.executemany("INSERT OR IGNORE INTO story_bands VALUES (?, ?)",
-                       ((key, fp.report_id) for fp in prints if len(fp.shingles)
-                        for key in band_keys(fp.minhash)))
+                       ((key, fp.report_id) for fp in filed for key in band_keys(fp.minhash)))
+        db.executemany("INSERT OR REPLACE INTO story_prints VALUES (?, ?, ?)",
+                       ((fp.report_id, len(fp.shingles), fp.minhash.astype("<u4").tobytes())
+                        for fp in filed))
+
+    def screens_of(self, report_ids: Iterable[str]) -> dict[str, tuple[int, np.ndarray]]:
+        """Report id -> (shingle count, MinHash), what ``stories.may_join`` reads, for the
+        filed reports among ``report_ids``."""
+        return {row[0]: (row[1], np.frombuffer(row[2], dtype="<u4")) for row in select_in(
+            self.db, "SELECT report_id, size, minhash FROM story_prints "
+            "WHERE report_id IN ({})", report_ids)}
 
     def backfill_bands(self) -> None:
         """File every report of a collection from before the band table (once)."""
@@ -72,8 +86,11 @@ class StoryTables:
             db.execute("DELETE FROM meta WHERE key = 'story_bands_missing'")
 
     def remove_bands(self, db: sqlite3.Connection, prints: Iterable[Fingerprint]) -> None:
+        prints = list(prints)
         db.executemany("DELETE FROM story_bands WHERE key = ? AND report_id = ?",
                        ((key, fp.report_id) for fp in prints for key in band_keys(fp.minhash)))
+        db.executemany("DELETE FROM story_prints WHERE report_id = ?",
+                       ((fp.report_id,) for fp in prints))
 
     def band_partners(self, keys: list[int]) -> set[str]:
         """The reports filed under any of ``keys``."""
