@@ -132,3 +132,24 @@ def test_joins_needs_both_the_screen_and_the_exact_check(monkeypatch):
     assert stories.joins(a, b)
     monkeypatch.setattr(stories, "may_join", lambda *args: False)
     assert not stories.joins(a, b)
+
+
+def test_minhash_is_datasketchs_affine32_minhash():
+    """stories.minhash computes what datasketch 2's MinHash(scheme="affine32") gives, so
+    stored fingerprints and band keys keep their meaning: the same permutations, and the
+    same values for empty, small and batched (over 65,536 shingles) sets."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from corroborate.stories import _permutations, minhash
+
+    reference = MinHash(num_perm=128, scheme="affine32").permutations
+    assert all((ours == theirs).all() for ours, theirs in zip(_permutations(), reference,
+                                                               strict=True))
+    rng = np.random.default_rng(3)
+    for size in (0, 1, 40, 600, 70_000):
+        shingles = np.unique(rng.integers(0, 2**32, size, dtype=np.uint64).astype(np.uint32))
+        theirs = MinHash(num_perm=128, hashfunc=int, scheme="affine32", permutations=reference)
+        for begin in range(0, len(shingles), 1 << 16):
+            theirs.update_batch(shingles[begin:begin + (1 << 16)].tolist())
+        assert (minhash(shingles) == theirs.hashvalues).all(), size

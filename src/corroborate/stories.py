@@ -40,15 +40,11 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .model import Story, StoryMember, make_id
 from .partition import Partition
-
-if TYPE_CHECKING:
-    from datasketch import MinHash
 
 __all__ = [
     "CONTAINMENT_MIN",
@@ -62,6 +58,7 @@ __all__ = [
     "fingerprint",
     "joins",
     "may_join",
+    "minhash",
     "story",
 ]
 
@@ -73,8 +70,10 @@ CONTAINMENT_MIN = 0.8
 MIN_SHINGLES = 20
 # the share of each threshold a pair's MinHash estimate must reach to be checked exactly
 SCREEN = 0.5
-# datasketch 2 permutes in uint32 with a bijection (no collision bias on large sets)
+# datasketch 2's "affine32" scheme, computed here (minhash): permutations in uint32 that
+# are bijections (no collision bias on large sets), drawn with its default seed
 SCHEME = "affine32"
+_SEED = 1
 _TOKEN = re.compile(r"\w+")
 _BATCH = 1 << 16
 # the banding datasketch's MinHashLSH chooses for LSH_THRESHOLD and NUM_PERM (it minimises
@@ -91,10 +90,6 @@ class Fingerprint:
     shingles: np.ndarray  # uint32, sorted, unique
     minhash: np.ndarray  # uint32, NUM_PERM values
     published: str | None = None
-
-
-def _identity(value: int) -> int:
-    return value
 
 
 def shingle_hashes(text: str) -> np.ndarray:
@@ -118,31 +113,48 @@ def shingle_hashes(text: str) -> np.ndarray:
 
 
 @cache
-def _permutations() -> Any:
-    """One set of permutations for every MinHash (datasketch draws them anew for each
-    object). datasketch is imported here, not at start-up: it imports scipy, about a third
-    of a second that commands which cluster nothing need not pay."""
-    from datasketch import MinHash
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The 128 affine permutations (a odd, b) that datasketch 2's ``MinHash(scheme=
+    "affine32")`` draws with its default seed, drawn the same way: numpy's ``RandomState``
+    gives the same stream in every numpy release (tests/test_stories.py checks the values
+    against datasketch's). Not importing datasketch spares every ingest process a third of
+    a second: its package imports scipy."""
+    gen = np.random.RandomState(_SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
-    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (a bijection), which datasketch applies to each input
+    hash before permuting it."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    mixed: np.ndarray = values ^ (values >> np.uint32(16))
+    return mixed
 
 
-def _minhash(hashvalues: np.ndarray | None = None) -> MinHash:
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, hashfunc=_identity, scheme=SCHEME,
-                   permutations=_permutations(), hashvalues=hashvalues)
+def minhash(shingles: np.ndarray) -> np.ndarray:
+    """The 128-value MinHash of a set of 32-bit shingle hashes (uint32): for each
+    permutation, the least of ``a * fmix32(h) + b`` (mod 2**32), or 2**32 - 1 for an empty
+    set, as datasketch's affine32 scheme computes it."""
+    a, b = _permutations()
+    out = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    # in batches: a batch is permuted as one (batch x NUM_PERM) array, 512 bytes a shingle
+    # (0.9 GB for a 10 MB report); the minimum of minima is the same
+    for begin in range(0, len(shingles), _BATCH):
+        mixed = _fmix32(shingles[begin:begin + _BATCH].astype(np.uint32)).reshape(-1, 1)
+        with np.errstate(over="ignore"):
+            out = np.minimum(out, (mixed * a + b).min(axis=0))
+    return out
 
 
 def fingerprint(report_id: str, text: str, published: str | None = None) -> Fingerprint:
     """Fingerprint one report's cleaned text (a pure function, cheap next to parsing)."""
     shingles = shingle_hashes(text)
-    mh = _minhash()
-    # in batches: datasketch permutes a batch as one (batch x NUM_PERM) array, 512 bytes a
-    # shingle (0.9 GB for a 10 MB report); the minimum of minima is the same
-    for begin in range(0, len(shingles), _BATCH):
-        mh.update_batch(shingles[begin:begin + _BATCH].tolist())
-    return Fingerprint(report_id, shingles, mh.hashvalues.astype(np.uint32), published)
+    return Fingerprint(report_id, shingles, minhash(shingles), published)
 
 
 def band_keys(minhash: np.ndarray) -> list[int]:
