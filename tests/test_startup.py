@@ -54,6 +54,17 @@ def test_version_and_help_load_no_heavy_module(argv):
     assert sorted(loaded & set(HEAVY)) == []
 
 
+def test_the_workers_fork_server_loads_neither_scipy_nor_datasketch():
+    """docs/scale.md: what the workers run (corroborate.warm processes a report) computes
+    the MinHash with numpy, so their fork server never loads scipy."""
+    done = subprocess.run([sys.executable, "-c", "import json, sys, corroborate.warm; "
+                           "print(json.dumps(sorted(sys.modules)))"],
+                          capture_output=True, text=True, timeout=120, check=True)
+    loaded = _roots(set(json.loads(done.stdout.strip().splitlines()[-1])))
+    assert "corroborate.pipeline" in loaded and "numpy" in loaded  # it did warm up
+    assert sorted(loaded & {"scipy", "datasketch"}) == []
+
+
 def test_search_loads_only_what_searching_needs(tmp_path):
     Store.init(tmp_path / "c").close()
     loaded = _roots(loaded_after("search", "-c", str(tmp_path / "c"), "phone"))

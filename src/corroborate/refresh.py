@@ -113,12 +113,11 @@ def _touched(store: Store, new: list[str], candidates: Iterable[tuple[str, str]]
         # order pairs are checked in)
         others = sorted(by_partner)
         for start in range(0, len(others), _SCREENED_AT_ONCE):
-            screens = store.screens_of(others[start:start + _SCREENED_AT_ONCE])
-            kept = [(a, b) for b, screen in screens.items() for a in by_partner[b]
-                    if may_join(len(prints[a].shingles), prints[a].minhash, *screen)]
+            partners = others[start:start + _SCREENED_AT_ONCE]
+            screens = store.screens_of(partners)
             # a partner not filed (none should be) is checked exactly
-            kept += [(a, b) for b in others[start:start + _SCREENED_AT_ONCE]
-                     if b not in screens for a in by_partner[b]]
+            kept = [(a, b) for b in partners for a in by_partner[b] if b not in screens
+                    or may_join(len(prints[a].shingles), prints[a].minhash, *screens[b])]
             old_story.update(store.story_of(b for _, b in kept if b not in fresh))
             known: Mapping[str, Fingerprint] = ChainMap(
                 {fp.report_id: fp for fp in store.fingerprints_of({b for _, b in kept})},

@@ -72,7 +72,6 @@ MIN_SHINGLES = 20
 SCREEN = 0.5
 # datasketch 2's "affine32" scheme, computed here (minhash): permutations in uint32 that
 # are bijections (no collision bias on large sets), drawn with its default seed
-SCHEME = "affine32"
 _SEED = 1
 _TOKEN = re.compile(r"\w+")
 _BATCH = 1 << 16
