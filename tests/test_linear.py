@@ -13,7 +13,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corroborate.attribution import _LONG_SOURCE_WORD, _SOURCE, _source_matches
+from corroborate.attribution import _SOURCE, _source_matches
 from corroborate.model import Document
 from corroborate.pipeline import process
 from corroborate.victims import _LONG_LOWER_RUN, _LOWER, _lower_words
@@ -141,9 +141,20 @@ def test_lower_words_are_the_lower_regex_words(text: str) -> None:
         assert _lower_words(value) == set(_LOWER.findall(value))
 
 
-def test_the_long_word_sends_the_matchers_down_their_long_word_path() -> None:
-    assert _LONG_SOURCE_WORD.search(_LONG_WORD)
+def test_the_long_word_sends_the_lower_words_down_their_long_word_path() -> None:
     assert _LONG_LOWER_RUN.search(_LONG_WORD)
+
+
+def test_source_matches_in_a_report_are_the_source_regex_matches() -> None:
+    # the words of a report around several sources, none of them a long word
+    text = ("Two informants in Hyesan said the market was shut. A local source living in the "
+            "city told us that several other sources, based in Musan, and one insider close "
+            "to the party saw it. Their sources who spoke on condition of anonymity agreed; "
+            "open sources did not. Source: staff. The three well informed local sources "
+            "from the province confirmed it.")
+    found = [m.span() for m in _source_matches(text)]
+    assert len(found) >= 6
+    assert found == [m.span() for m in _SOURCE.finditer(text)]
 
 
 # HTML whose paragraphs mostly do not stand verbatim in the source (an entity or an inline

@@ -28,7 +28,6 @@ _SOURCE_NAMED = Required(_SOURCE)
 # what a match of _SOURCE can begin with, for _source_matches
 _SOURCE_NOUN = re.compile(r"(?=\b(?:sources?|informants?|insiders?)\b)")
 _SOURCE_WORD = re.compile(r"[\w’'-]+")
-_LONG_SOURCE_WORD = re.compile(r"[\w’'-]{65,}")
 _BLANKS = re.compile(r"[ \t]+")
 _BOUNDARY = re.compile(r"\b")
 _DETERMINER_WIDTH = 8  # "multiple", the longest determiner _SOURCE allows
@@ -74,17 +73,15 @@ def _source_matches(text: str) -> Iterator[re.Match[str]]:
 
     The regex tries every word boundary; from one inside a word it reads the rest of the
     word as the first of three words before "source", so a long word with many boundaries
-    ("a-a-a-...", "x'x'x'...") takes quadratic time. In a text with such a word, the regex
-    is tried only where a match can begin: at a noun ("source"), in the three words before
-    one (where every boundary begins a match: the first one at or after the last match's
-    end is tried), and in the last characters of the fourth word before one (a determiner:
-    "the" in "the two anonymous local sources").
+    ("a-a-a-...", "x'x'x'...") takes quadratic time. Here it is tried only where a match
+    can begin: at a noun ("source"), in the three words before one (where every boundary
+    begins a match: the first one at or after the last match's end is tried), and in the
+    last characters of the fourth word before one (a determiner: "the" in "the two
+    anonymous local sources"). On ordinary reports too that is half the time the regex
+    takes over every boundary (0.19 against 0.41 ms a report).
     """
     if not _SOURCE_NAMED.may_match(text):
         return  # no "source", "informant" or "insider": nothing to scan for
-    if _LONG_SOURCE_WORD.search(text) is None:
-        yield from _SOURCE.finditer(text)
-        return
     words = [m.span() for m in _SOURCE_WORD.finditer(text)]
     starts = [start for start, _ in words]
     nouns = [m.start() for m in _SOURCE_NOUN.finditer(text)]
