@@ -95,6 +95,33 @@ def test_growing_gives_the_stories_of_clustering_everything_at_once(corpus, tmp_
         assert not grown.unassigned_reports()
 
 
+@pytest.mark.parametrize("at_once", [1, 3, 7])
+def test_one_ingest_makes_its_stories_a_round_of_new_reports_at_a_time(corpus, tmp_path,
+                                                                        at_once, monkeypatch):
+    """An ingest of many reports makes their stories _STORIES_AT_ONCE new reports at a time
+    (what a round holds follows that, not the ingest): the stories of clustering
+    everything at once, and every report in one."""
+    import corroborate.refresh as refresh
+
+    monkeypatch.setattr(refresh, "_STORIES_AT_ONCE", at_once)
+    rounds: list[list[str]] = []
+    touched = refresh._touched
+    monkeypatch.setattr(refresh, "_touched", lambda store, new, *rest: (
+        rounds.append(list(new)), touched(store, new, *rest))[1])
+    paths = sorted(corpus.values())
+    with Store.init(tmp_path / "rounds") as store:
+        _ingest(store, paths)
+        everything = {frozenset(m.report_id for m in s.members)
+                      for s in cluster(store.fingerprints())}
+        assert _partition(store) == everything
+        assert len(everything) == 14
+        assert not store.unassigned_reports()
+    assert len(rounds) >= len(paths) // at_once // 2 > 1
+    assert all(len(new) <= at_once for new in rounds)
+    taken = [rid for new in rounds for rid in new]
+    assert taken == sorted(taken) and len(set(taken)) == len(taken)
+
+
 def test_a_story_keeps_its_id_when_a_version_with_a_smaller_id_arrives(corpus, tmp_path):
     versions = sorted(p for name, p in corpus.items() if name.startswith("story0-"))
     ids = _report_ids(versions)

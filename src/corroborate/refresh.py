@@ -45,6 +45,10 @@ __all__ = ["refresh_events", "refresh_stories"]
 log = logging.getLogger(__name__)
 
 _READ_BATCH = 2000  # new reports read at once: memory follows the batch, not the collection
+# new reports made into stories in one round, the next round finding them filed as a later
+# ingest would: what a round holds (the new reports' groups) follows this, not the ingest
+# (one of a million reports)
+_STORIES_AT_ONCE = 20_000
 _WRITE_BATCH = 200  # groups of reports made into stories in one transaction
 _SCREENED_AT_ONCE = 20_000  # partners screened at once (a MinHash and a count each)
 _ACCOUNTS_KEPT = 5000  # candidates whose probes an events refresh keeps (_Recent)
@@ -68,12 +72,17 @@ def refresh_stories(store: Store, candidates: Iterable[tuple[str, str]] | None =
 
     A started ``pool`` clusters the groups and compares their versions (``make_stories``),
     the next part's while the writer stores the one before.
+
+    Without ``candidates``, the new reports are taken :data:`_STORIES_AT_ONCE` at a time in
+    order of id, as so many ingests one after the other would add them.
     """
     if store.bands_missing():
         store.backfill_bands()
-    new = store.unassigned_reports()
-    if new:
-        outlets = _multilingual(store)
+    outlets: dict[str, str] | None = None
+    after = ""
+    while new := store.unassigned_reports(
+            after, _STORIES_AT_ONCE if candidates is None else None):
+        outlets = _multilingual(store) if outlets is None else outlets
         groups = _touched(store, new, candidates, outlets)
         written = list(parts(groups, _WRITE_BATCH))
         ahead = None
@@ -82,6 +91,9 @@ def refresh_stories(store: Store, candidates: Iterable[tuple[str, str]] | None =
             ahead = _stories(store, written[n + 1], outlets, pool) \
                 if n + 1 < len(written) else None
             _rebuild(store, part, made())
+        if candidates is not None:
+            break
+        after = new[-1]
     with store.transaction() as db:
         db.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '0')")
 
@@ -308,21 +320,29 @@ def refresh_events(store: Store, pool: Pool | None = None) -> None:
     """Make again the accounts of the stories that changed since the last refresh, link the
     new ones to the accounts filed under their keys, and assemble again only the events
     that changed. An event keeps its id as accounts join it (``_event_ids``)."""
-    pending = store.pending_story_ids()
-    if not pending and store.events_missing():
+    if not store.pending_story_ids(most=1) and store.events_missing():
         with store.transaction() as db:  # a collection from before events
             store.mark_all_pending(db)
-        pending = store.pending_story_ids()
-    batches = [pending[begin:begin + _READ_BATCH]
-               for begin in range(0, len(pending), _READ_BATCH)]
     # the workers make a batch's accounts while the writer links the batch before it (one
     # batch at a time left them idle while it linked); the batches' stories are distinct,
     # so what one batch writes is not what the next one read
-    ahead: _Batch | None = None
-    for n, story_ids in enumerate(batches):
-        batch = ahead or _Batch(store, story_ids, pool)
-        ahead = _Batch(store, batches[n + 1], pool) if n + 1 < len(batches) else None
+    batches = _pending_batches(store)
+    first = next(batches, None)
+    batch = _Batch(store, first, pool) if first is not None else None
+    while batch is not None:
+        following = next(batches, None)
+        ahead = _Batch(store, following, pool) if following is not None else None
         _refresh_events(store, batch)
+        batch = ahead
+
+
+def _pending_batches(store: Store) -> Iterator[list[str]]:
+    """The stories whose events are to be refreshed, a batch at a time, in order of id (an
+    ingest of a million reports leaves hundreds of thousands: read as they are needed)."""
+    after = ""
+    while story_ids := store.pending_story_ids(after, _READ_BATCH):
+        yield story_ids
+        after = story_ids[-1]
 
 
 class _Batch:

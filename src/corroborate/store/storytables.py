@@ -45,11 +45,14 @@ class StoryTables:
 
     db: sqlite3.Connection
 
-    def unassigned_reports(self) -> list[str]:
-        """The reports in no story yet (added, or whose story was taken apart)."""
+    def unassigned_reports(self, after: str = "", most: int | None = None) -> list[str]:
+        """The reports in no story yet (added, or whose story was taken apart), in order of
+        id: those after ``after``, the first ``most`` of them if given."""
+        limit = "" if most is None else f" LIMIT {int(most)}"
         return [r[0] for r in self.db.execute(
-            "SELECT r.id FROM reports r WHERE NOT EXISTS "
-            "(SELECT 1 FROM story_members m WHERE m.report_id = r.id) ORDER BY r.id")]
+            "SELECT r.id FROM reports r WHERE r.id > ? AND NOT EXISTS "
+            "(SELECT 1 FROM story_members m WHERE m.report_id = r.id) ORDER BY r.id" + limit,
+            (after,))]
 
     def fingerprints_of(self, report_ids: Iterable[str]) -> Iterator[Fingerprint]:
         yield from (fingerprint_of_row(row) for row in select_in(
@@ -189,9 +192,13 @@ class StoryTables:
 
     # -- events ----------------------------------------------------------------------------
 
-    def pending_story_ids(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT story_id FROM events_pending "
-                                              "ORDER BY story_id")]
+    def pending_story_ids(self, after: str = "", most: int | None = None) -> list[str]:
+        """The stories whose events are to be refreshed, in order of id: those after
+        ``after``, the first ``most`` of them if given."""
+        limit = "" if most is None else f" LIMIT {int(most)}"
+        return [r[0] for r in self.db.execute(
+            "SELECT story_id FROM events_pending WHERE story_id > ? ORDER BY story_id" + limit,
+            (after,))]
 
     def mark_all_pending(self, db: sqlite3.Connection) -> None:
         db.execute("INSERT OR IGNORE INTO events_pending SELECT id FROM stories")
