@@ -91,6 +91,29 @@ def test_each_ingest_computes_only_its_new_rows_and_leaves_what_a_rebuild_gives(
         assert c2 == c and c[0] is not None
 
 
+def test_an_index_catches_up_a_round_of_noted_changes_at_a_time(tmp_path, monkeypatch):
+    """What an ingest noted is caught up with _PENDING_AT_ONCE changes at a time (a round
+    holds those and the reports they touch): the index one round gives."""
+    rounds: list[int] = []
+    affected = search_index._affected
+    monkeypatch.setattr(search_index, "_affected", lambda db, pending: (
+        rounds.append(len(pending)), affected(db, pending))[1])
+
+    def indexed(at_once: int) -> tuple[list[tuple], ...]:
+        monkeypatch.setattr(search_index, "_PENDING_AT_ONCE", at_once)
+        rounds.clear()
+        with Store.init(tmp_path / f"collection-{at_once}") as store:
+            for i, batch in enumerate(BATCHES):
+                assert ingest(store, [str(_write(tmp_path / f"batch-{i}.jsonl", batch))]).ok
+                assert _pending(store) == 0
+            return _index(store)
+
+    whole = indexed(10**6)
+    assert len(rounds) == len(BATCHES)
+    assert indexed(1) == whole and whole[0]
+    assert len(rounds) > len(BATCHES) and set(rounds) == {1}
+
+
 def test_reports_removed_leave_the_index_and_nothing_new_writes_nothing(tmp_path, computed):
     with Store.init(tmp_path / "collection") as store:
         for i, batch in enumerate(BATCHES):

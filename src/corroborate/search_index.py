@@ -47,6 +47,9 @@ SEVERITY: dict[str, int] = {
                      "physical_assault", "banishment", "collective_punishment"), 2)}
 _BATCH = 500
 _PER_TASK = 25  # reports whose main values a worker works out in one task
+# changes noted (search_pending) caught up with in one round: an ingest of a million
+# reports notes a million, and a round holds them and the reports they touch
+_PENDING_AT_ONCE = 20_000
 
 
 def period(value: str | None) -> tuple[int, int] | None:
@@ -357,19 +360,21 @@ def update_index(store: Store, pool: Pool | None = None) -> int:
     if flags:
         return _rebuild(store, "s.report_rowid IS NULL OR s.report_id != r.id "
                                "OR s.digest != r.digest")
-    pending = store.db.execute("SELECT kind, id FROM search_pending").fetchall()
-    if not pending:
-        return 0
-    count, touched = 0, []
-    ids = sorted(_affected(store.db, [(r[0], r[1]) for r in pending]))
-    for begin in range(0, len(ids), _BATCH):
-        written, rowids = _catch_up(store, ids[begin:begin + _BATCH], pool)
-        count += written
-        touched += rowids
-    with store.transaction() as db:
-        db.executemany("DELETE FROM search_pending WHERE kind = ? AND id = ?",
-                       [(r[0], r[1]) for r in pending])
-        _bump(db, sorted(set(touched)))
+    count = 0
+    # a round at a time; a report two rounds touch is computed once (the second finds its
+    # row up to date) and relinked twice
+    while pending := [(r[0], r[1]) for r in store.db.execute(
+            "SELECT kind, id FROM search_pending ORDER BY kind, id LIMIT ?",
+            (_PENDING_AT_ONCE,))]:
+        touched: list[int] = []
+        ids = sorted(_affected(store.db, pending))
+        for begin in range(0, len(ids), _BATCH):
+            written, rowids = _catch_up(store, ids[begin:begin + _BATCH], pool)
+            count += written
+            touched += rowids
+        with store.transaction() as db:
+            db.executemany("DELETE FROM search_pending WHERE kind = ? AND id = ?", pending)
+            _bump(db, sorted(set(touched)))
     return count
 
 
