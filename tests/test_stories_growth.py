@@ -77,11 +77,18 @@ def _ingest(store: Store, paths: list[Path]) -> None:
 def test_growing_gives_the_stories_of_clustering_everything_at_once(corpus, tmp_path, seed,
                                                                     read_batch, monkeypatch):
     # read_batch 2: new reports, and the partners they share band keys with, read (and
-    # screened) two at a time (in a dense collection a batch's partners are read in chunks)
+    # screened, and checked) two at a time (in a dense collection a batch's partners are
+    # read in chunks, and its pairs with them held a chunk at a time)
     import corroborate.refresh as refresh
 
     monkeypatch.setattr(refresh, "_READ_BATCH", read_batch)
     monkeypatch.setattr(refresh, "_SCREENED_AT_ONCE", read_batch)
+    monkeypatch.setattr(refresh, "_PAIRS_HELD", read_batch)
+    checked: list[int] = []
+    check = refresh._check_partners
+    monkeypatch.setattr(refresh, "_check_partners", lambda store, parts, by_partner, *rest: (
+        checked.append(sum(map(len, by_partner.values()))), check(store, parts, by_partner,
+                                                                   *rest))[1])
     paths = sorted(corpus.values())
     random.Random(seed).shuffle(paths)
     cuts = sorted(random.Random(seed).sample(range(1, len(paths)), 3))
@@ -93,6 +100,7 @@ def test_growing_gives_the_stories_of_clustering_everything_at_once(corpus, tmp_
         assert _partition(grown) == everything
         assert len(everything) == 14  # eight stories and six singletons
         assert not grown.unassigned_reports()
+    assert max(checked) <= read_batch and sum(checked) > 0
 
 
 @pytest.mark.parametrize("at_once", [1, 3, 7])

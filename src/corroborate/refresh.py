@@ -51,6 +51,7 @@ _READ_BATCH = 2000  # new reports read at once: memory follows the batch, not th
 _STORIES_AT_ONCE = 20_000
 _WRITE_BATCH = 200  # groups of reports made into stories in one transaction
 _SCREENED_AT_ONCE = 20_000  # partners screened at once (a MinHash and a count each)
+_PAIRS_HELD = 100_000  # a batch's pairs with older reports held before they are checked
 _ACCOUNTS_KEPT = 5000  # candidates whose probes an events refresh keeps (_Recent)
 _EVENTS_READ = 500  # events whose accounts are read whole at once
 _LINKED_AT_ONCE = 500  # new accounts linked as one part (sorted by where they look)
@@ -114,28 +115,17 @@ def _touched(store: Store, new: list[str], candidates: Iterable[tuple[str, str]]
         prints = {fp.report_id: fp
                   for fp in store.fingerprints_of(new[begin:begin + _READ_BATCH])}
         by_partner: dict[str, list[str]] = {}
+        held = 0
         for a, b in _band_pairs(store, prints, fresh, internal=external is None):
             if b in prints:
                 _join_if(parts, a, b, old_story, prints)
-            else:
-                by_partner.setdefault(b, []).append(a)
-        # the partners screened a chunk at a time, and the rows of the few that pass read
-        # whole: in a dense collection a batch has many times its number of partners, and
-        # memory is to follow the batch (a pair's groups end up joined or not whatever the
-        # order pairs are checked in)
-        others = sorted(by_partner)
-        for start in range(0, len(others), _SCREENED_AT_ONCE):
-            partners = others[start:start + _SCREENED_AT_ONCE]
-            screens = store.screens_of(partners)
-            # a partner not filed (none should be) is checked exactly
-            kept = [(a, b) for b in partners for a in by_partner[b] if b not in screens
-                    or may_join(len(prints[a].shingles), prints[a].minhash, *screens[b])]
-            old_story.update(store.story_of(b for _, b in kept if b not in fresh))
-            known: Mapping[str, Fingerprint] = ChainMap(
-                {fp.report_id: fp for fp in store.fingerprints_of({b for _, b in kept})},
-                prints)
-            for a, b in sorted(kept):
-                _join_if(parts, a, b, old_story, known)
+                continue
+            by_partner.setdefault(b, []).append(a)
+            held += 1
+            if held == _PAIRS_HELD:  # a batch's partners grow with the collection's density
+                _check_partners(store, parts, by_partner, prints, fresh, old_story)
+                by_partner, held = {}, 0
+        _check_partners(store, parts, by_partner, prints, fresh, old_story)
     for begin in range(0, len(external or ()), _READ_BATCH):
         chunk = (external or [])[begin:begin + _READ_BATCH]
         prints = {fp.report_id: fp
@@ -152,18 +142,38 @@ def _touched(store: Store, new: list[str], candidates: Iterable[tuple[str, str]]
             for group in parts.groups() if not fresh.isdisjoint(group)]
 
 
+def _check_partners(store: Store, parts: Partition, by_partner: dict[str, list[str]],
+                    prints: dict[str, Fingerprint], fresh: set[str],
+                    old_story: dict[str, str]) -> None:
+    """Join the new reports to the older partners they are versions of. The partners are
+    screened a chunk at a time, and the rows of the few that pass read whole: in a dense
+    collection a batch has many times its number of partners, and memory is to follow the
+    batch (a pair's groups end up joined or not whatever the order pairs are checked in)."""
+    others = sorted(by_partner)
+    for start in range(0, len(others), _SCREENED_AT_ONCE):
+        partners = others[start:start + _SCREENED_AT_ONCE]
+        screens = store.screens_of(partners)
+        # a partner not filed (none should be) is checked exactly
+        kept = [(a, b) for b in partners for a in by_partner[b] if b not in screens
+                or may_join(len(prints[a].shingles), prints[a].minhash, *screens[b])]
+        old_story.update(store.story_of(b for _, b in kept if b not in fresh))
+        known: Mapping[str, Fingerprint] = ChainMap(
+            {fp.report_id: fp for fp in store.fingerprints_of({b for _, b in kept})},
+            prints)
+        for a, b in sorted(kept):
+            _join_if(parts, a, b, old_story, known)
+
+
 def _band_pairs(store: Store, prints: dict[str, Fingerprint], fresh: set[str],
-                internal: bool) -> list[tuple[str, str]]:
+                internal: bool) -> Iterator[tuple[str, str]]:
     """(new report, report sharing a band key with it): the older reports, and the new ones
     after it when ``internal`` (so that a pair of new reports comes once)."""
-    pairs = []
     for rid, fp in prints.items():
         if not len(fp.shingles):
             continue
         for other in sorted(store.band_partners(band_keys(fp.minhash)) - {rid}):
             if other not in fresh or (internal and other > rid):
-                pairs.append((rid, other))
-    return pairs
+                yield rid, other
 
 
 def _join_if(parts: Partition, a: str, b: str, old_story: dict[str, str],
