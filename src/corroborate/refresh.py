@@ -336,14 +336,14 @@ def refresh_events(store: Store, pool: Pool | None = None) -> None:
     # the workers make a batch's accounts while the writer links the batch before it (one
     # batch at a time left them idle while it linked); the batches' stories are distinct,
     # so what one batch writes is not what the next one read
-    batches = _pending_batches(store)
-    first = next(batches, None)
-    batch = _Batch(store, first, pool) if first is not None else None
-    while batch is not None:
-        following = next(batches, None)
-        ahead = _Batch(store, following, pool) if following is not None else None
-        _refresh_events(store, batch)
-        batch = ahead
+    planned: _Batch | None = None
+    for story_ids in _pending_batches(store):
+        ahead = _Batch(store, story_ids, pool)
+        if planned is not None:
+            _refresh_events(store, planned)
+        planned = ahead
+    if planned is not None:
+        _refresh_events(store, planned)
 
 
 def _pending_batches(store: Store) -> Iterator[list[str]]:
