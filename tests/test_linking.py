@@ -7,7 +7,7 @@ from dataclasses import replace
 from importlib import resources
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corroborate.claims import _compatible
@@ -23,6 +23,7 @@ from corroborate.linking import (
     parse_weights,
     weights,
 )
+from corroborate.linking import _compatible as link_compatible
 from corroborate.origins import citations, origins
 
 from .helpers import text_report
@@ -136,6 +137,49 @@ def test_blocking_is_symmetric(when_a, when_b, pub_a, pub_b, region_a, region_b)
     assert finds == found
     if evidence(a, b) is not None:  # whatever could link is found by blocking
         assert finds
+
+
+_CITIES = [None, "KP-10:Hyesan", "KP-10:Samjiyon", "KP-10:Kimjongsuk"]
+
+
+_REGIONS = ["KP-10", "KP-10", "KP-10", None, "KP-09"]  # most pairs in one province
+
+
+@settings(max_examples=500)
+@given(st.sampled_from(_CITIES), st.sampled_from(_CITIES),
+       st.sets(st.sampled_from(_CITIES[1:])), st.sets(st.sampled_from(_CITIES[1:])),
+       st.sampled_from(_REGIONS), st.sampled_from(_REGIONS),
+       st.sets(st.sampled_from(["killing", "arrest", "torture"]), min_size=1),
+       st.sets(st.sampled_from(["killing", "arrest", "torture"]), min_size=1),
+       st.booleans(), st.booleans(),
+       st.sampled_from([None, "2023-08", "2023-08-30"]),
+       st.sampled_from([None, "2023-08", "2023-08-30"]))
+def test_blocking_by_city_and_killing_finds_every_pair_that_could_link(
+        city_a, city_b, places_a, places_b, region_a, region_b, acts_a, acts_b,
+        killing_a, killing_b, when_a, when_b):
+    """Accounts are filed by city, and an account of a killing only under the killing:
+    whatever pair linking could accept (``_compatible``) is still found, both ways, and
+    a pair in two cities neither names, or a killing and an account that states none, is
+    not even read."""
+    def make(i, city, places, region, acts, killing, when):
+        main = ("killing",) if killing and "killing" in acts else tuple(sorted(acts))[:1]
+        return _account(id=f"a-{i}", story_id=f"s-{i}", region=region,
+                        city=city if region == "KP-10" else None,
+                        places=tuple(sorted(places | ({city} if city else set())))
+                        if region == "KP-10" else (),
+                        acts=tuple(sorted(acts)), violations=main, when=when,
+                        precision={7: "month", 10: "day"}.get(len(when or "")))
+    a = make(1, city_a, places_a, region_a, acts_a, killing_a, when_a)
+    b = make(2, city_b, places_b, region_b, acts_b, killing_b, when_b)
+    finds = bool(set(probe_keys(a)) & set(blocking_keys(b)))
+    found = bool(set(probe_keys(b)) & set(blocking_keys(a)))
+    assert finds == found
+    if link_compatible(a, b) is not None:
+        assert finds
+    if a.city and b.city and a.city not in b.places and b.city not in a.places:
+        assert not finds
+    if "killing" in a.violations and "killing" not in b.acts:
+        assert not finds
 
 
 def test_the_shipped_weights_cover_every_feature_and_unknown_ones_are_refused():

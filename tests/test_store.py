@@ -170,6 +170,33 @@ def test_a_schema_11_collection_gets_its_reports_screens_on_opening(tmp_path):
         assert screens[report_id][1].tobytes() == minhash
 
 
+def test_a_schema_12_collection_files_its_accounts_again_on_opening(tmp_path):
+    """Migration 13: accounts filed under the keys before it (province, every violation)
+    are filed under today's (events.blocking_keys), from their probes; nothing else of
+    the events changes."""
+    from corroborate.events import Account, blocking_keys
+
+    root = tmp_path / "old"
+    with Store.init(root) as store:
+        assert ingest(store, [str(p) for p in sample_files()]).ok
+        probes = {r[0]: r[1] for r in store.db.execute(
+            "SELECT account_id, probe FROM account_probes")}
+        events = sorted(tuple(r) for r in store.db.execute("SELECT id, event_id FROM accounts"))
+    assert probes
+    db = database_of(root)
+    db.executescript("DELETE FROM account_keys; "
+                     "INSERT INTO account_keys SELECT 'KP|KP-10|arrest|2023-08', account_id "
+                     "FROM account_probes; PRAGMA user_version = 12;")
+    db.close()
+    with Store.open(root) as store:
+        filed = {tuple(r) for r in store.db.execute("SELECT key, account_id FROM account_keys")}
+        assert sorted(tuple(r) for r in store.db.execute(
+            "SELECT id, event_id FROM accounts")) == events
+    assert filed == {(key, account_id) for account_id, probe in probes.items()
+                     for key in blocking_keys(Account.from_probe(json.loads(probe)))}
+    assert any("|c:" in key for key, _ in filed)
+
+
 def test_a_report_that_cannot_be_stored_is_rolled_back_alone(tmp_path, monkeypatch):
     """Step 5 stores a batch of reports in one transaction, each under a savepoint: one
     that fails halfway through its rows leaves none of them, and the others go in."""

@@ -371,6 +371,10 @@ def _shift(year: int, month: int, by: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+# violations an account of the incident does not leave out: one whose main violations hold
+# a killing is not one incident with an account that states none (linking._compatible)
+UNMISSABLE = frozenset({"killing"})
+
 # an undated account is compared with incidents of up to this many months before its
 # publication, and with other undated accounts published this many months apart
 UNDATED_WINDOW_MONTHS = 4
@@ -420,23 +424,48 @@ def _stamps(acc: Account) -> tuple[list[str], list[str]]:
 
 
 def _areas(acc: Account) -> tuple[list[str], list[str]]:
-    """(Where an account is filed, where it looks), as areas: its province, and "*" (every
-    account is there); a province-less account is in "-" and looks in "*". Accounts of two
-    provinces cannot be one incident (``linking``), so an account with a province compares
-    only with its province's and the province-less: in a dense collection, a fraction of
-    the country's."""
-    if acc.region:
-        return [acc.region, "*"], [acc.region, "-"]
-    return ["-", "*"], ["*"]
+    """(Where an account is filed, where it looks), as areas. Accounts of two provinces,
+    or of two cities unless one names the other's city, cannot be one incident
+    (``linking``), so an account looks only where one it could be is filed:
+
+    - a province-less account is in "-" and looks in "*" (every account is there);
+    - one with a province R and no city is in "R" and "R|c-", and looks in "R" (every
+      account of the province is there) and "-";
+    - one with a city C is in "R|c:C" and "R|p:P" for each other place P it names, and
+      looks in "R|c:C" (its city's), "R|p:C" (those naming its city), "R|c:P" (those of a
+      place it names), "R|c-" (its province's city-less) and "-".
+
+    In a dense collection that is a fraction of the country's: linking a candidate costs
+    far more than looking under one more key."""
+    region, city = acc.region, acc.city
+    if not region:
+        return ["-", "*"], ["*"]
+    if not city:
+        return [region, f"{region}|c-", "*"], [region, "-"]
+    others = sorted(set(acc.places) - {city})
+    return ([region, "*", f"{region}|c:{city}"] + [f"{region}|p:{p}" for p in others],
+            [f"{region}|c:{city}", f"{region}|p:{city}"]
+            + [f"{region}|c:{p}" for p in others] + [f"{region}|c-", "-"])
+
+
+def _acts(acc: Account) -> tuple[list[str], list[str]]:
+    """(Under which violations an account is filed, under which it looks). Two accounts
+    must share one, and one whose main violations hold a killing (``UNMISSABLE``) is only
+    one incident with accounts stating it: so it looks only under those, and is filed
+    only under them, where every account that could be its incident looks."""
+    unmissable = sorted(set(acc.violations) & UNMISSABLE)
+    if unmissable:
+        return sorted((set(acc.acts) & UNMISSABLE) | set(unmissable)), unmissable
+    return list(acc.acts), list(acc.acts)
 
 
 def blocking_keys(acc: Account) -> list[str]:
-    """The keys an account is filed under: country, province, violation and when."""
+    """The keys an account is filed under: country, area, violation and when."""
     if not acc.country:
         return []
     stamps = _stamps(acc)[0]
-    return [f"{acc.country}|{area}|{v}|{s}" for area in _areas(acc)[0] for v in acc.acts
-            for s in stamps]
+    return [f"{acc.country}|{area}|{v}|{s}" for area in _areas(acc)[0]
+            for v in _acts(acc)[0] for s in stamps]
 
 
 def probe_keys(acc: Account) -> list[str]:
@@ -444,8 +473,8 @@ def probe_keys(acc: Account) -> list[str]:
     if not acc.country:
         return []
     stamps = _stamps(acc)[1]
-    return [f"{acc.country}|{area}|{v}|{s}" for area in _areas(acc)[1] for v in acc.acts
-            for s in stamps]
+    return [f"{acc.country}|{area}|{v}|{s}" for area in _areas(acc)[1]
+            for v in _acts(acc)[1] for s in stamps]
 
 
 def filed_together(a: Account, b: Account) -> bool:

@@ -32,7 +32,7 @@ from importlib import resources
 from typing import Any
 
 from .errors import CorroborateError
-from .events import Account, Brief, filed_together
+from .events import UNMISSABLE, Account, Brief, filed_together
 
 __all__ = [
     "FEATURES",
@@ -60,7 +60,6 @@ FEATURES = (
     "same_agency", "different_agency", "unshared_killing",
     "quote", "figures", "source", "wording",
 )
-_UNMISSABLE = frozenset({"killing"})
 EVENT_DAYS = 7  # the most two day-dated accounts of one event may be apart (conflicting)
 GENERIC_AGENTS = frozenset({"kp_state_authorities", "state_authorities"})
 
@@ -197,7 +196,7 @@ def _compatible(a: Account, b: Account) -> tuple[list[str], str, int | None] | N
     # an account of a killing does not leave the killing out: one that states none at all
     # tells of another incident (an arrest in the same city that month, say)
     if any((v in a.violations and v not in b.acts) or (v in b.violations and v not in a.acts)
-           for v in _UNMISSABLE):
+           for v in UNMISSABLE):
         return None
     relation, gap = dates_agree(a.when, a.precision, b.when, b.precision,
                                 a.published, b.published)
@@ -301,7 +300,7 @@ def evidence(a: Account, b: Account) -> tuple[dict[str, float], dict[str, Any]] 
         elif not ({a.perpetrator, b.perpetrator} & GENERIC_AGENTS) \
                 and a.perpetrator not in b.perpetrators and b.perpetrator not in a.perpetrators:
             fire("different_agency", 1.0, f"{a.perpetrator}, {b.perpetrator}")
-    unshared = sorted((set(a.violations) ^ set(b.violations)) & _UNMISSABLE)
+    unshared = sorted((set(a.violations) ^ set(b.violations)) & UNMISSABLE)
     if unshared:
         fire("unshared_killing", 1.0, unshared)
     quotes = sorted(set(a.quotes) & set(b.quotes))

@@ -7,6 +7,7 @@ function (``textsearch.register``) is done in Python instead (:data:`_IN_PYTHON`
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from .. import textsearch
@@ -372,6 +373,14 @@ MIGRATIONS: list[str] = [
     INSERT OR IGNORE INTO story_prints
         SELECT id, length(shingles) / 4, minhash FROM reports WHERE length(shingles) > 0;
     """,
+    # 13: event blocking keys name the city, and an account of a killing is filed under the
+    # killing alone (events.blocking_keys): every account is filed again from its probe.
+    # Links and events stay: whatever could link before is found as before
+    """
+    DELETE FROM account_keys;
+    INSERT OR IGNORE INTO account_keys
+        SELECT k.value, p.account_id FROM account_probes p, json_each(account_filing(p.probe)) k;
+    """,
 ]
 
 # "CROB": marks a database as a corroborate collection's, so a foreign one is refused
@@ -403,6 +412,7 @@ def migrate(db: sqlite3.Connection) -> int:
         _migrate_postgres(db, version)
     elif version < len(MIGRATIONS):
         textsearch.register(db)
+        db.create_function("account_filing", 1, _account_filing, deterministic=True)
     for number in range(check(db), len(MIGRATIONS)):
         try:
             db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number]
@@ -424,9 +434,29 @@ def _fill_hangul(db: sqlite3.Connection) -> None:
         textsearch.index_row(db, rowid, title, text)
 
 
-# statements that call the SQL functions textsearch.register adds to SQLite: on PostgreSQL
+def _account_filing(probe: str) -> str:
+    """The keys an account is filed under (``events.blocking_keys``), as a JSON array,
+    from its probe: migration 13's SQL function on SQLite."""
+    from ..events import Account, blocking_keys
+
+    return json.dumps(blocking_keys(Account.from_probe(json.loads(probe))))
+
+
+def _refile_accounts(db: sqlite3.Connection) -> None:
+    """Migration 13's filing of every account under its keys, from its probe, a thousand
+    accounts at a time (probes are a few KB each)."""
+    after = ""
+    while rows := db.execute("SELECT account_id, probe FROM account_probes WHERE account_id > ? "
+                             "ORDER BY account_id LIMIT 1000", (after,)).fetchall():
+        db.executemany("INSERT OR IGNORE INTO account_keys VALUES (?, ?)",
+                       [(key, account_id) for account_id, probe in rows
+                        for key in json.loads(_account_filing(probe))])
+        after = rows[-1][0]
+
+
+# statements that call the SQL functions SQLite is given for migrations: on PostgreSQL
 # their work is done by a Python function
-_IN_PYTHON = {"hangul_form(": _fill_hangul}
+_IN_PYTHON = {"hangul_form(": _fill_hangul, "account_filing(": _refile_accounts}
 
 
 def _migrate_postgres(db: sqlite3.Connection, version: int) -> None:
