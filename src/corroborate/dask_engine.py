@@ -242,7 +242,8 @@ def _refresh(store: Store, result: DaskIngestResult, written: int) -> None:
     """As :func:`pipeline.ingest` ends. The shuffle's pairs stand in for the band table's
     among the reports in no story yet only when those are all this run's writing (not
     reports resumed, or left by an ingest that stopped before its refresh)."""
-    whole = written == len(store.unassigned_reports())
+    # counted only up to one past what this run wrote: all that the comparison needs
+    whole = written == len(store.unassigned_reports(most=written + 1))
     finish_ingest(store, bool(result.reports), candidates=result.candidates if whole else None)
 
 
