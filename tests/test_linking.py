@@ -301,6 +301,39 @@ def test_two_incidents_of_one_story_are_never_one_event():
     assert _events([first, second, other], links) == [["a-1", "a-3"], ["a-2"]]
 
 
+@settings(max_examples=200)
+@given(st.lists(st.tuples(st.sampled_from(["s-1", "s-2", "s-3", "s-4", "s-5"]),
+                          st.sampled_from(["2023", "2023-08", "2023-08-02", "2023-08-30",
+                                           "2023-03-02", None])), min_size=2, max_size=9),
+       st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8),
+                          st.sampled_from([0.6, 0.7, 0.8, 0.9])), max_size=30))
+def test_events_join_as_checking_every_pair_of_two_groups_does(shapes, pairs):
+    """The grouping remembers which groups conflict (they only grow): the events are the
+    ones checking every two accounts of two groups, at every link, gives."""
+    from corroborate.refresh import _events
+
+    accounts = [_account(id=f"a-{i}", story_id=story, when=when,
+                         precision={4: "year", 7: "month", 10: "day"}.get(len(when or "")))
+                for i, (story, when) in enumerate(shapes)]
+    links = {(f"a-{min(x, y)}", f"a-{max(x, y)}"): score for x, y, score in pairs
+             if x != y and max(x, y) < len(accounts)}
+    members = {a.id: [a.id] for a in accounts}
+    group = {a.id: a.id for a in accounts}
+    by_id = {a.id: a for a in accounts}
+    for a, b in sorted(links, key=lambda pair: (-links[pair], pair)):
+        ga, gb = group[a], group[b]
+        if ga == gb or any(conflicting(by_id[x], by_id[y])
+                           for x in members[ga] for y in members[gb]):
+            continue
+        for x in members[gb]:
+            group[x] = ga
+        members[ga] += members.pop(gb)
+    made = _events(accounts, links)
+    assert made == sorted(sorted(ids) for ids in members.values())
+    assert not any(conflicting(by_id[x], by_id[y]) for ids in made for x in ids for y in ids
+                   if x < y)
+
+
 class _Named:
     """What _event_ids reads from a store: accounts a-2 and a-3 were event ``was``."""
 

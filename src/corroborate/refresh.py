@@ -622,14 +622,24 @@ def _events(accounts: Sequence[Account | Brief], links: Mapping[tuple[str, str],
     by_id = {a.id: a for a in accounts}
     members = {a.id: [a.id] for a in accounts}
     group = {a.id: a.id for a in accounts}
+    # groups found to conflict: a group only grows, so two that conflict always will, and
+    # the many links between them are not checked pair by pair again
+    apart: dict[str, set[str]] = {a.id: set() for a in accounts}
     for a, b in sorted(links, key=lambda pair: (-links[pair], pair)):
         ga, gb = group[a], group[b]
-        if ga == gb or any(conflicting(by_id[x], by_id[y])
-                               for x in members[ga] for y in members[gb]):
+        if ga == gb or gb in apart[ga]:
+            continue
+        if any(conflicting(by_id[x], by_id[y]) for x in members[ga] for y in members[gb]):
+            apart[ga].add(gb)
+            apart[gb].add(ga)
             continue
         if len(members[ga]) < len(members[gb]):
             ga, gb = gb, ga
         for x in members[gb]:
             group[x] = ga
         members[ga] += members.pop(gb)
+        for other in apart.pop(gb):
+            apart[other].discard(gb)
+            apart[other].add(ga)
+            apart[ga].add(other)
     return sorted(sorted(ids) for ids in members.values())
