@@ -197,6 +197,37 @@ def test_a_schema_12_collection_files_its_accounts_again_on_opening(tmp_path):
     assert any("|c:" in key for key, _ in filed)
 
 
+def test_a_batch_that_stores_whole_takes_no_savepoint(tmp_path):
+    """Step 5 stores a batch in one transaction with no savepoint while every report goes
+    in (a savepoint makes the full-text index write out a segment a report); only a
+    batch with a report that cannot be stored is stored again report by report."""
+    from corroborate.pipeline import ingest
+
+    from .helpers import report_text
+
+    class Recording:
+        def __init__(self, db):
+            self.db, self.statements = db, []
+
+        def execute(self, sql, *args):
+            self.statements.append(sql)
+            return self.db.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.db, name)
+
+    (tmp_path / "r.jsonl").write_text("".join(
+        json.dumps({"text": report_text(i), "url": f"https://example.org/{i}"}) + "\n"
+        for i in range(3)))
+    with Store.init(tmp_path / "c") as store:
+        store.db = recording = Recording(store.db)
+        assert ingest(store, [str(tmp_path / "r.jsonl")], workers=1).reports == 3
+        store.db = recording.db
+        assert store.db.execute("SELECT count(*) FROM reports_fts").fetchone()[0] == 3
+    assert any("INSERT INTO reports" in s for s in recording.statements)
+    assert not any("SAVEPOINT" in s.upper() for s in recording.statements)
+
+
 def test_a_report_that_cannot_be_stored_is_rolled_back_alone(tmp_path, monkeypatch):
     """Step 5 stores a batch of reports in one transaction, each under a savepoint: one
     that fails halfway through its rows leaves none of them, and the others go in."""

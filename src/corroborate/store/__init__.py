@@ -70,6 +70,11 @@ LOCK_NAME = ".lock"
 KEYFILE_NAME = crypto.KEYFILE_NAME
 
 
+class _NotStored(Exception):
+    """A report of a batch could not be stored: the batch is stored again report by
+    report (``Store.add_reports``)."""
+
+
 class Store(Reading, EventTables, StoryTables):
     """One collection: its database, archive and custody log."""
 
@@ -448,9 +453,28 @@ class Store(Reading, EventTables, StoryTables):
     def add_reports(self, items: Sequence[ReportRows]) -> list[Exception | None]:
         """Store reports' rows (step 5) in one transaction: per item, None, or the error that
         kept it out. A commit per report cost as much as its rows (write-ahead log frames
-        and a full-text index segment each). Each report has a savepoint of its own, so one
-        that cannot be stored is rolled back alone; a report is all in or all out."""
+        and a full-text index segment each). A report is all in or all out: if one cannot
+        be stored, the transaction is rolled back and the batch stored again, each report
+        under a savepoint of its own, so that it is rolled back alone. Not every report
+        under one from the start: a savepoint makes the full-text index write out what it
+        holds, a segment a report instead of one a batch."""
         stamp = made()
+        try:
+            with self.transaction() as db:
+                for rows in items:
+                    try:
+                        insert_rows(db, rows, stamp)
+                    except ERRORS as exc:
+                        raise _NotStored from exc
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '1')")
+            out: list[Exception | None] = [None] * len(items)
+        except _NotStored:
+            out = self._add_each(items, stamp)
+        checkpoint("report")
+        return out
+
+    def _add_each(self, items: Sequence[ReportRows], stamp: tuple[str, str]
+                  ) -> list[Exception | None]:
         out: list[Exception | None] = []
         with self.transaction() as db:
             for rows in items:
@@ -464,7 +488,6 @@ class Store(Reading, EventTables, StoryTables):
                     out.append(None)
                 db.execute("RELEASE report")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('stories_stale', '1')")
-        checkpoint("report")
         return out
 
     def remove_reports(self, sha256: str) -> None:

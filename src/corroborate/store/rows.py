@@ -126,7 +126,11 @@ def insert_rows(db: sqlite3.Connection, rows: ReportRows, made: tuple[str, str])
         db.execute("UPDATE reports SET digest = ? WHERE id = ?",
                    (report_digest(db, rows.id), rows.id))
     elif rows.machine is not None:
-        db.execute("INSERT OR REPLACE INTO search_machine VALUES (?, ?, ?)",
+        # an upsert, not INSERT OR REPLACE: a REPLACE may delete, so it opens a statement
+        # journal, and that makes the full-text index write out what it holds of the batch
+        # (a segment a report instead of one a transaction: 0.4 ms a report)
+        db.execute("INSERT INTO search_machine VALUES (?, ?, ?) ON CONFLICT (report_id) "
+                   "DO UPDATE SET machine = excluded.machine, made = excluded.made",
                    (rows.id, rows.machine, " ".join(made)))
     return True
 
