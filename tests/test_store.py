@@ -229,8 +229,9 @@ def test_a_batch_that_stores_whole_takes_no_savepoint(tmp_path):
 
 
 def test_a_report_that_cannot_be_stored_is_rolled_back_alone(tmp_path, monkeypatch):
-    """Step 5 stores a batch of reports in one transaction, each under a savepoint: one
-    that fails halfway through its rows leaves none of them, and the others go in."""
+    """Step 5 stores a batch of reports in one transaction; one that fails halfway through
+    its rows has the batch stored again, each report under a savepoint: it leaves none of
+    its rows, and the others go in."""
     import json as _json
 
     import corroborate.store as store_module
