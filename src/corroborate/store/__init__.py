@@ -24,7 +24,7 @@ written before the next begins, and each is resumable:
     2. database: the capture row (pending) and its receipt
     3. custody log: the ``captured`` entry           (fsynced; the capture now counts)
     4. archive: staged bytes renamed into place, read-only
-    5. database: the reports with their digests, a batch to a transaction (a savepoint each)
+    5. database: the reports with their digests, a batch to a transaction (all or each)
     6. custody log: the ``indexed`` entry (report ids and digests)
     7. database: the capture marked indexed
 
