@@ -461,20 +461,22 @@ def _acts(acc: Account) -> tuple[list[str], list[str]]:
 
 def blocking_keys(acc: Account) -> list[str]:
     """The keys an account is filed under: country, area, violation and when."""
-    if not acc.country:
-        return []
-    stamps = _stamps(acc)[0]
-    return [f"{acc.country}|{area}|{v}|{s}" for area in _areas(acc)[0]
-            for v in _acts(acc)[0] for s in stamps]
+    return _keys(acc, 0)
 
 
 def probe_keys(acc: Account) -> list[str]:
     """The keys under which an account's possible matches are filed."""
+    return _keys(acc, 1)
+
+
+def _keys(acc: Account, side: int) -> list[str]:
+    """Where an account is filed (``side`` 0) or looks (1): every area, violation and
+    period of that side."""
     if not acc.country:
         return []
-    stamps = _stamps(acc)[1]
-    return [f"{acc.country}|{area}|{v}|{s}" for area in _areas(acc)[1]
-            for v in _acts(acc)[1] for s in stamps]
+    stamps = _stamps(acc)[side]
+    return [f"{acc.country}|{area}|{v}|{s}" for area in _areas(acc)[side]
+            for v in _acts(acc)[side] for s in stamps]
 
 
 def filed_together(a: Account, b: Account) -> bool:

@@ -434,12 +434,16 @@ def _fill_hangul(db: sqlite3.Connection) -> None:
         textsearch.index_row(db, rowid, title, text)
 
 
-def _account_filing(probe: str) -> str:
-    """The keys an account is filed under (``events.blocking_keys``), as a JSON array,
-    from its probe: migration 13's SQL function on SQLite."""
+def _filing_keys(probe: str) -> list[str]:
+    """The keys an account is filed under (``events.blocking_keys``), from its probe."""
     from ..events import Account, blocking_keys
 
-    return json.dumps(blocking_keys(Account.from_probe(json.loads(probe))))
+    return blocking_keys(Account.from_probe(json.loads(probe)))
+
+
+def _account_filing(probe: str) -> str:
+    """Migration 13's SQL function on SQLite: :func:`_filing_keys` as a JSON array."""
+    return json.dumps(_filing_keys(probe))
 
 
 def _refile_accounts(db: sqlite3.Connection) -> None:
@@ -450,7 +454,7 @@ def _refile_accounts(db: sqlite3.Connection) -> None:
                              "ORDER BY account_id LIMIT 1000", (after,)).fetchall():
         db.executemany("INSERT OR IGNORE INTO account_keys VALUES (?, ?)",
                        [(key, account_id) for account_id, probe in rows
-                        for key in json.loads(_account_filing(probe))])
+                        for key in _filing_keys(probe)])
         after = rows[-1][0]
 
 
