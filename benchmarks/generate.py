@@ -265,7 +265,7 @@ class Generator:
         """One sentence added to a paragraph after the lede, one number changed."""
         rng, out = self.rng, list(paras)
         filler = Filler(rng, orig.incident["place"], orig.incident["agency"], orig.outlet)
-        i = rng.randrange(1, len(out))
+        i = rng.randrange(1, len(out)) if len(out) > 1 else 0  # a one-paragraph version
         out[i] += " " + filler.fill(rng.choice(rng.choice(list(TOPICS.values()))))
         numbered = [j for j, p in enumerate(out) if _NUMBER.search(p)]
         if numbered:

@@ -276,29 +276,29 @@ def test_an_event_never_holds_two_accounts_that_conflict():
     """Links chain: a year-dated account links to incidents of August and of March, which
     cannot be one. The strongest link wins; the other joins nothing. Outlets that disagree
     by a few days on one incident still make one event."""
-    from corroborate.refresh import _events
+    from corroborate.grouping import group
 
     year = _account(id="a-1", story_id="s-1", when="2023", precision="year")
     august = _account(id="a-2", story_id="s-2", when="2023-08-30")
     march = _account(id="a-3", story_id="s-3", when="2023-03-02", published="2023-03-05")
     links = {("a-1", "a-2"): 0.9, ("a-1", "a-3"): 0.8}
     assert conflicting(august, march) and not conflicting(year, march)
-    assert _events([year, august, march], links) == [["a-1", "a-2"], ["a-3"]]
+    assert group([year, august, march], links) == [["a-1", "a-2"], ["a-3"]]
     links[("a-1", "a-3")] = 0.95
-    assert _events([year, august, march], links) == [["a-1", "a-3"], ["a-2"]]
+    assert group([year, august, march], links) == [["a-1", "a-3"], ["a-2"]]
     days_off = replace(march, when="2023-08-26", published="2023-09-04")
     assert not conflicting(august, days_off) and evidence(august, days_off) is None
-    assert _events([year, august, days_off], links) == [["a-1", "a-2", "a-3"]]
+    assert group([year, august, days_off], links) == [["a-1", "a-2", "a-3"]]
 
 
 def test_two_incidents_of_one_story_are_never_one_event():
-    from corroborate.refresh import _events
+    from corroborate.grouping import group
 
     first = _account(id="a-1", story_id="s-1")
     second = _account(id="a-2", story_id="s-1", when="2023-08-29")
     other = _account(id="a-3", story_id="s-2")
     links = {("a-1", "a-3"): 0.9, ("a-2", "a-3"): 0.8}
-    assert _events([first, second, other], links) == [["a-1", "a-3"], ["a-2"]]
+    assert group([first, second, other], links) == [["a-1", "a-3"], ["a-2"]]
 
 
 @settings(max_examples=200)
@@ -310,7 +310,7 @@ def test_two_incidents_of_one_story_are_never_one_event():
 def test_events_join_as_checking_every_pair_of_two_groups_does(shapes, pairs):
     """The grouping remembers which groups conflict (they only grow): the events are the
     ones checking every two accounts of two groups, at every link, gives."""
-    from corroborate.refresh import _events
+    from corroborate.grouping import group as grouped
 
     accounts = [_account(id=f"a-{i}", story_id=story, when=when,
                          precision={4: "year", 7: "month", 10: "day"}.get(len(when or "")))
@@ -328,7 +328,7 @@ def test_events_join_as_checking_every_pair_of_two_groups_does(shapes, pairs):
         for x in members[gb]:
             group[x] = ga
         members[ga] += members.pop(gb)
-    made = _events(accounts, links)
+    made = grouped(accounts, links)
     assert made == sorted(sorted(ids) for ids in members.values())
     assert not any(conflicting(by_id[x], by_id[y]) for ids in made for x in ids for y in ids
                    if x < y)

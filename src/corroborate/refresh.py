@@ -11,7 +11,7 @@ import json
 import logging
 import sqlite3
 from collections import ChainMap, Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -28,8 +28,9 @@ from .events import (
     outlet_key,
     probe_keys,
 )
+from .grouping import group_in_order, strongest_first
 from .incidents import assemble
-from .linking import Link, LinkJob, conflicting, make_links
+from .linking import Link, LinkJob, make_links
 from .model import Report, Story, make_id
 from .origins import citations
 from .overlay import applying
@@ -413,7 +414,7 @@ def _refresh_events(store: Store, batch: _Batch) -> None:
         for links in linking:
             _add_links(store, db, links(), linked)
         touched |= store.event_of(linked)
-        # events are made again whole link-joined groups at a time (see _events), so that
+        # events are made again whole link-joined groups at a time (see grouping), so that
         # growing a collection gives the events linking all of it at once would; where links
         # join more accounts than that is worth (a dense collection whose links chain
         # widely), only the events the changed links touch are made again
@@ -423,8 +424,9 @@ def _refresh_events(store: Store, batch: _Batch) -> None:
                      "they are in are grouped again", _JOINED_MOST, len(linked), len(touched))
         else:
             touched |= store.event_of(joined)
-        briefs = {b.id: b for b in store.briefs_in(touched)}
-        made = _events(list(briefs.values()), store.link_scores(briefs))
+        briefs = {b.id: b for b in store.briefs_in(touched)}  # in order of id
+        made = group_in_order(list(briefs.values()),
+                              strongest_first(list(briefs), store.links_among(briefs)))
         before = store.events_of_accounts(briefs)
         names = _event_ids(store, made, briefs, before, touched)
         sizes = Counter(before.values())
@@ -610,36 +612,3 @@ def _links_here(job: LinkJob, reason: str) -> list[Link]:
 
 def _no_account(job: AccountJob, reason: str) -> None:
     log.error("no account made of story %s: %s", job[0].id, reason)
-
-
-def _events(accounts: Sequence[Account | Brief], links: Mapping[tuple[str, str], float]
-            ) -> list[list[str]]:
-    """The events of these accounts: the groups their links (scores) join, strongest link
-    first (ties by ids), where a link that would put in one event two accounts it cannot hold
-    (``linking.conflicting``) joins nothing. So a chain of links through an account dated
-    only "2011" does not make one event of incidents months apart, nor one of a story's
-    two incidents. Groups in order of their smallest account id."""
-    by_id = {a.id: a for a in accounts}
-    members = {a.id: [a.id] for a in accounts}
-    group = {a.id: a.id for a in accounts}
-    # groups found to conflict: a group only grows, so two that conflict always will, and
-    # the many links between them are not checked pair by pair again
-    apart: dict[str, set[str]] = {a.id: set() for a in accounts}
-    for a, b in sorted(links, key=lambda pair: (-links[pair], pair)):
-        ga, gb = group[a], group[b]
-        if ga == gb or gb in apart[ga]:
-            continue
-        if any(conflicting(by_id[x], by_id[y]) for x in members[ga] for y in members[gb]):
-            apart[ga].add(gb)
-            apart[gb].add(ga)
-            continue
-        if len(members[ga]) < len(members[gb]):
-            ga, gb = gb, ga
-        for x in members[gb]:
-            group[x] = ga
-        members[ga] += members.pop(gb)
-        for other in apart.pop(gb):
-            apart[other].discard(gb)
-            apart[other].add(ga)
-            apart[ga].add(other)
-    return sorted(sorted(ids) for ids in members.values())

@@ -203,7 +203,12 @@ class EventTables:
 
     def link_scores(self, account_ids: Iterable[str]) -> dict[tuple[str, str], float]:
         """(a, b) -> the link's score, for the links between two of these accounts."""
-        return {pair: float(score) for pair, score in self._links(account_ids, "score")}
+        return {(a, b): score for a, b, score in self.links_among(account_ids)}
+
+    def links_among(self, account_ids: Iterable[str]) -> Iterator[tuple[str, str, float]]:
+        """(a, b, score) of the links between two of these accounts, as they are read."""
+        for (a, b), score in self._links(account_ids, "score"):
+            yield a, b, float(score)
 
     def stored_accounts(self, account_ids: Iterable[str]
                         ) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
