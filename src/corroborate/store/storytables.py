@@ -68,8 +68,12 @@ class StoryTables:
         """File reports under their band keys, with what screens them (an empty text under
         none: it joins nothing)."""
         filed = [fp for fp in prints if len(fp.shingles)]
+        # in key order: the keys are random, and inserted as they come each one lands on
+        # another page of the index (2,000 reports into the 100k collection's: 368 -> 230
+        # ms in order)
         db.executemany("INSERT OR IGNORE INTO story_bands VALUES (?, ?)",
-                       ((key, fp.report_id) for fp in filed for key in band_keys(fp.minhash)))
+                       sorted((key, fp.report_id) for fp in filed
+                              for key in band_keys(fp.minhash)))
         db.executemany("INSERT OR REPLACE INTO story_prints VALUES (?, ?, ?)",
                        ((fp.report_id, len(fp.shingles), fp.minhash.astype("<u4").tobytes())
                         for fp in filed))
