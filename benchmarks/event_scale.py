@@ -58,8 +58,10 @@ PLAUSIBLE = (1900, 2100)  # dates.PLAUSIBLE_YEARS: publication dates outside are
 # pipeline functions; store.report, called by both, is left out)
 STORE_PARTS = ("stories", "story_incident_ids", "remove_accounts", "filed_probes",
                "add_account", "add_links", "event_of", "linked_with", "briefs_in",
-               "link_scores", "accounts_by_id", "stored_accounts", "put_events")
-PIPELINE_PARTS = ("cluster", "compare_versions", "make_accounts", "event_record", "_events")
+               "accounts_by_id", "stored_accounts", "put_events")
+# group_in_order: grouping, with the links it reads from the store (lazily) and sorts
+PIPELINE_PARTS = ("cluster", "compare_versions", "make_accounts", "event_record",
+                  "group_in_order")
 
 
 @dataclass

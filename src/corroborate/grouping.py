@@ -35,8 +35,8 @@ def strongest_first(account_ids: Sequence[str], links: Iterable[tuple[str, str, 
                     ) -> Iterator[tuple[str, str]]:
     """The pairs of ``links`` (a, b, score) between two of these accounts (sorted by id),
     strongest first, ties by ids: as :func:`group` orders them, holding each link as three
-    numbers (about 16 bytes, where a dictionary entry of two ids and a score is about 350:
-    400 MB for the links a regroup read at 300k generated reports)."""
+    numbers (57 bytes a link with the index of ids, where a dictionary of id pairs and its
+    sorted list took 360: 76,607 links of the 101k generated collection)."""
     index = {account: n for n, account in enumerate(account_ids)}
     a_at, b_at, scores = array("i"), array("i"), array("d")
     for a, b, score in links:

@@ -201,10 +201,6 @@ class EventTables:
             self.db, "SELECT account_id, probe FROM account_probes WHERE account_id IN ({})",
             account_ids)}
 
-    def link_scores(self, account_ids: Iterable[str]) -> dict[tuple[str, str], float]:
-        """(a, b) -> the link's score, for the links between two of these accounts."""
-        return {(a, b): score for a, b, score in self.links_among(account_ids)}
-
     def links_among(self, account_ids: Iterable[str]) -> Iterator[tuple[str, str, float]]:
         """(a, b, score) of the links between two of these accounts, as they are read."""
         for (a, b), score in self._links(account_ids, "score"):
