@@ -197,7 +197,10 @@ def test_candidates_found_elsewhere_give_the_same_stories(corpus, tmp_path, monk
         assert _partition(given) == _partition(table)
 
 
-def test_a_collection_from_before_the_band_table_is_filed_once(corpus, tmp_path):
+def test_a_collection_from_before_the_band_table_is_filed_once(corpus, tmp_path, monkeypatch):
+    import corroborate.store.storytables as storytables
+
+    monkeypatch.setattr(storytables, "_BACKFILLED_AT_ONCE", 5)  # 12 reports: three parts
     paths = sorted(corpus.values())
     with Store.init(tmp_path / "old") as old:
         _ingest(old, paths[:12])

@@ -34,6 +34,9 @@ from .lists import select_in
 
 __all__ = ["StoryTables"]
 
+_BACKFILLED_AT_ONCE = 2000  # reports filed under their band keys at once (backfill_bands)
+
+
 def fingerprint_of_row(row: sqlite3.Row) -> Fingerprint:
     """A fingerprint from a row of (id, published, shingles, minhash)."""
     return Fingerprint(row["id"], np.frombuffer(row["shingles"], dtype="<u4"),
@@ -89,7 +92,9 @@ class StoryTables:
         """File every report of a collection from before the band table (once)."""
         with self.transaction() as db:  # type: ignore[attr-defined]
             rows = db.execute("SELECT id, published, shingles, minhash FROM reports")
-            self.add_bands(db, (fingerprint_of_row(row) for row in rows))
+            # a few thousand at a time: add_bands holds what it is given (and sorts it)
+            while chunk := rows.fetchmany(_BACKFILLED_AT_ONCE):
+                self.add_bands(db, [fingerprint_of_row(row) for row in chunk])
             db.execute("DELETE FROM meta WHERE key = 'story_bands_missing'")
 
     def remove_bands(self, db: sqlite3.Connection, prints: Iterable[Fingerprint]) -> None:
