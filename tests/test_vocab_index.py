@@ -28,7 +28,6 @@ from corroborate.vocab_index import (
     PatternScan,
     Required,
     gap,
-    lowered_source,
     required,
 )
 
@@ -285,48 +284,6 @@ def test_only_four_letters_outside_ascii_match_an_ascii_letter_or_digit() -> Non
              if re.fullmatch("[a-z0-9]", c, re.IGNORECASE)]
     assert folds == ["\u0130", "\u0131", "\u017f", "\u212a"]
     assert [c for c in map(chr, range(sys.maxunicode + 1)) if len(c.lower()) != 1] == ["\u0130"]
-
-
-# --- case-insensitive patterns read off the lower case ----------------------------------------
-
-_TRICKY = [r"\bNorth Korea\b", r"[A-Z][\w'’.&-]*", r"[^A-Z]+x", r"\b(?P<n>[A-F0-9]+)\b",
-           r"(?P<w>ab)c(?P=w)", r"\bSept?\.\s+\d", r"[ -/]+", r"(?:Ū|u)x", r"\bK\w+",
-           r"[0-a]+"]
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(texts(most=25), st.sampled_from(
-    [p for name in PATTERNED for p in vocab.load(name).patterns.sources] + _TRICKY))
-def test_a_pattern_read_off_the_lower_case_finds_what_it_finds_ignoring_case(
-        text: str, pattern: str) -> None:
-    low = text.lower()
-    source = lowered_source(pattern)
-    if source is None or len(low) != len(text) or re.search("[İıſ]", text):
-        return
-    assert [(m.span(), m.groups()) for m in re.finditer(source, low)] == \
-        [(m.span(), tuple(g and g.lower() for g in m.groups()))
-         for m in re.finditer(pattern, text, re.IGNORECASE)]
-
-
-def test_every_vocabulary_pattern_can_be_read_off_the_lower_case() -> None:
-    sources = [p for name in PATTERNED for p in vocab.load(name).patterns.sources]
-    assert all(lowered_source(p) for p in sources)
-
-
-@pytest.mark.parametrize(("pattern", "lowered"), [
-    (r"\bNorth Korea\b", r"\bnorth korea\b"),
-    (r"[A-Z]\w+\S\B", r"[a-z]\w+\S\B"),  # escapes kept as they are
-    (r"(?P<Name>x)(?P=Name)", r"(?P<Name>x)(?P=Name)"),  # and group names
-    (r"[^A-Z]", r"[^a-z]"),
-    (r"[0-a]", None),  # holds B but not b: ignoring case it matches b
-    (r"(?-i:May)", None),  # a part that tells case apart
-    (r"café", None),  # a letter outside ASCII: its case folding is not checked here
-    (r"\x41b", None),  # a capital written by its code
-    (r"(x)?(?(1)a|b)", None),  # a conditional: not known to this
-])
-def test_what_is_read_off_the_lower_case_and_what_is_refused(
-        pattern: str, lowered: str | None) -> None:
-    assert lowered_source(pattern) == lowered
 
 
 @pytest.mark.parametrize("text", ["They were forcıbly returned.", "were forcibly ſent back",

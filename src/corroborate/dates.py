@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from .folding import Folded
 from .spans import without_overlaps
 from .vocab_index import Required
 
@@ -58,7 +59,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(?i:\b(?P<rel>(?:earlier|later)\s+this\s+(?:month|year|week)|last\s+(?:month|year|week)"
         r"|this\s+(?:month|year|week)|the\s+previous\s+(?:month|year)|yesterday"
         r"|(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
-        r"(?P<unit>days?|weeks?|months?|years?)\s+ago))\b")),
+        r"(?P<unit>days?|weeks?|months?|years?)\s+ago)\b)")),
     ("weekday", re.compile(r"\b(?:on|last)\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday"
                            r"|Friday|Saturday|Sunday)\b")),
     ("vague", re.compile(r"(?i:\b(?P<vague>in\s+recent\s+(?:years|months|weeks)|recently"
@@ -87,16 +88,19 @@ class DateMention:
 
 # a text without a month's name, a weekday or a decade is not scanned for one
 _CHECKED = [(kind, Required(regex)) for kind, regex in _PATTERNS]
+# the patterns that ignore case run over the text's lower case (folding.py): twice as fast
+_FINDERS = {kind: folded if (folded := Folded(regex)).lowered is not None else regex
+            for kind, regex in _PATTERNS}
 
 
 def find_dates(text: str) -> list[DateMention]:
     """Every date expression in ``text``, in order; overlapping matches keep the longest."""
     low = text.lower()
-    return mentions(text, [(kind, checked.regex) for kind, checked in _CHECKED
+    return mentions(text, [(kind, _FINDERS[kind]) for kind, checked in _CHECKED
                            if checked.may_match(text, low)], _mention)
 
 
-def mentions(text: str, patterns: Iterable[tuple[str, re.Pattern[str]]],
+def mentions(text: str, patterns: Iterable[tuple[str, re.Pattern[str] | Folded]],
              read: Callable[[str, re.Match[str]], DateMention | None]) -> list[DateMention]:
     """The date expressions ``patterns`` (kind, regex) match in ``text``, each read by
     ``read``, in order; overlapping matches keep the longest (English and Korean alike)."""

@@ -24,8 +24,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Generic, TypeVar
+
+from .folding import FOLDS as _FOLDS
+from .folding import lowered_source
 
 __all__ = ["AliasSource", "AliasTree", "PatternIndex", "PatternScan", "Required", "Words", "gap"]
 
@@ -312,9 +314,6 @@ class PatternScan:
 
 # --- what a match must contain --------------------------------------------------------------
 
-# the letters other than A-Z that a case-insensitive regex takes for one (İ, ı, ſ; the
-# Kelvin sign lowers to "k" and is found as it is)
-_FOLDS = re.compile("[\u0130\u0131\u017f]")
 _MOST_STRINGS = 64
 
 
@@ -472,107 +471,3 @@ def _charset(av: Any, c: Any) -> set[str]:
         else:
             raise _Unknown
     return chars
-
-
-# --- case-insensitive patterns read off the lower case ----------------------------------------
-
-_NAMED_GROUP = re.compile(r"\(\?P[<=][^>)]*[>)]")
-
-
-@lru_cache(maxsize=4096)
-def lowered_source(pattern: str) -> str | None:
-    """``pattern``, meant for ``re.IGNORECASE``, as a case-sensitive pattern that finds the
-    same matches in ``text.lower()`` wherever that is as long as the text and holds none of
-    the letters in ``_FOLDS``; None where it would not (a literal letter outside ASCII, a
-    range that holds letters of one case only in part, a part made case-sensitive).
-
-    Python's regex engine skips an alternative whose first character differs from the text's
-    at once only when it compares characters exactly: a case-insensitive alternation of
-    many words is tried word by word, about twice as slowly. The pattern is checked by
-    parsing it both ways, item by item, so what is not known to be the same is refused.
-    """
-    from re import _parser  # type: ignore[attr-defined]
-
-    out, at = [], 0
-    while at < len(pattern):  # lower case all but escapes and group names
-        group = _NAMED_GROUP.match(pattern, at)
-        step = group.end() - at if group else 2 if pattern[at] == "\\" else 1
-        piece = pattern[at:at + step]
-        out.append(piece if group or step == 2 else piece.lower())
-        at += step
-    source = "".join(out)
-    try:
-        same = _same_lowered(list(_parser.parse(pattern, re.IGNORECASE)),
-                             list(_parser.parse(source, 0)))
-    except (re.error, RecursionError):
-        return None
-    return source if same else None
-
-
-def _same_lowered(items: list[Any], lowered: list[Any]) -> bool:
-    """Whether ``lowered`` (parsed case-sensitively) is ``items`` (parsed ignoring case)
-    with every letter in lower case."""
-    from re import _constants as c  # type: ignore[attr-defined]
-
-    if len(items) != len(lowered):
-        return False
-    for (op, av), (low_op, low_av) in zip(items, lowered, strict=True):
-        if op is not low_op:
-            return False
-        if op in (c.LITERAL, c.NOT_LITERAL):
-            if _lower_code(av) != low_av:
-                return False
-        elif op is c.IN:
-            if len(av) != len(low_av) or not all(
-                    o is lo and _lower_item(o, a, c) == la
-                    for (o, a), (lo, la) in zip(av, low_av, strict=True)):
-                return False
-        elif op is c.BRANCH:
-            if len(av[1]) != len(low_av[1]) or not all(
-                    _same_lowered(list(a), list(b))
-                    for a, b in zip(av[1], low_av[1], strict=True)):
-                return False
-        elif op is c.SUBPATTERN:
-            if av[:3] != low_av[:3] or av[2] & re.IGNORECASE or \
-                    not _same_lowered(list(av[3]), list(low_av[3])):
-                return False
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            if av[:2] != low_av[:2] or not _same_lowered(list(av[2]), list(low_av[2])):
-                return False
-        elif op in (c.ASSERT, c.ASSERT_NOT):
-            if av[0] != low_av[0] or not _same_lowered(list(av[1]), list(low_av[1])):
-                return False
-        elif op is c.ATOMIC_GROUP:
-            if not _same_lowered(list(av), list(low_av)):
-                return False
-        elif op in (c.AT, c.ANY, c.CATEGORY, c.GROUPREF):
-            if av != low_av:
-                return False
-        else:  # a conditional, or what this does not know: refused
-            return False
-    return True
-
-
-def _lower_code(code: int) -> int | None:
-    """A literal's lower case, for an ASCII letter or a character without case."""
-    char = chr(code)
-    if char.isascii():
-        return ord(char.lower())
-    return code if char.lower() == char == char.upper() else None
-
-
-def _lower_item(op: Any, av: Any, c: Any) -> Any:
-    """An item of a character set, its letters in lower case (None: refused)."""
-    if op is c.LITERAL:
-        return _lower_code(av)
-    if op is c.RANGE:
-        low, high = av
-        if ord("A") <= low <= high <= ord("Z"):
-            return low + 32, high + 32
-        # else the same range, if it holds no capital and no letter outside ASCII: a
-        # letter of the text matches it, ignoring case, where its lower case is in it
-        if high - low > 5000 or any(chr(x).lower() != chr(x).upper()
-                                    for x in range(low, high + 1)
-                                    if not ord("a") <= x <= ord("z")):
-            return None
-    return av  # a category (\w, \s, \d) or a negation: the same either way

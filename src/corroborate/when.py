@@ -15,6 +15,7 @@ from datetime import date
 from . import vocab
 from .dates import DateMention, find_dates, resolve
 from .dates_ko import find_dates_ko, has_hangul, korean_background, korean_told_on
+from .folding import Folded
 from .model import Fact, Report, fact_at
 from .spans import without_overlaps
 
@@ -87,6 +88,7 @@ _BACKGROUND: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_BACKGROUND_FOLDED = tuple((reason, Folded(pattern)) for reason, pattern in _BACKGROUND)
 _LAW_NOUN = (r"(?:laws?|acts?|codes?|decrees?|constitution|regulations?|ordinances?|bills?"
              r"|legislation|statutes?)")
 _LAW_VERB = r"(?:revised|amended|enacted|adopted|passed|introduced|promulgated)"
@@ -110,8 +112,8 @@ def _background(text: str, fact: Fact) -> str | None:
     act), or None."""
     start, end = fact.evidence.start, fact.evidence.end
     window = text[max(0, start - 90):start]
-    for reason, pattern in _BACKGROUND:
-        if pattern.search(window):
+    for reason, folded in _BACKGROUND_FOLDED:
+        if folded.search(window):
             return reason
     if _OPENS.search(window):
         for reason, pattern in _AFTER:
