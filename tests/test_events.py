@@ -12,12 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from corroborate import events
 from corroborate.cli import main
 from corroborate.pipeline import ingest, refresh_events
 from corroborate.store import Store
@@ -446,3 +450,24 @@ def test_an_ingests_workers_make_the_accounts_and_the_event_records(family, monk
         assert pool.started
         refresh_events(family, pool)
     assert [e for e in family.events()] == whole
+
+
+def test_an_accounts_figures_leave_out_years_and_days() -> None:
+    text = ("On 12 August 2019, 35 people were held; by August 14 there were 1,200. The 3rd "
+            "trial, in 1998, named 2019 traders and 77 guards in the 2020s (item 20190).")
+    assert events._figures(text) == ("1,200", "20190", "35", "77")
+
+
+_BITS = ["12", "2019", "1998", "2020s", "1,200", "August", "the", "3rd", "of", "May", "35",
+         "20190", "x2019", "Sept", "14th", "(", ")", "-"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_BITS), st.sampled_from([" ", ", ", "", "."])),
+                max_size=14))
+def test_an_accounts_figures_are_the_texts_numbers_less_the_years_it_states(
+        parts: list[tuple[str, str]]) -> None:
+    text = "".join(a + b for a, b in parts)
+    stated_years = set(re.findall(r"\b(?:19|20)\d\d\b", text))  # the obvious reading
+    numbers = set(re.findall(r"\b\d{1,3}(?:,\d{3})+\b|\b\d{2,}\b", events._DAY.sub(" ", text)))
+    assert events._figures(text) == tuple(sorted(numbers - stated_years))

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from . import vocab
+from .folding import Folded
 from .incidents import StoryIncident, main_values
 from .model import Fact, Report, Story, make_id
 
@@ -57,6 +58,8 @@ _DAY = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b|\b{_MONT
 # a sentence that says what the victims were accused of
 _ACCUSING = re.compile(r"\b(?:accus|charg|convict|suspect|guilty|crime|offen[cs]|punish|"
                        r"arrested for|detained for|executed for|sentenced for|caught)", re.I)
+_ACCUSING_FOLDED = Folded(_ACCUSING)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _CHARGE_SENTENCES = 40
 _STOP = frozenset("""
@@ -337,8 +340,11 @@ def _high(fact: Fact) -> int | None:
 
 
 def _figures(text: str) -> tuple[str, ...]:
-    """The numbers of two digits or more a report states, but not years or days."""
-    return tuple(sorted(set(_FIGURE.findall(_DAY.sub(" ", text))) - _years(text)))
+    """The numbers of two digits or more a report states, but not years or days. (A figure
+    that reads as a year is one the text states as a year: a day taken out of the text
+    leaves a space, and a day begins and ends at a word boundary.)"""
+    return tuple(sorted(f for f in set(_FIGURE.findall(_DAY.sub(" ", text)))
+                        if _YEAR.fullmatch(f) is None))
 
 
 def _charges(report: Report) -> tuple[str, ...]:
@@ -348,14 +354,11 @@ def _charges(report: Report) -> tuple[str, ...]:
     for n, sentence in enumerate(_SENTENCE.finditer(report.text)):
         if n >= _CHARGE_SENTENCES:
             break
-        if _ACCUSING.search(sentence.group()):
+        if _ACCUSING_FOLDED.search(sentence.group()):
             parts.append(sentence.group())
     charges = vocab.load("charges")
     return tuple(sorted({h.term.id for part in parts for h in charges.find(part)}))
 
-
-def _years(text: str) -> set[str]:
-    return set(re.findall(r"\b(?:19|20)\d\d\b", text))
 
 
 # -- blocking ---------------------------------------------------------------------------
