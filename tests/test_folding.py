@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corroborate import dates, vocab, when
-from corroborate.folding import Folded, lowered_source
+from corroborate.folding import Folded, Screened, lowered_source
 
 from .test_vocab_index import PATTERNED, texts
 
@@ -105,3 +105,26 @@ def test_a_regex_is_read_off_the_lower_case_only_where_it_ignores_case_whole(
     text = "LAST MONTH, Last Year and May"
     assert [m.group(0) for m in Folded(re.compile(pattern, flags)).finditer(text)] == \
         [m.group(0) for m in re.finditer(pattern, text, flags)]
+
+
+_YEAR_WORDS = st.sampled_from(["In", "in", "IN", "since", "Since", "of", "the", "end", "early",
+                               "Early", "LATE", "mid", "2019", "1998", "2019s", "1990’s",
+                               "2019,5", "beginning", "-", "ſince", "İn", "by", "2021"])
+
+
+@_SETTINGS
+@given(st.lists(st.tuples(_YEAR_WORDS, st.sampled_from([" ", "-", "  ", ", ", "\n"])),
+                max_size=12))
+def test_a_screened_regex_gives_the_matches_of_the_regex(parts: list[tuple[str, str]]) -> None:
+    text = "".join(w + g for w, g in parts)
+    screened = dates._FINDERS["year"]
+    assert isinstance(screened, Screened)
+    assert [(m.span(), m.groups()) for m in screened.finditer(text)] == \
+        [(m.span(), m.groups()) for m in screened.regex.finditer(text)]
+
+
+def test_a_screened_regex_tries_each_candidate_from_where_the_last_match_ended() -> None:
+    # the looser regex finds "ab" at 0 and 1 and "b" at 2; the regex matches "aab" at 0, so
+    # the candidates inside it are not tried
+    screened = Screened(re.compile("a+b|ab|b"), "a|b")
+    assert [m.span() for m in screened.finditer("aab b")] == [(0, 3), (4, 5)]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from .folding import Folded
+from .folding import Folded, Screened
 from .spans import without_overlaps
 from .vocab_index import Required
 
@@ -89,8 +89,13 @@ class DateMention:
 # a text without a month's name, a weekday or a decade is not scanned for one
 _CHECKED = [(kind, Required(regex)) for kind, regex in _PATTERNS]
 # the patterns that ignore case run over the text's lower case (folding.py): twice as fast
-_FINDERS = {kind: folded if (folded := Folded(regex)).lowered is not None else regex
-            for kind, regex in _PATTERNS}
+_FINDERS: dict[str, re.Pattern[str] | Folded | Screened] = {
+    kind: folded if (folded := Folded(regex)).lowered is not None else regex
+    for kind, regex in _PATTERNS}
+# "in 2019": a year after a preposition ignoring case, then a qualifier that does not; tried
+# where the same, all in lower case and less what follows the year, is found in the lower case
+_FINDERS["year"] = Screened(dict(_PATTERNS)["year"], rf"\b(?:{_PREP}|early|late|mid)[\s-]+"
+                            rf"(?:of\s+)?{_QUAL.replace('?P<qual>', '?:')}?(?:19|20)\d{{2}}")
 
 
 def find_dates(text: str) -> list[DateMention]:
@@ -100,7 +105,7 @@ def find_dates(text: str) -> list[DateMention]:
                            if checked.may_match(text, low)], _mention)
 
 
-def mentions(text: str, patterns: Iterable[tuple[str, re.Pattern[str] | Folded]],
+def mentions(text: str, patterns: Iterable[tuple[str, re.Pattern[str] | Folded | Screened]],
              read: Callable[[str, re.Match[str]], DateMention | None]) -> list[DateMention]:
     """The date expressions ``patterns`` (kind, regex) match in ``text``, each read by
     ``read``, in order; overlapping matches keep the longest (English and Korean alike)."""

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["FOLDS", "Folded", "folds", "lowered_source"]
+__all__ = ["FOLDS", "Folded", "Screened", "folds", "lowered_source"]
 
 # the letters other than A-Z that a case-insensitive regex takes for one (İ, ı, ſ; the
 # Kelvin sign lowers to "k" and is found as it is)
@@ -72,6 +72,31 @@ class Folded:
             match = self.regex.match(text, found.start())
             if match is not None:  # always (the two find the same); typed so
                 yield match
+
+
+class Screened:
+    """A regex tried only where a looser one, read off the text's lower case, says a match
+    may begin: for a regex that ignores case in part, which :class:`Folded` cannot read
+    off the lower case. ``looser`` must match (case-sensitively, in the lower case)
+    wherever the regex matches, and the regex must never match an empty string; then
+    :meth:`finditer` gives what the regex's own gives (each candidate tried in order, from
+    where the last match ended)."""
+
+    def __init__(self, regex: re.Pattern[str], looser: str) -> None:
+        self.regex = regex
+        self.looser = re.compile(f"(?=(?:{looser}))")
+
+    def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match[str]]:
+        low = text.lower() if low is None else low
+        if not reads_lower(text, low):
+            yield from self.regex.finditer(text)
+            return
+        end = 0
+        for candidate in self.looser.finditer(low):
+            start = candidate.start()
+            if start >= end and (match := self.regex.match(text, start)) is not None:
+                yield match
+                end = match.end()
 
 
 def _wholly_ignoring_case(pattern: str) -> bool:
