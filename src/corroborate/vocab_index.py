@@ -188,13 +188,16 @@ class _Candidates:
     made of them all, in the same order, that tells in a single call where none matches
     and which one does first (built when first needed)."""
 
-    __slots__ = ("guard", "lowered", "members", "tries", "unbuilt", "which")
+    __slots__ = ("guard", "ignoring", "lowered", "members", "sources", "tries", "unbuilt",
+                 "which")
 
     def __init__(self, tries: _Tries) -> None:
         self.tries = tries
         self.members = tuple((v, i) for v, entries in tries for i, _ in entries)
         self.guard: re.Pattern[str] | None = None
-        self.lowered: re.Pattern[str] | None = None  # the guard, for the text's lower case
+        self.lowered = False  # whether the guard reads the text's lower case
+        self.sources: list[str] = []
+        self.ignoring: re.Pattern[str] | None = None  # the guard ignoring case, if needed
         self.which: dict[int | None, tuple[int, int]] = {}  # lastindex -> member
         self.unbuilt = True
 
@@ -257,8 +260,12 @@ class PatternScan:
             if found.guard is None:
                 self._try_each(text, start, found.tries, reach, hits)
                 continue
-            m = found.lowered.match(low, start) if lowered and found.lowered is not None \
-                else found.guard.match(text, start)
+            if not found.lowered:
+                m = found.guard.match(text, start)
+            elif lowered:
+                m = found.guard.match(low, start)
+            else:
+                m = self._ignoring_case(found).match(text, start)
             if m is None:
                 continue  # none of the patterns matches here (the common case)
             if m.end() == start:  # an empty match: the patterns skip it, one by one
@@ -289,6 +296,16 @@ class PatternScan:
                     reach[v] = m.end()
                     break
 
+    @staticmethod
+    def _joined(sources: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(f"({s})" for s in sources), re.IGNORECASE)
+
+    def _ignoring_case(self, found: _Candidates) -> re.Pattern[str]:
+        """The guard of a head, ignoring case, for a text it cannot read off the lower case."""
+        if found.ignoring is None:
+            found.ignoring = self._joined(found.sources)
+        return found.ignoring
+
     def _build_guard(self, found: _Candidates) -> None:
         """The regex of all the candidates, each in a group of its own (which one matched
         is the group that closed last), unless they cannot be joined: numbered groups or
@@ -297,14 +314,18 @@ class PatternScan:
         sources = [self.sources[v][i] for v, i in found.members]
         if any(_NUMBERED.search(s) for s in sources):
             return
+        # read off the lower case where every candidate can be (a text with İ, ı or ſ
+        # makes the guard that ignores case: compiling both for every head doubled what
+        # the first reports of a process cost)
+        lowered = [lowered_source(s) for s in sources]
+        found.lowered = all(lowered)
         try:
             groups = [re.compile(s, re.IGNORECASE).groups for s in sources]
-            found.guard = re.compile("|".join(f"({s})" for s in sources), re.IGNORECASE)
+            found.guard = re.compile("|".join(f"({s})" for s in lowered), 0) \
+                if found.lowered else self._joined(sources)
         except re.error:
             return
-        lowered = [lowered_source(s) for s in sources]
-        if all(lowered):
-            found.lowered = re.compile("|".join(f"({s})" for s in lowered))
+        found.sources = sources
         number = 1
         for member, inner in zip(found.members, groups, strict=True):
             found.which[number] = member
