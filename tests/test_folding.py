@@ -47,13 +47,17 @@ def test_every_vocabulary_pattern_can_be_read_off_the_lower_case() -> None:
 @pytest.mark.parametrize(("pattern", "lowered"), [
     (r"\bNorth Korea\b", r"\bnorth korea\b"),
     (r"[A-Z]\w+\S\B", r"[a-z]\w+\S\B"),  # escapes kept as they are
-    (r"(?P<Name>x)(?P=Name)", r"(?P<Name>x)(?P=Name)"),  # and group names
+    (r"(?P<Name>X)y", r"(?P<Name>x)y"),  # and group names
     (r"[^A-Z]", r"[^a-z]"),
     (r"[0-a]", None),  # holds B but not b: ignoring case it matches b
     (r"(?-i:May)", None),  # a part that tells case apart
     (r"café", None),  # a letter outside ASCII: its case folding is not checked here
     (r"\x41b", None),  # a capital written by its code
     (r"(x)?(?(1)a|b)", None),  # a conditional: not known to this
+    (r"(\w)\w\1", None),  # a back-reference: "ΣΑΣ" ignoring case, "σας" lower-cased
+    (r"(?P<a>\w)\w(?P=a)", None),
+    (r"(?a:k)", None),  # ASCII only: the Kelvin sign is no k, its lower case is
+    (r"(?a)k", None),
 ])
 def test_what_is_read_off_the_lower_case_and_what_is_refused(
         pattern: str, lowered: str | None) -> None:
@@ -97,6 +101,7 @@ def test_folded_regexes_give_the_matches_of_the_regex(
     (r"(?i:Last)\s+Month", 0, None),  # "Month" tells case apart
     (r"(?i:a)|(?i:b)", 0, None),  # two groups, not one around it all
     (r"\bMay\b", 0, None),
+    (r"\bLast\s+Month", re.IGNORECASE | re.ASCII, None),
 ])
 def test_a_regex_is_read_off_the_lower_case_only_where_it_ignores_case_whole(
         pattern: str, flags: int, lowered: str | None) -> None:

@@ -50,7 +50,9 @@ class Folded:
         pattern, flags = regex.pattern, regex.flags
         if not flags & re.IGNORECASE and _wholly_ignoring_case(pattern):
             pattern, flags = pattern[4:-1], flags | re.IGNORECASE
-        source = lowered_source(pattern) if flags & re.IGNORECASE else None
+        # ignoring case in ASCII only, the Kelvin sign is not a k: its lower case is
+        source = lowered_source(pattern) \
+            if flags & re.IGNORECASE and not flags & _NOT_UNICODE else None
         self.lowered = None if source is None else re.compile(
             source, flags & ~(re.IGNORECASE | re.UNICODE))
 
@@ -140,11 +142,16 @@ def lowered_source(pattern: str) -> str | None:
         at += step
     source = "".join(out)
     try:
-        same = _same_lowered(list(_parser.parse(pattern, re.IGNORECASE)),
-                             list(_parser.parse(source, 0)))
+        parsed = _parser.parse(pattern, re.IGNORECASE)
+        same = not parsed.state.flags & _NOT_UNICODE and _same_lowered(
+            list(parsed), list(_parser.parse(source, 0)))
     except (re.error, RecursionError):
         return None
     return source if same else None
+
+
+# case folded otherwise than Unicode's simple lower case, which str.lower follows
+_NOT_UNICODE = re.ASCII | re.LOCALE
 
 
 def _same_lowered(items: list[Any], lowered: list[Any]) -> bool:
@@ -171,7 +178,7 @@ def _same_lowered(items: list[Any], lowered: list[Any]) -> bool:
                     for a, b in zip(av[1], low_av[1], strict=True)):
                 return False
         elif op is c.SUBPATTERN:
-            if av[:3] != low_av[:3] or av[2] & re.IGNORECASE or \
+            if av[:3] != low_av[:3] or av[2] & re.IGNORECASE or av[1] & _NOT_UNICODE or \
                     not _same_lowered(list(av[3]), list(low_av[3])):
                 return False
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
@@ -183,10 +190,11 @@ def _same_lowered(items: list[Any], lowered: list[Any]) -> bool:
         elif op is c.ATOMIC_GROUP:
             if not _same_lowered(list(av), list(low_av)):
                 return False
-        elif op in (c.AT, c.ANY, c.CATEGORY, c.GROUPREF):
+        elif op in (c.AT, c.ANY, c.CATEGORY):
             if av != low_av:
                 return False
-        else:  # a conditional, or what this does not know: refused
+        else:  # a back-reference (Σ at a word's end lowers to ς, ignoring case to σ), a
+            # conditional, or what this does not know: refused
             return False
     return True
 
