@@ -64,7 +64,7 @@ def test_what_is_read_off_the_lower_case_and_what_is_refused(
     assert lowered_source(pattern) == lowered
 
 
-_FOLDED = [f for _, f in when._BACKGROUND_FOLDED] + [
+_FOLDED = [f for _, f in when._BACKGROUND] + [
     f for f in dates._FINDERS.values() if isinstance(f, Folded)]
 _DATE_WORDS = st.sampled_from(["last", "month", "year", "this", "ago", "three", "12", "days",
                                "Recently", "in", "the", "past", "few", "years", "lately",

@@ -59,15 +59,14 @@ class Folded:
     def search(self, text: str, pos: int = 0, endpos: int | None = None
                ) -> re.Match[str] | None:
         end = len(text) if endpos is None else endpos
-        low = None if self.lowered is None else text.lower()
-        if self.lowered is None or low is None or not reads_lower(text, low):
+        if self.lowered is None or not reads_lower(text, low := text.lower()):
             return self.regex.search(text, pos, end)
         found = self.lowered.search(low, pos, end)
         return None if found is None else self.regex.match(text, found.start(), end)
 
     def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match[str]]:
-        low = text.lower() if low is None else low
-        if self.lowered is None or not reads_lower(text, low):
+        low = text.lower() if low is None and self.lowered is not None else low
+        if self.lowered is None or low is None or not reads_lower(text, low):
             yield from self.regex.finditer(text)
             return
         for found in self.lowered.finditer(low):

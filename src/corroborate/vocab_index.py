@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from .folding import folds, lowered_source
+from .folding import folds, lowered_source, reads_lower
 
 __all__ = ["AliasSource", "AliasTree", "PatternIndex", "PatternScan", "Required", "Words", "gap"]
 
@@ -244,7 +244,7 @@ class PatternScan:
         # one character may lower to two (İ): then only each head's own lower case holds
         whole = self.ascii and len(low) == len(text)
         # the guards read the lower case where it finds what they find in the text
-        lowered = len(low) == len(text) and not folds(text)
+        lowered = reads_lower(text, low)
         get = self.table.get
         for w in _WORD_START.finditer(text):
             start = w.start()
@@ -297,8 +297,8 @@ class PatternScan:
                     break
 
     @staticmethod
-    def _joined(sources: list[str]) -> re.Pattern[str]:
-        return re.compile("|".join(f"({s})" for s in sources), re.IGNORECASE)
+    def _joined(sources: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
+        return re.compile("|".join(f"({s})" for s in sources), flags)
 
     def _ignoring_case(self, found: _Candidates) -> re.Pattern[str]:
         """The guard of a head, ignoring case, for a text it cannot read off the lower case."""
@@ -321,8 +321,8 @@ class PatternScan:
         found.lowered = all(lowered)
         try:
             groups = [re.compile(s, re.IGNORECASE).groups for s in sources]
-            found.guard = re.compile("|".join(f"({s})" for s in lowered), 0) \
-                if found.lowered else self._joined(sources)
+            found.guard = self._joined([s for s in lowered if s], 0) if found.lowered \
+                else self._joined(sources)
         except re.error:
             return
         found.sources = sources

@@ -60,7 +60,9 @@ _INSTRUMENT = re.compile(r"\b(?:Act|Law|Constitution|Treaty|Convention|Decree|Co
 # such a clause to the date with no comma, "and", "but" or new verb ("the father of the man
 # who fled was arrested in 2021": the arrest's date) between them.
 _CLAUSE = r"(?:(?!\b(?:and|but|was|were|is|are)\b)[^,.;:!?()\n]){0,60}"
-_BACKGROUND: tuple[tuple[str, re.Pattern[str]], ...] = (
+# read off the text's lower case where that finds the same (folding.py)
+_BACKGROUND: tuple[tuple[str, Folded], ...] = tuple(
+    (reason, Folded(pattern)) for reason, pattern in (
     # "who defected in 2009", "since fleeing North Korea in 2011", "after escaping in 2016",
     # "she fled in 2019", "born in 1985"
     ("past of a person", re.compile(
@@ -85,10 +87,9 @@ _BACKGROUND: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"|(?:had|has|have)\s+already"
         r"|earlier(?!\s+(?:in|on|this|that|last|during|of)\b)(?=\s+\w))\b" + _CLAUSE + r"$",
         re.I)),
-)
+))
 
 
-_BACKGROUND_FOLDED = tuple((reason, Folded(pattern)) for reason, pattern in _BACKGROUND)
 _LAW_NOUN = (r"(?:laws?|acts?|codes?|decrees?|constitution|regulations?|ordinances?|bills?"
              r"|legislation|statutes?)")
 _LAW_VERB = r"(?:revised|amended|enacted|adopted|passed|introduced|promulgated)"
@@ -112,7 +113,7 @@ def _background(text: str, fact: Fact) -> str | None:
     act), or None."""
     start, end = fact.evidence.start, fact.evidence.end
     window = text[max(0, start - 90):start]
-    for reason, folded in _BACKGROUND_FOLDED:
+    for reason, folded in _BACKGROUND:
         if folded.search(window):
             return reason
     if _OPENS.search(window):
