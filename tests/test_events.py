@@ -321,12 +321,14 @@ def test_reprocess_links_every_account_again(family, monkeypatch):
 
 
 def test_bounded_reads_give_the_same_events(family, tmp_path, monkeypatch):
-    """An events refresh keeps at most _ACCOUNTS_KEPT candidates decoded and reads whole
-    the accounts of _EVENTS_READ events at a time: at one each, the same events."""
+    """An events refresh keeps at most _ACCOUNTS_KEPT candidates decoded, asks for links
+    _CANDIDATES_SENT candidates at a time, and reads whole the accounts of events
+    _ACCOUNTS_READ accounts at a time: at one each, the same events."""
     import corroborate.refresh as refresh
 
     monkeypatch.setattr(refresh, "_ACCOUNTS_KEPT", 1)
-    monkeypatch.setattr(refresh, "_EVENTS_READ", 1)
+    monkeypatch.setattr(refresh, "_CANDIDATES_SENT", 1)
+    monkeypatch.setattr(refresh, "_ACCOUNTS_READ", 1)
     with Store.init(tmp_path / "small") as small:
         _ingest(small, *FILES)
         assert _summary(small) == _summary(family)
@@ -444,7 +446,7 @@ def test_an_ingests_workers_make_the_accounts_and_the_event_records(family, monk
     monkeypatch.setattr(refresh, "_READ_BATCH", 2)  # several batches: one planned ahead
     monkeypatch.setattr(refresh, "_LINKED_AT_ONCE", 3)
     monkeypatch.setattr(refresh, "_LINKS_SENT", 1)  # links asked for and written by turns
-    monkeypatch.setattr(refresh, "_EVENTS_READ", 1)
+    monkeypatch.setattr(refresh, "_ACCOUNTS_READ", 1)
     with Pool(2, start_after=1) as pool, family.writing():
         pool.submit(len, [[1]], str).result()
         assert pool.started

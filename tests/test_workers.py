@@ -406,3 +406,45 @@ def test_a_kill_while_streaming_leaves_a_resumable_collection(tmp_path, step):
         assert [str(p) for p in store.verify(deep=True)] == []
         assert store.counts()["reports"] == 40
         assert list((store.root / "archive" / ".staging").glob("*")) == []
+
+
+def test_a_task_answered_by_a_worker_is_freed_without_the_cycle_collector():
+    """Its future's callback refers back to it: once answered, that cycle is broken, so
+    a writer drops each batch's results as it goes, not when the collector comes by."""
+    import gc
+    import weakref
+
+    with workers.Pool(2, start_after=1) as pool:
+        pool.submit(_boom, ["start"], str).result()
+        assert pool.started
+        task = pool.submit(_boom, ["a", "b"], str)
+        gc.disable()
+        try:
+            assert task.result() == ["A", "B"]
+            gone = weakref.ref(task)
+            del task
+            assert gone() is None
+        finally:
+            gc.enable()
+
+
+@pytest.mark.parametrize("weights, most, expected", [
+    ([1, 1, 1, 1, 1], 2, [[1, 1], [1, 1], [1]]),
+    ([3, 1, 1, 2, 5, 1], 3, [[3], [1, 1], [2], [5], [1]]),
+    ([], 4, []),
+])
+def test_parts_by_weight_never_exceed_the_most_but_for_one_heavy_item(weights, most,
+                                                                      expected):
+    assert list(workers.parts_by(weights, most, lambda w: w)) == expected
+
+
+def test_parts_by_weight_are_read_as_they_come():
+    seen: list[int] = []
+
+    def items():
+        for n in (2, 2, 2):
+            seen.append(n)
+            yield n
+
+    part = next(workers.parts_by(items(), 3, lambda w: w))
+    assert part == [2] and seen == [2, 2]  # the second item read to know the first is full

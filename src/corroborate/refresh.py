@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from . import translations
+from . import memory, translations
 from .claims import event_record
 from .events import (
     Account,
@@ -39,7 +39,7 @@ from .store import Store
 from .store.events import EventRow
 from .store.reading import StoredRows, incidents_of
 from .stories import Fingerprint, band_keys, cluster, compare_versions, joins, may_join
-from .workers import Pool, Task, parts
+from .workers import Pool, Task, parts, parts_by
 
 __all__ = ["refresh_events", "refresh_stories"]
 
@@ -54,7 +54,10 @@ _WRITE_BATCH = 200  # groups of reports made into stories in one transaction
 _SCREENED_AT_ONCE = 20_000  # partners screened at once (a MinHash and a count each)
 _PAIRS_HELD = 100_000  # a batch's pairs with older reports held before they are checked
 _ACCOUNTS_KEPT = 5000  # candidates whose probes an events refresh keeps (_Recent)
-_EVENTS_READ = 500  # events whose accounts are read whole at once
+# accounts of the events made again read whole at once: memory follows these, not the
+# events (a chunk of 500 events held 8.6 MB of accounts early in a 100k events refresh and
+# 28.7 MB late, as events gained accounts)
+_ACCOUNTS_READ = 1000
 _LINKED_AT_ONCE = 500  # new accounts linked as one part (sorted by where they look)
 # accounts links may join to what a refresh touched for it to group them all again: more,
 # and it groups again only the events it touched (docs/events.md, "Arrival order")
@@ -93,6 +96,7 @@ def refresh_stories(store: Store, candidates: Iterable[tuple[str, str]] | None =
             ahead = _stories(store, written[n + 1], outlets, pool) \
                 if n + 1 < len(written) else None
             _rebuild(store, part, made())
+        memory.trim()
         if candidates is not None:
             break
         after = new[-1]
@@ -342,6 +346,7 @@ def refresh_events(store: Store, pool: Pool | None = None) -> None:
         ahead = _Batch(store, story_ids, pool)
         if planned is not None:
             _refresh_events(store, planned)
+            memory.trim()
         planned = ahead
     if planned is not None:
         _refresh_events(store, planned)
@@ -395,15 +400,17 @@ def _refresh_events(store: Store, batch: _Batch) -> None:
             accounts = [(Account.from_probe(json.loads(forms[1])), forms) for forms in part]
             probes = {acc.id: probe_keys(acc) for acc, _ in accounts}
             jobs: list[LinkJob] = []
+            asked = 0  # candidates in ``jobs``
             for acc, forms in sorted(accounts, key=lambda m: (probes[m[0].id][:1], m[0].id)):
                 candidates = store.filed_probes(probes[acc.id], read)
                 store.add_account(db, acc, blocking_keys(acc), acc.id, forms)
                 linked.add(acc.id)
                 if candidates:
                     jobs.append((forms[1], candidates))
-                if len(jobs) == _LINKS_SENT:
+                    asked += len(candidates)
+                if len(jobs) == _LINKS_SENT or asked >= _CANDIDATES_SENT:
                     linking.append(_links(jobs, batch.pool))
-                    jobs = []
+                    jobs, asked = [], 0
                 # decoded and compared by the workers while the writer reads the next
                 # candidates (links join no account to what is read next); the links of
                 # what was sent before are written once more is sent, so that a few
@@ -448,11 +455,10 @@ RecordJob = tuple[list[str], str, dict[str, str], dict[tuple[str, str], str]]
 def _records(store: Store, events: list[tuple[list[str], str]], pool: Pool | None
              ) -> Iterator[EventRow]:
     """The records of these events (account ids, name), from their accounts and links: read
-    a few hundred events at a time (memory follows those, not the groups links join), made
-    by ``pool``'s workers while the next are read, or here."""
+    about :data:`_ACCOUNTS_READ` accounts at a time (memory follows those, not the groups
+    links join), made by ``pool``'s workers while the next are read, or here."""
     before: list[Task[RecordJob, EventRow]] = []
-    for begin in range(0, len(events), _EVENTS_READ):
-        chunk = events[begin:begin + _EVENTS_READ]
+    for chunk in parts_by(events, _ACCOUNTS_READ, lambda event: len(event[0])):
         data, why = store.stored_accounts(i for ids, _ in chunk for i in ids)
         where = {acc_id: n for n, (ids, _) in enumerate(chunk) for acc_id in ids}
         shares: list[dict[tuple[str, str], str]] = [{} for _ in chunk]
@@ -542,6 +548,9 @@ _ACCOUNTS_PER_TASK = 25
 _RECORDS_PER_TASK = 25
 _LINKS_PER_TASK = 10  # new accounts, each with its candidates' probes (~200 KB at 100k)
 _LINKS_SENT = 50  # new accounts whose links are asked for at once
+# or fewer, when their candidates are this many: accounts find more candidates as a
+# collection grows (26 each late in an events refresh of 100k generated reports)
+_CANDIDATES_SENT = 2000
 _LINKS_AHEAD = 2  # sends whose links are not written yet
 
 

@@ -41,7 +41,7 @@ from typing import Any, Generic, TypeVar
 
 from .vocab import DataOverlay, overlaid
 
-__all__ = ["Pool", "Task", "default_workers", "parts", "warm"]
+__all__ = ["Pool", "Task", "default_workers", "parts", "parts_by", "warm"]
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +138,23 @@ def parts(items: Iterable[In], size: int) -> Iterator[list[In]]:
         yield part
 
 
+def parts_by(items: Iterable[In], most: int, weight: Callable[[In], int]
+             ) -> Iterator[list[In]]:
+    """``items`` in lists weighing at most ``most`` together (an item heavier than that
+    alone), each as soon as it is read."""
+    part: list[In] = []
+    held = 0
+    for item in items:
+        heavy = weight(item)
+        if part and held + heavy > most:
+            yield part
+            part, held = [], 0
+        part.append(item)
+        held += heavy
+    if part:
+        yield part
+
+
 class Task(Generic[In, Out]):
     """One call of a function on a list of items; :meth:`result` waits for it."""
 
@@ -162,6 +179,10 @@ class Task(Generic[In, Out]):
         if self._done is None:
             self._done = self.pool._resolve(self)
             self.items = []  # what was sent is not kept once answered
+            # the future's callback refers back to this task: without this the two would
+            # keep the results until the cycle collector came by (it seldom does in a
+            # writer holding millions of objects)
+            self.future = None
         return self._done
 
 
