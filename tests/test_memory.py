@@ -11,7 +11,6 @@ import pytest
 from corroborate import memory
 
 _FRAGMENTED = """
-import sys
 from corroborate import memory
 
 def rss():
