@@ -192,7 +192,7 @@ _TUPLE_FIELDS = ("places", "violations", "acts", "perpetrators", "groups", "name
 _FIELD_NAMES = frozenset(f.name for f in fields(Account))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a refresh holds tens of thousands at once
 class Brief:
     """What grouping accounts into events reads of each (``linking.conflicting``): its
     story, places and dates, without the words and claims a whole account carries (a

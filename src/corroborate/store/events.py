@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Any, NamedTuple
 
@@ -40,6 +41,12 @@ class EventRow(NamedTuple):
         return cls(account_ids, record["id"], record["origins"], len(record["reports"]),
                    len(record["conflicts"]), record["first_published"],
                    json.dumps(record, ensure_ascii=False, sort_keys=True))
+
+def _one(value: str | None) -> str | None:
+    """One string for a value many briefs share (a place, a date, a precision), not one
+    each: a refresh of a dense collection holds tens of thousands of briefs at once."""
+    return None if value is None else sys.intern(value)
+
 
 class EventTables:
     """Writes and reads of the event tables (mixed into ``Store``)."""
@@ -183,8 +190,9 @@ class EventTables:
         """The accounts of these events as grouping reads them, in order of id."""
         fields = ", ".join(f"json_extract(data, '$.{name}')" for name in
                            ("region", "city", "places", "when", "precision", "published"))
-        return sorted((Brief(r[0], r[1], r[2], r[3], tuple(json.loads(r[4] or "[]")), r[5],
-                             r[6], r[7])
+        return sorted((Brief(r[0], r[1], _one(r[2]), _one(r[3]),
+                             tuple(map(sys.intern, json.loads(r[4] or "[]"))), _one(r[5]),
+                             _one(r[6]), _one(r[7]))
                        for r in select_in(self.db, f"SELECT id, story_id, {fields} FROM "
                                           "accounts WHERE event_id IN ({})", event_ids)),
                       key=lambda b: b.id)
