@@ -45,7 +45,8 @@ from event_families import generate
 
 import corroborate.linking as linking
 import corroborate.pipeline as pipeline
-import corroborate.refresh as refresh
+import corroborate.refresh.events as refresh_events
+import corroborate.refresh.stories as refresh_stories
 import corroborate.stories as stories
 from corroborate.store import Store
 
@@ -89,10 +90,12 @@ class Meter:
 @contextmanager
 def patched(store: Store, meter: Meter) -> Iterator[None]:
     """Time refresh_stories, refresh_events and their parts; undo it after."""
-    # ingest calls the refreshes through pipeline's names; their parts live in refresh.py
+    # ingest calls the refreshes through pipeline's names; their parts live in the refresh package
     originals = {(pipeline, name): getattr(pipeline, name)
                  for name in ("refresh_stories", "refresh_events")}
-    originals.update({(refresh, name): getattr(refresh, name) for name in PIPELINE_PARTS})
+    originals.update({(module, name): getattr(module, name) for name in PIPELINE_PARTS
+                      for module in (refresh_stories, refresh_events)
+                      if hasattr(module, name)})
     originals[(linking, "compare")] = linking.compare  # what make_links calls
     for (module, name), fn in originals.items():
         setattr(module, name, meter.wrap(name, fn))

@@ -324,7 +324,7 @@ def test_bounded_reads_give_the_same_events(family, tmp_path, monkeypatch):
     """An events refresh keeps at most _ACCOUNTS_KEPT candidates decoded, asks for links
     _CANDIDATES_SENT candidates at a time, and reads whole the accounts of events
     _ACCOUNTS_READ accounts at a time: at one each, the same events."""
-    import corroborate.refresh as refresh
+    import corroborate.refresh.events as refresh
 
     monkeypatch.setattr(refresh, "_ACCOUNTS_KEPT", 1)
     monkeypatch.setattr(refresh, "_CANDIDATES_SENT", 1)
@@ -336,7 +336,7 @@ def test_bounded_reads_give_the_same_events(family, tmp_path, monkeypatch):
 
 
 def test_the_candidate_cache_forgets_what_was_read_least_recently():
-    from corroborate.refresh import _Recent
+    from corroborate.refresh.events import _Recent
 
     kept = _Recent(2)
     kept["a"], kept["b"] = "A", "B"
@@ -350,12 +350,12 @@ def test_where_links_join_too_many_only_the_touched_events_are_grouped_again(fam
                                                                              caplog):
     """Past _JOINED_MOST accounts joined by links, a refresh groups again only the events
     its new links touch; here (a cap of none) that still gives one ingest's events."""
-    import corroborate.refresh as refresh
+    import corroborate.refresh.events as refresh
 
     monkeypatch.setattr(refresh, "_JOINED_MOST", 0)
     with Store.init(tmp_path / "bounded") as bounded:
         _ingest(bounded, "a-dailynk", "d-negative")
-        with caplog.at_level("INFO", logger="corroborate.refresh"):
+        with caplog.at_level("INFO", logger="corroborate.refresh.events"):
             _ingest(bounded, "b-rfa", "c-rewrite", "e-unrelated")
         assert "only the" in caplog.text
         assert sorted(s[1:] for s in _summary(bounded)) == sorted(s[1:] for s in
@@ -428,7 +428,7 @@ def test_an_ingests_workers_make_the_accounts_and_the_event_records(family, monk
     links the one before: the events the writer alone made. (The writer's own account,
     compare and event_record raise here; the workers' do not.)"""
     import corroborate.linking as linking
-    import corroborate.refresh as refresh
+    import corroborate.refresh.events as refresh
     from corroborate.workers import Pool
 
     whole = [e for e in family.events()]

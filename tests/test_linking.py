@@ -354,7 +354,7 @@ def test_an_event_split_in_two_gives_each_part_a_name_of_its_own():
     """A new account (a-1) takes a-3 from the event a-2 named; the part left, a-2 alone,
     cannot go by the name the other part kept (review of issue 12)."""
     from corroborate.events import event_id
-    from corroborate.refresh import _event_ids
+    from corroborate.refresh.events import _event_ids
 
     was = event_id(["a-2"])
     by_id = {i: _account(id=i, story_id=f"s-{i}") for i in ("a-1", "a-2", "a-3")}

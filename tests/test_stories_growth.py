@@ -79,7 +79,7 @@ def test_growing_gives_the_stories_of_clustering_everything_at_once(corpus, tmp_
     # read_batch 2: new reports, and the partners they share band keys with, read (and
     # screened, and checked) two at a time (in a dense collection a batch's partners are
     # read in chunks, and its pairs with them held a chunk at a time)
-    import corroborate.refresh as refresh
+    import corroborate.refresh.stories as refresh
 
     monkeypatch.setattr(refresh, "_READ_BATCH", read_batch)
     monkeypatch.setattr(refresh, "_SCREENED_AT_ONCE", read_batch)
@@ -109,7 +109,7 @@ def test_one_ingest_makes_its_stories_a_round_of_new_reports_at_a_time(corpus, t
     """An ingest of many reports makes their stories _STORIES_AT_ONCE new reports at a time
     (what a round holds follows that, not the ingest): the stories of clustering
     everything at once, and every report in one."""
-    import corroborate.refresh as refresh
+    import corroborate.refresh.stories as refresh
 
     monkeypatch.setattr(refresh, "_STORIES_AT_ONCE", at_once)
     rounds: list[list[str]] = []
@@ -220,7 +220,7 @@ def test_a_collection_from_before_the_band_table_is_filed_once(corpus, tmp_path,
 def test_only_stories_a_new_report_joins_are_made_again(corpus, tmp_path, monkeypatch):
     """A new report is checked against every old report it shares a band key with (here:
     all of them); the old stories it does not join stay as they are, unmade."""
-    import corroborate.refresh as refresh
+    import corroborate.refresh.stories as refresh
 
     paths = sorted(corpus.values())
     singles = [p for p in paths if p.name.startswith("single")]

@@ -138,7 +138,7 @@ def test_the_workers_make_the_stories_the_writer_makes(tmp_path, small_tasks, mo
     """With a started pool, the workers cluster each group of versions and compare them
     (the writer's own compare_versions raises here): the stories one process makes, what
     each version adds and lacks included."""
-    import corroborate.refresh as refresh
+    import corroborate.refresh.stories as refresh
 
     inbox = tmp_path / "inbox"
     write_good_reports(inbox, 9)

@@ -30,7 +30,7 @@ does not beat the original, nor does a revision that inserts one unconfirmed sen
 this rule picks the original in 99 % of stories, the longest version in 44 %.) Stories
 made at once take their id from the smallest report id among their members, so it does not
 depend on the order of the reports; as a collection grows, a story keeps the id it has
-(refresh.py).
+(refresh/stories.py).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Events are derived data (like stories): made from the reports and incidents, never
 digested into the custody log, and remade by ``reprocess``. Only the accounts that are new
 since the last ingest are compared (with the accounts filed under their probe keys), and
-only the events they touch are assembled again (``refresh.refresh_events``).
+only the events they touch are assembled again (``refresh.events.refresh_events``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The story tables kept for growing a collection: LSH band keys, former ids, pending work.
 
-Stories are remade only where new reports land (``refresh.refresh_stories``), so the store
+Stories are remade only where new reports land (``refresh.stories.refresh_stories``), so the store
 keeps what that needs between ingests:
 
 * ``story_bands``: each report's 28 LSH band keys (``stories.band_keys``): the reports a
