@@ -403,6 +403,32 @@ def test_derived_rows_carry_the_tool_version_and_vocabulary_digest(filled):
     assert indexed and {(e["tool_version"], e["vocab_digest"]) for e in indexed} == {made}
 
 
+def test_a_capture_is_logged_as_indexed_again_only_when_its_reports_changed(filled):
+    """The writer keeps a digest of each capture's last ``indexed`` entry, not the entry:
+    marking it indexed with the same reports logs nothing, in this writer or one that read
+    the log again, and a changed report digest logs a new entry."""
+    sha = next(e["sha256"] for e in entries(filled) if e["event"] == "indexed"
+               and e["reports"])
+    count = len(entries(filled))
+    with filled.writing():
+        filled.mark_indexed(sha)
+    assert len(entries(filled)) == count
+    root = filled.root
+    filled.close()
+    with Store.open(root) as again, again.writing():
+        again.mark_indexed(sha)
+        assert len(entries(again)) == count
+        with again.transaction() as db:
+            db.execute("UPDATE reports SET digest = 'changed' WHERE id = (SELECT MIN(id) "
+                       "FROM reports WHERE capture_sha256 = ?)", (sha,))
+        again.mark_indexed(sha)
+        last = entries(again)[-1]
+        assert len(entries(again)) == count + 1 and last["event"] == "indexed"
+        assert "changed" in last["reports"].values()
+        again.mark_indexed(sha)
+        assert len(entries(again)) == count + 1
+
+
 def test_reprocess_derives_again_and_records_it(filled):
     db = database_of(filled.root)
     with db:  # rows as an older version would have left them, without receipts

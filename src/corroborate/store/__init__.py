@@ -513,8 +513,7 @@ class Store(Reading, EventTables, StoryTables):
         digests = {r["id"]: r["digest"] for r in self.db.execute(
             "SELECT id, digest FROM reports WHERE capture_sha256 = ? ORDER BY id", (sha256,))}
         made = {"tool_version": tool_version(), "vocab_digest": vocabulary_digest()}
-        last = self.log.indexed_entry(sha256)
-        if last is None or last.get("reports") != digests:
+        if not self.log.indexed_with(sha256, digests):
             self.log.append("indexed", sha256=sha256, reports=digests, indexed_at=now(), **made)
         with self.transaction() as db:
             db.execute("UPDATE captures SET status = 'indexed' WHERE sha256 = ?", (sha256,))
