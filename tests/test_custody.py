@@ -403,6 +403,27 @@ def test_derived_rows_carry_the_tool_version_and_vocabulary_digest(filled):
     assert indexed and {(e["tool_version"], e["vocab_digest"]) for e in indexed} == {made}
 
 
+def test_a_writer_reads_each_captures_first_entry_back_from_the_log(filled):
+    """A writer keeps where each capture's first ``captured`` entry is, not the entry (1.9
+    KB a capture held): read back, it is the entry as logged, also after more entries."""
+    first: dict[str, dict] = {}
+    for entry in entries(filled):
+        if entry["event"] == "captured":
+            first.setdefault(entry["sha256"], entry)
+    with filled.writing() as custody:
+        sha = next(iter(first))
+        filled.received(sha, "a-new-origin.txt")  # appended: the offsets still hold
+        assert custody.captures() == list(first)
+        assert [custody.captured_entry(s) for s in first] == list(first.values())
+        assert custody.has_capture(sha) and not custody.has_capture("0" * 64)
+        assert custody.captured_entry("0" * 64) is None
+        assert custody.has_seen(sha, "a-new-origin.txt")
+        assert not custody.has_seen(sha, "another-origin.txt")
+    with filled.writing() as custody:  # the log read again
+        assert custody.has_seen(sha, "a-new-origin.txt")
+        assert [custody.captured_entry(s) for s in first] == list(first.values())
+
+
 def test_a_capture_is_logged_as_indexed_again_only_when_its_reports_changed(filled):
     """The writer keeps a digest of each capture's last ``indexed`` entry, not the entry:
     marking it indexed with the same reports logs nothing, in this writer or one that read

@@ -122,6 +122,20 @@ def test_the_chain_is_computed_over_the_plaintext(root: Path) -> None:
         prev = entry["hash"]
 
 
+def test_a_writer_reads_each_captures_entry_back_from_the_sealed_log(store: Store) -> None:
+    keys = store.keys
+    assert keys is not None
+    first: dict[str, dict] = {}
+    for line in (store.root / "custody.log").read_text(encoding="ascii").splitlines():
+        entry = json.loads(unseal_line(keys.log, line, LINE_AAD))
+        if entry["event"] == "captured":
+            first.setdefault(entry["sha256"], entry)
+    with store.writing() as custody:
+        assert custody.captures() == list(first) and set(first) == SHAS
+        assert [custody.captured_entry(sha) for sha in first] == list(first.values())
+        assert custody.captured_entry("0" * 64) is None
+
+
 @pytest.mark.parametrize("read_only", [False, True])
 def test_a_wrong_passphrase_is_refused_and_nothing_changes(root: Path, read_only: bool) -> None:
     before = _snapshot(root)

@@ -574,7 +574,9 @@ def reprocess(store: Store, progress: Callable[[str], None] | None = None) -> In
     result = IngestResult()
     with store.writing() as custody:
         store.backfill_receipts()
-        for sha, entry in list(custody.entries.items()):
+        for sha in custody.captures():
+            entry = custody.captured_entry(sha)
+            assert entry is not None, sha  # every capture the log names has an entry
             if not store.archive.has(sha):
                 result.failures.append(InputError(entry["origin"], "archived file is missing"))
                 continue

@@ -288,7 +288,7 @@ class Store(Reading, EventTables, StoryTables):
     def _logged(self) -> Iterable[str]:
         """The hashes of every logged capture (to map blind archive names back)."""
         if self._log is not None and self._depth > 0:  # the writer's log is the whole log
-            return list(self._log.entries)
+            return self._log.captures()
         from .verify import read_log
 
         return list(read_log(self).captured)
@@ -313,7 +313,7 @@ class Store(Reading, EventTables, StoryTables):
             # the receipt of an append that a kill prevented
             db.execute("DELETE FROM receipts WHERE seq > ?", (custody.count,))
         for sha, meta in self.archive.staged():
-            if sha not in custody.entries:
+            if not custody.has_capture(sha):
                 if meta.get("sha256") != sha or self.archive.digest(sha, staged=True) != sha:
                     log.warning("staged %s does not hash to its name: left for verify", sha)
                     continue
@@ -322,7 +322,7 @@ class Store(Reading, EventTables, StoryTables):
         with self.transaction() as db:
             # pending rows of captures never logged, whose bytes were never staged whole
             stale = [r[0] for r in db.execute("SELECT sha256 FROM captures WHERE status = "
-                                              "'pending'") if r[0] not in custody.entries]
+                                              "'pending'") if not custody.has_capture(r[0])]
             for sha in stale:
                 if not db.execute("SELECT 1 FROM reports WHERE capture_sha256 = ?",
                                   (sha,)).fetchone():
@@ -348,7 +348,7 @@ class Store(Reading, EventTables, StoryTables):
         and an archive file gone missing is put back (its hash proves it is the same).
         """
         custody = self.log
-        first = custody.entries.get(capture.sha256)
+        first = custody.captured_entry(capture.sha256)
         if first is not None:
             self.received(capture.sha256, capture.origin, capture.captured_at)
             if not self.archive.has(capture.sha256):
@@ -423,14 +423,15 @@ class Store(Reading, EventTables, StoryTables):
 
     def recorded_options(self, sha256: str) -> dict[str, Any]:
         """The capture options a capture was first read with (its ``captured`` entry)."""
-        return dict((self.log.entries.get(sha256) or {}).get("options") or {})
+        return dict((self.log.captured_entry(sha256) or {}).get("options") or {})
 
     def pending(self) -> list[Capture]:
         """Captures logged and archived but not fully indexed (an interrupted ingest)."""
         indexed = {r["sha256"] for r in self.db.execute(
             "SELECT sha256 FROM captures WHERE status = 'indexed'")}
-        return [_capture(entry) for sha, entry in self.log.entries.items()
-                if sha not in indexed and self.archive.has(sha)]
+        return [_capture(entry) for sha in self.log.captures()
+                if sha not in indexed and self.archive.has(sha)
+                and (entry := self.log.captured_entry(sha)) is not None]
 
     # -- derived rows --------------------------------------------------------------------
 
