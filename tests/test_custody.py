@@ -422,6 +422,11 @@ def test_a_writer_reads_each_captures_first_entry_back_from_the_log(filled):
     with filled.writing() as custody:  # the log read again
         assert custody.has_seen(sha, "a-new-origin.txt")
         assert [custody.captured_entry(s) for s in first] == list(first.values())
+        # what docs/custody.md promises it keeps: offsets and digests, no entry
+        state = custody._state
+        assert {type(v) for v in state.captured.values()} == {int}
+        assert {len(v) for v in state.indexed.values()} == {32}
+        assert {len(v) for v in state.seen} == {16}
 
 
 def test_a_capture_is_logged_as_indexed_again_only_when_its_reports_changed(filled):
