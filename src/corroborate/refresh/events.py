@@ -82,10 +82,8 @@ def refresh_events(store: Store, pool: Pool | None = None) -> None:
 class _BatchSize:
     """How many stories the next batch of an events refresh takes: :data:`_READ_BATCH`, or
     fewer in proportion where a batch grouped more than :data:`_GROUPED_MOST` accounts
-    again (never under :data:`_READ_LEAST`). Where links join fewer than
-    :data:`_JOINED_MOST` accounts the events do not depend on the batches
-    (tests/test_events.py), only memory and time do; past it, what a batch groups again
-    depends on what it changed."""
+    again (never under :data:`_READ_LEAST`). Linking gives the same events whatever the
+    batches (tests/test_events.py), so only memory and time depend on it."""
 
     def __init__(self) -> None:
         self.stories = _READ_BATCH
