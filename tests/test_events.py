@@ -335,60 +335,6 @@ def test_bounded_reads_give_the_same_events(family, tmp_path, monkeypatch):
         assert [e["reports"] for e in small.events()] == [e["reports"] for e in family.events()]
 
 
-def test_a_batch_that_grouped_many_accounts_makes_the_next_smaller_in_proportion(
-        monkeypatch):
-    import corroborate.refresh.events as refresh
-
-    monkeypatch.setattr(refresh, "_READ_BATCH", 2000)
-    monkeypatch.setattr(refresh, "_GROUPED_MOST", 8000)
-    monkeypatch.setattr(refresh, "_READ_LEAST", 50)
-    size = refresh._BatchSize()
-    assert size.stories == 2000
-    size.grouped(2000, 24000)  # three times the accounts wanted: a third of the stories
-    assert size.stories == 666
-    size.grouped(666, 4000)  # half: twice the stories
-    assert size.stories == 1332
-    size.grouped(1332, 100)  # never more than _READ_BATCH
-    assert size.stories == 2000
-    size.grouped(2000, 0)
-    assert size.stories == 2000
-    size.grouped(10, 10**9)  # nor fewer than _READ_LEAST
-    assert size.stories == 50
-    monkeypatch.setattr(refresh, "_READ_LEAST", 5000)  # _READ_BATCH bounds it first
-    size.grouped(10, 10**9)
-    assert size.stories == 2000
-
-
-def test_smaller_batches_after_dense_ones_give_the_same_events(tmp_path, monkeypatch):
-    """Past _GROUPED_MOST accounts grouped in a batch, the next take fewer stories: at one
-    account, every batch after the first two (read before any is grouped) holds one story,
-    and the events are the same."""
-    import corroborate.refresh.events as refresh
-
-    samples = Path(__file__).parents[1] / "src" / "corroborate" / "samples"
-    paths = [str(samples), *map(str, FILES.values())]
-    monkeypatch.setattr(refresh, "_READ_BATCH", 2)
-    with Store.init(tmp_path / "whole") as whole:
-        assert ingest(whole, paths).ok
-        expected = [e["reports"] for e in whole.events()]
-    asked: list[int] = []
-    real = Store.pending_story_ids
-
-    def counting(self, after="", most=None):
-        found = real(self, after, most)
-        if found and (after, most) != ("", 1):  # not the check for any at all
-            asked.append(len(found))
-        return found
-
-    monkeypatch.setattr(Store, "pending_story_ids", counting)
-    monkeypatch.setattr(refresh, "_GROUPED_MOST", 1)
-    monkeypatch.setattr(refresh, "_READ_LEAST", 1)
-    with Store.init(tmp_path / "shrunk") as shrunk:
-        assert ingest(shrunk, paths).ok
-        assert [e["reports"] for e in shrunk.events()] == expected
-    assert sum(asked) >= 6 and asked == [2, 2] + [1] * (sum(asked) - 4)
-
-
 def test_the_candidate_cache_forgets_what_was_read_least_recently():
     from corroborate.refresh.events import _Recent
 

@@ -38,13 +38,7 @@ __all__ = ["make_accounts", "make_records", "refresh_events"]
 
 log = logging.getLogger(__name__)
 
-_READ_BATCH = 2000  # stories whose events are refreshed at once, at most (in order of id)
-_READ_LEAST = 50
-# accounts a batch groups again, about: a batch's accounts and the links among them are held
-# at once, and in a dense collection a new account joins events of many accounts (24,086
-# accounts and 129,180 links for 2,000 stories a third of the way through the events of
-# 300k generated reports), so after a batch that grouped more, the next take fewer stories
-_GROUPED_MOST = 8000
+_READ_BATCH = 2000  # stories whose events are refreshed at once (in order of id)
 _ACCOUNTS_KEPT = 5000  # candidates whose probes an events refresh keeps (_Recent)
 # accounts of the events made again read whole at once: memory follows these, not the
 # events (a chunk of 500 events held 8.6 MB of accounts early in a 100k events refresh and
@@ -68,38 +62,21 @@ def refresh_events(store: Store, pool: Pool | None = None) -> None:
     # batch at a time left them idle while it linked); the batches' stories are distinct,
     # so what one batch writes is not what the next one read
     planned: _Batch | None = None
-    size = _BatchSize()
-    for story_ids in _pending_batches(store, size):
+    for story_ids in _pending_batches(store):
         ahead = _Batch(store, story_ids, pool)
         if planned is not None:
-            size.grouped(len(planned.story_ids), _refresh_events(store, planned))
+            _refresh_events(store, planned)
             memory.trim()
         planned = ahead
     if planned is not None:
         _refresh_events(store, planned)
 
 
-class _BatchSize:
-    """How many stories the next batch of an events refresh takes: :data:`_READ_BATCH`, or
-    fewer in proportion where a batch grouped more than :data:`_GROUPED_MOST` accounts
-    again (never under :data:`_READ_LEAST`). Linking gives the same events whatever the
-    batches (tests/test_events.py), so only memory and time depend on it."""
-
-    def __init__(self) -> None:
-        self.stories = _READ_BATCH
-
-    def grouped(self, stories: int, accounts: int) -> None:
-        """A batch of ``stories`` stories grouped ``accounts`` accounts again."""
-        fit = stories * _GROUPED_MOST // accounts if accounts else _READ_BATCH
-        self.stories = min(_READ_BATCH, max(_READ_LEAST, fit))
-
-
-def _pending_batches(store: Store, size: _BatchSize) -> Iterator[list[str]]:
-    """The stories whose events are to be refreshed, a batch of ``size.stories`` at a time
-    (read as each is asked for), in order of id (an ingest of a million reports leaves
-    hundreds of thousands: read as they are needed)."""
+def _pending_batches(store: Store) -> Iterator[list[str]]:
+    """The stories whose events are to be refreshed, a batch at a time, in order of id (an
+    ingest of a million reports leaves hundreds of thousands: read as they are needed)."""
     after = ""
-    while story_ids := store.pending_story_ids(after, size.stories):
+    while story_ids := store.pending_story_ids(after, _READ_BATCH):
         yield story_ids
         after = story_ids[-1]
 
@@ -122,8 +99,7 @@ class _Batch:
         self.made = _accounts(store, [self.current[aid] for aid in added], pool)
 
 
-def _refresh_events(store: Store, batch: _Batch) -> int:
-    """Refresh the events of a batch's stories; returns how many accounts it grouped again."""
+def _refresh_events(store: Store, batch: _Batch) -> None:
     current, stored, story_ids = batch.current, batch.stored, batch.story_ids
     with store.transaction() as db:
         gone = stored.keys() - current.keys()
@@ -143,11 +119,10 @@ def _refresh_events(store: Store, batch: _Batch) -> int:
                      "they are in are grouped again", _JOINED_MOST, len(linked), len(touched))
         else:
             touched |= store.event_of(joined)
-        kept, redone, grouped = _regroup(store, touched, shrunk)
+        kept, redone = _regroup(store, touched, shrunk)
         store.put_events(db, touched - kept, [])
         store.put_events(db, (), _records(store, redone, batch.pool))
         store.events_done(db, story_ids)
-    return grouped
 
 
 def _link(store: Store, db: sqlite3.Connection, batch: _Batch) -> set[str]:
@@ -192,11 +167,10 @@ def _link(store: Store, db: sqlite3.Connection, batch: _Batch) -> set[str]:
 
 
 def _regroup(store: Store, touched: set[str], shrunk: set[str]
-             ) -> tuple[set[str], list[tuple[list[str], str]], int]:
+             ) -> tuple[set[str], list[tuple[list[str], str]]]:
     """Group the accounts of the ``touched`` events again by their links, and name the
     groups (``_event_ids``): returns the events that keep their accounts, so their record
-    (none of ``shrunk``, whose accounts changed), the others' (account ids, name), and how
-    many accounts were grouped.
+    (none of ``shrunk``, whose accounts changed), and the others' (account ids, name).
     The accounts and links read to group them are let go before the records are made:
     in a dense collection they grow with it (16,666 accounts and 66,886 links a batch
     a quarter of the way through the events of 300k generated reports)."""
@@ -212,7 +186,7 @@ def _regroup(store: Store, touched: set[str], shrunk: set[str]
     # the same accounts make the same record: only the others are read whole, a few
     # hundred events at a time (memory follows those, not the groups links join)
     return kept, [(ids, name) for ids, name in zip(made, names, strict=True)
-                  if name not in kept], len(briefs)
+                  if name not in kept]
 
 
 RecordJob = tuple[list[str], str, dict[str, str], dict[tuple[str, str], str]]
