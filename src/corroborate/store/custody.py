@@ -104,9 +104,13 @@ def now() -> str:
 
 
 def entry_hash(entry: dict[str, Any]) -> str:
-    body = {k: v for k, v in entry.items() if k != "hash"}
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return _digest({k: v for k, v in entry.items() if k != "hash"}).hex()
+
+
+def _digest(value: Any) -> bytes:
+    """SHA-256 of a JSON value's canonical form: equal for equal values."""
+    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).digest()
 
 
 def read_lines(path: Path, keys: Keys | None = None) -> Iterator[LogLine]:
@@ -118,9 +122,7 @@ def read_lines(path: Path, keys: Keys | None = None) -> Iterator[LogLine]:
             entry: dict[str, Any] | None = None
             damage = None
             try:
-                text: str | bytes = raw
-                if keys is not None and raw.strip():
-                    text = unseal_line(keys.log, raw.decode("ascii"), LINE_AAD)
+                text = _opened(raw, keys)
                 value = json.loads(text, object_pairs_hook=_unique)
                 entry = value if isinstance(value, dict) else None
                 if entry is not None and _text(text) != _canonical(entry):
@@ -136,6 +138,13 @@ def read_lines(path: Path, keys: Keys | None = None) -> Iterator[LogLine]:
                     damage = "cannot be opened (not a sealed line)"
             yield LogLine(number, offset, raw, entry, damage)
             offset += len(raw)
+
+
+def _opened(raw: bytes, keys: Keys | None) -> str | bytes:
+    """A line's text: unsealed with ``keys`` (a blank line left as it is)."""
+    if keys is not None and raw.strip():
+        return unseal_line(keys.log, raw.decode("ascii"), LINE_AAD)
+    return raw
 
 
 class _DuplicateKey(ValueError):
@@ -275,7 +284,7 @@ class CustodyLog:
         if event == "captured":
             state.captured.setdefault(sha, offset)
         elif event == "indexed":
-            state.indexed[sha] = _reports_digest(entry.get("reports"))
+            state.indexed[sha] = _digest(entry.get("reports"))
         if event in ("captured", "received"):
             state.seen.add(_seen_key(sha, entry.get("origin", ""), ""))
         elif event == "refused":
@@ -306,13 +315,12 @@ class CustodyLog:
         with open(self.path, "rb") as fh:
             fh.seek(offset)
             raw = fh.readline()
-        text = unseal_line(self.keys.log, raw.decode("ascii"), LINE_AAD) if self.keys else raw
-        entry: dict[str, Any] = json.loads(text)
+        entry: dict[str, Any] = json.loads(_opened(raw, self.keys))
         return entry
 
     def indexed_with(self, sha256: str, reports: dict[str, str]) -> bool:
         """Whether the capture's last ``indexed`` entry names these reports and digests."""
-        return self._state.indexed.get(sha256) == _reports_digest(reports)
+        return self._state.indexed.get(sha256) == _digest(reports)
 
     def has_seen(self, sha256: str | None, origin: str, reason: str = "") -> bool:
         return _seen_key(sha256, origin, reason) in self._state.seen
@@ -336,12 +344,6 @@ def _seen_key(sha256: str | None, origin: str, reason: str) -> bytes:
     bytes a capture held)."""
     text = json.dumps([sha256, origin, reason], ensure_ascii=False)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
-
-
-def _reports_digest(reports: Any) -> bytes:
-    """Equal for equal JSON values (a dictionary's order aside)."""
-    canonical = json.dumps(reports, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).digest()
 
 
 def _append_checked(path: Path, line: bytes, expected_end: int) -> None:
