@@ -131,7 +131,7 @@ def test_a_writer_reads_each_captures_entry_back_from_the_sealed_log(store: Stor
         if entry["event"] == "captured":
             first.setdefault(entry["sha256"], entry)
     with store.writing() as custody:
-        assert custody.captures() == list(first) and set(first) == SHAS
+        assert list(custody.captures()) == list(first) and set(first) == SHAS
         assert [custody.captured_entry(sha) for sha in first] == list(first.values())
         assert custody.captured_entry("0" * 64) is None
 

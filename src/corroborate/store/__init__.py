@@ -53,6 +53,7 @@ from ..stories import Fingerprint
 from . import crypto
 from .archive import Archive
 from .custody import CustodyLog, LogDamaged, Problem, now, receipt_row
+from .custody_index import INDEX_SUFFIX
 from .driver import DATABASE_ENV, DATABASE_FILE, ERRORS, OPERATIONAL_ERRORS, use_rows
 from .events import EventTables
 from .reading import Reading
@@ -284,6 +285,9 @@ class Store(Reading, EventTables, StoryTables):
                 yield self._log
             finally:
                 self._depth -= 1
+                if self._depth == 0 and self._log is not None:
+                    self._log.close()
+                    self._log = None
 
     def _logged(self) -> Iterable[str]:
         """The hashes of every logged capture (to map blind archive names back)."""
@@ -640,7 +644,9 @@ def _tighten(root: Path) -> None:
     for path, mode in ((root, 0o700), (root / "archive", 0o700)):
         if path.exists() and path.stat().st_mode & 0o077:
             os.chmod(path, mode)
-    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", LOG_NAME, DATABASE_FILE):
+    index = LOG_NAME + INDEX_SUFFIX
+    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", LOG_NAME, DATABASE_FILE,
+                 index, f"{index}-wal", f"{index}-shm"):
         path = root / name
         if path.exists() and path.stat().st_mode & 0o077:
             os.chmod(path, 0o600)

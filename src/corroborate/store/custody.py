@@ -27,9 +27,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from ..errors import CollectionError, LogDamaged
 from ..faults import checkpoint
 from .archive import file_sha256, fsync_dir
 from .crypto import Keys, SealError, seal_line, unseal_line
+from .custody_index import LogIndex, Mark, index_path, prefix_digest
 
 __all__ = [
     "GENESIS",
@@ -113,12 +113,14 @@ def _digest(value: Any) -> bytes:
     return hashlib.sha256(canonical.encode("utf-8")).digest()
 
 
-def read_lines(path: Path, keys: Keys | None = None) -> Iterator[LogLine]:
+def read_lines(path: Path, keys: Keys | None = None, offset: int = 0,
+               lines: int = 0) -> Iterator[LogLine]:
     """Every line of the log (a last line without its newline included), streamed; with
-    ``keys``, each line opened (a blank one is left as it is)."""
-    offset = 0
+    ``keys``, each line opened (a blank one is left as it is). From ``offset``, when given,
+    where the ``lines`` before end."""
     with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
+        fh.seek(offset)
+        for number, raw in enumerate(fh, start=lines + 1):
             entry: dict[str, Any] | None = None
             damage = None
             try:
@@ -211,12 +213,14 @@ class Link:
         return not self.line.raw.strip() and self.line.raw.endswith(b"\n")
 
 
-def walk(path: Path, keys: Keys | None = None) -> Iterator[Link]:
+def walk(path: Path, keys: Keys | None = None, start: Mark | None = None) -> Iterator[Link]:
     """Every line of the log checked as the next link of the chain, streamed. Past a bad
     line the walk goes on from it (so later lines are judged against what they follow);
-    the one walk behind the writer's check, ``verify`` and ``repair``."""
-    count, prev = 0, GENESIS
-    for line in read_lines(path, keys):
+    the one walk behind the writer's check, ``verify`` and ``repair``. From ``start``
+    (lines checked before) when given."""
+    start = start or Mark()
+    count, prev = start.entries, start.last_hash
+    for line in read_lines(path, keys, start.end, start.lines):
         link = Link(line, [], count + 1, prev)
         if link.blank:
             yield link
@@ -232,38 +236,42 @@ def walk(path: Path, keys: Keys | None = None) -> Iterator[Link]:
         count, prev = count + 1, entry["hash"]
 
 
-@dataclass
-class _State:
-    """What a writer keeps of the log: as little a capture as answers its questions (the
-    entries held whole cost about 1.9 KB a capture, 1.9 GB for a million files)."""
-
-    count: int = 0
-    last_hash: str = GENESIS
-    end: int = 0
-    # where each capture's first ``captured`` entry begins: read back when asked for
-    captured: dict[str, int] = field(default_factory=dict)
-    # the reports each capture's last ``indexed`` entry names, as a digest (the entry
-    # names every report with its digest: ~200 bytes a report)
-    indexed: dict[str, bytes] = field(default_factory=dict)
-    seen: set[bytes] = field(default_factory=set)  # _seen_key of what was taken or refused
-
-
 class CustodyLog:
-    """The log as a writer sees it: loaded, its chain checked, ready to append.
+    """The log as a writer sees it: its chain checked to the end, ready to append.
 
-    Raises :class:`LogDamaged` when any line is not a valid link of the chain, naming the
-    line and the command that repairs a damaged tail.
+    What the writer looks up is kept in the log's index (:mod:`.custody_index`): only the
+    lines the index does not cover yet are read and checked entry by entry. Raises
+    :class:`LogDamaged` when any line is not a valid link of the chain, naming the line
+    and the command that repairs a damaged tail.
     """
 
     def __init__(self, path: Path, keys: Keys | None = None) -> None:
         self.path = path
         self.keys = keys
-        self._state = _State()
-        if path.exists():
-            self._load()
+        self.checked = 0  # entries read and checked when opened (the rest were trusted)
+        self._index = LogIndex(index_path(path), keys)
+        try:
+            self._mark, self._hasher = self._load()
+        except BaseException:
+            self._index.close()
+            raise
 
-    def _load(self) -> None:
-        for link in walk(self.path, self.keys):
+    def close(self) -> None:
+        self._index.close()
+
+    def _load(self) -> tuple[Mark, Any]:
+        """The mark after the last line, and the SHA-256 of the log up to it, to go on."""
+        mark = self._index.mark() if self.path.exists() else None
+        hasher = prefix_digest(self.path, mark.end) if mark is not None else None
+        if mark is None or hasher is None or hasher.digest() != mark.digest:
+            # not the bytes the index was made from: made again, every entry checked
+            mark, hasher = Mark(), hashlib.sha256()
+            self._index.clear()
+        if not self.path.exists():
+            self._index.commit(mark)
+            return mark, hasher
+        end, lines, entries, last_hash = mark.end, mark.lines, mark.entries, mark.last_hash
+        for link in walk(self.path, self.keys, mark):
             line = link.line
             if link.wrong:
                 raise LogDamaged(
@@ -273,43 +281,47 @@ class CustodyLog:
                     f"aside (keeping its bytes and logging what it did)")
             if line.entry is not None:  # a blank line links nothing; verify names it
                 self._remember(line.entry, line.offset)
-            self._state.end = line.offset + len(line.raw)
+                self.checked += 1
+                entries, last_hash = line.entry["seq"], line.entry["hash"]
+            hasher.update(line.raw)
+            end, lines = line.offset + len(line.raw), line.number
+        mark = Mark(end, lines, entries, last_hash, hasher.digest())
+        self._index.commit(mark)
+        return mark, hasher
 
     def _remember(self, entry: dict[str, Any], offset: int) -> None:
-        state = self._state
-        state.count += 1
-        state.last_hash = entry["hash"]
+        index = self._index
         event = entry.get("event", "captured")
-        sha = sys.intern(str(entry.get("sha256")))  # one string for the two tables
+        sha = str(entry.get("sha256"))
         if event == "captured":
-            state.captured.setdefault(sha, offset)
+            index.captured(sha, entry["seq"], offset)
         elif event == "indexed":
-            state.indexed[sha] = _digest(entry.get("reports"))
+            index.indexed(sha, _digest(entry.get("reports")))
         if event in ("captured", "received"):
-            state.seen.add(_seen_key(sha, entry.get("origin", ""), ""))
+            index.seen(_seen_key(sha, entry.get("origin", ""), ""))
         elif event == "refused":
-            state.seen.add(_seen_key(entry.get("sha256"), entry.get("origin", ""),
-                                     entry.get("reason", "")))
+            index.seen(_seen_key(entry.get("sha256"), entry.get("origin", ""),
+                                 entry.get("reason", "")))
 
     @property
     def count(self) -> int:
-        return self._state.count
+        return self._mark.entries
 
     @property
     def last_hash(self) -> str:
-        return self._state.last_hash
+        return self._mark.last_hash
 
-    def captures(self) -> list[str]:
+    def captures(self) -> Iterator[str]:
         """The SHA-256 of every capture logged, in the order of their first entries."""
-        return list(self._state.captured)
+        return self._index.captures()
 
     def has_capture(self, sha256: str) -> bool:
-        return sha256 in self._state.captured
+        return self._index.offset(sha256) is not None
 
     def captured_entry(self, sha256: str) -> dict[str, Any] | None:
         """A capture's first ``captured`` entry, read back from the log (the chain was
         checked when the log was loaded, and only this writer appends to it)."""
-        offset = self._state.captured.get(sha256)
+        offset = self._index.offset(sha256)
         if offset is None:
             return None
         with open(self.path, "rb") as fh:
@@ -320,10 +332,10 @@ class CustodyLog:
 
     def indexed_with(self, sha256: str, reports: dict[str, str]) -> bool:
         """Whether the capture's last ``indexed`` entry names these reports and digests."""
-        return self._state.indexed.get(sha256) == _digest(reports)
+        return self._index.indexed_digest(sha256) == _digest(reports)
 
     def has_seen(self, sha256: str | None, origin: str, reason: str = "") -> bool:
-        return _seen_key(sha256, origin, reason) in self._state.seen
+        return self._index.has_seen(_seen_key(sha256, origin, reason))
 
     def append(self, event: str, **fields: Any) -> dict[str, Any]:
         """Append one entry, fsynced; a write that fails leaves the log as it was."""
@@ -331,10 +343,13 @@ class CustodyLog:
                                  "prev": self.last_hash}
         entry["hash"] = entry_hash(entry)
         line = format_line(entry, self.keys)
-        offset = self._state.end
-        _append_checked(self.path, line, offset)
-        self._state.end += len(line)
-        self._remember(entry, offset)
+        mark = self._mark
+        _append_checked(self.path, line, mark.end)
+        self._hasher.update(line)
+        self._remember(entry, mark.end)
+        self._mark = Mark(mark.end + len(line), mark.lines + 1, entry["seq"], entry["hash"],
+                          self._hasher.digest())
+        self._index.commit(self._mark)
         checkpoint(f"log-{event}")
         return entry
 
