@@ -6,6 +6,7 @@ A collection is a folder (0700; its files 0600, archived files 0400, whatever th
       corroborate.sqlite   derived: reports, incidents, stories, full-text index, receipts
       archive/             primary: captured bytes, content-addressed (see archive.py)
       custody.log          primary: hash-chained record of every input (see custody.py)
+      custody.log.index    derived: what a writer looks up in the log (custody_index.py)
       encryption.json      only when encrypted: the key file (no secret; see crypto.py)
       database.json        instead of corroborate.sqlite, when the derived tables are on
                            PostgreSQL: its server and schema (postgres.py)
@@ -431,6 +432,11 @@ class Store(Reading, EventTables, StoryTables):
 
     def pending(self) -> list[Capture]:
         """Captures logged and archived but not fully indexed (an interrupted ingest)."""
+        # a capture's row says indexed only after it was logged (and a log cut short under
+        # the database stops the writer in _recover): as many indexed as logged, none left
+        count = self.db.execute("SELECT count(*) FROM captures WHERE status = 'indexed'")
+        if count.fetchone()[0] == self.log.capture_count():
+            return []
         indexed = {r["sha256"] for r in self.db.execute(
             "SELECT sha256 FROM captures WHERE status = 'indexed'")}
         return [_capture(entry) for sha in self.log.captures()

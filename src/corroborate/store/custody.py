@@ -261,12 +261,12 @@ class CustodyLog:
 
     def _load(self) -> tuple[Mark, Any]:
         """The mark after the last line, and the SHA-256 of the log up to it, to go on."""
-        mark = self._index.mark() if self.path.exists() else None
-        hasher = prefix_digest(self.path, mark.end) if mark is not None else None
-        if mark is None or hasher is None or hasher.digest() != mark.digest:
+        trusted = self._covered()
+        remade = trusted is None
+        if trusted is None:
             # not the bytes the index was made from: made again, every entry checked
-            mark, hasher = Mark(), hashlib.sha256()
             self._index.clear()
+        mark, hasher = trusted or (Mark(), hashlib.sha256())
         if not self.path.exists():
             self._index.commit(mark)
             return mark, hasher
@@ -286,7 +286,16 @@ class CustodyLog:
             hasher.update(line.raw)
             end, lines = line.offset + len(line.raw), line.number
         mark = Mark(end, lines, entries, last_hash, hasher.digest())
-        self._index.commit(mark)
+        self._index.commit(mark, settle=remade)
+        return mark, hasher
+
+    def _covered(self) -> tuple[Mark, Any] | None:
+        """The index's mark and the log's SHA-256 up to it, if the log's bytes up to it
+        are those the index was made from."""
+        mark = self._index.mark() if self.path.exists() else None
+        hasher = prefix_digest(self.path, mark.end) if mark is not None else None
+        if mark is None or hasher is None or hasher.digest() != mark.digest:
+            return None
         return mark, hasher
 
     def _remember(self, entry: dict[str, Any], offset: int) -> None:
@@ -314,6 +323,9 @@ class CustodyLog:
     def captures(self) -> Iterator[str]:
         """The SHA-256 of every capture logged, in the order of their first entries."""
         return self._index.captures()
+
+    def capture_count(self) -> int:
+        return self._index.capture_count()
 
     def has_capture(self, sha256: str) -> bool:
         return self._index.offset(sha256) is not None
