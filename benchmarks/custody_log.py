@@ -13,7 +13,8 @@ processes:
   killed before its index commits, or an index put back from a backup);
 
 with the process's high-water mark (SQLite's pages included: tracemalloc does not see
-them). Prints the medians of ``--repeat`` runs.
+them); and first what one append costs with a writer's lookups (``--appends``). Prints
+the medians of ``--repeat`` runs.
 
     .venv/bin/python benchmarks/custody_log.py [--captures 10000,100000] [--repeat 3]
     .venv/bin/python benchmarks/custody_log.py --captures 1000000 --repeat 1   # ~0.9 GB log
@@ -29,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from corroborate.store.custody import GENESIS, entry_hash, format_line
@@ -117,11 +119,38 @@ def measure(folder: Path, captures: int, repeat: int) -> dict[str, list[dict[str
     return runs
 
 
+def appends(count: int) -> float:
+    """Seconds an append takes with the lookups a writer makes for a new file (append,
+    ``has_seen``, ``has_capture``), on tmpfs where there is one: the log's own fsync,
+    which costs more than the rest on a disk, would hide what the bookkeeping costs."""
+    from corroborate.store.custody import CustodyLog
+
+    shm = Path("/dev/shm")
+    with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as tmp:
+        log = CustodyLog(Path(tmp) / "custody.log")
+        start = time.perf_counter()
+        for n in range(count):
+            sha = hashlib.sha256(f"append {n}".encode()).hexdigest()
+            log.append("captured", sha256=sha, origin=f"in/{n}.html", size=100,
+                       captured_at="2026-12-02T03:00:00+00:00")
+            log.has_seen(sha, f"in/{n}.html")
+            log.has_capture(sha)
+        took = time.perf_counter() - start
+        log.close()
+    return took / count
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--captures", default="10000,100000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--appends", type=int, default=3000,
+                        help="appends timed on tmpfs (0: none)")
     args = parser.parse_args()
+    if args.appends:
+        each = statistics.median(appends(args.appends) for _ in range(args.repeat))
+        print(f"append + lookups, tmpfs: {each * 1e6:.0f} us (median of {args.repeat} runs "
+              f"of {args.appends:,})")
     print("captures  open              seconds  high-water MB  entries checked")
     for captures in (int(n) for n in args.captures.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
