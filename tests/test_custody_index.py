@@ -8,10 +8,12 @@ import hashlib
 import json
 import random
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+from corroborate.errors import CollectionError
 from corroborate.store import LogDamaged
 from corroborate.store.custody import CustodyLog, _digest, read_lines
 from corroborate.store.custody_index import index_path
@@ -161,4 +163,41 @@ def test_an_index_that_is_not_an_index_is_made_again(tmp_path):
     log = CustodyLog(path)
     assert log.checked == 6
     assert _answers(log) == _naive(path)
+    log.close()
+
+
+def test_an_index_damaged_inside_is_made_again(tmp_path):
+    """Pages of the index that SQLite itself cannot read (its mark's, here) do not stop a
+    writer: the index is made again from the whole log."""
+    path = tmp_path / "custody.log"
+    log = CustodyLog(path)
+    _append_some(log, random.Random(4), 8)
+    log.close()
+    with sqlite3.connect(index_path(path)) as db:
+        page = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'mark'").fetchone()[0]
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    raw = bytearray(index_path(path).read_bytes())
+    for at in range(size * (page - 1), size * page):
+        raw[at] ^= 0x55
+    index_path(path).write_bytes(bytes(raw))
+    log = CustodyLog(path)
+    assert log.checked == 8
+    assert _answers(log) == _naive(path)
+    log.close()
+
+
+def test_an_index_that_cannot_be_written_stops_the_writer_and_loses_no_entry(tmp_path):
+    path = tmp_path / "custody.log"
+    log = CustodyLog(path)
+    _append_some(log, random.Random(5), 3)
+    log._index.db.execute("PRAGMA query_only = ON")  # its next write fails, as on a full disk
+    with pytest.raises(CollectionError, match="could not be written"):
+        log.append("received", sha256=_sha(1), origin="late.txt", received_at="now")
+    with pytest.raises(CollectionError, match="could not be written"):
+        log.append("received", sha256=_sha(2), origin="later.txt", received_at="now")
+    log.close()
+    log = CustodyLog(path)
+    assert log.count == 4 and log.checked == 1  # the entry logged, read from the log
+    assert log.has_seen(_sha(1), "late.txt") and not log.has_seen(_sha(2), "later.txt")
     log.close()

@@ -293,7 +293,7 @@ class Store(Reading, EventTables, StoryTables):
     def _logged(self) -> Iterable[str]:
         """The hashes of every logged capture (to map blind archive names back)."""
         if self._log is not None and self._depth > 0:  # the writer's log is the whole log
-            return self._log.captures()
+            return list(self._log.captures())  # read now: the index closes with the writer
         from .verify import read_log
 
         return list(read_log(self).captured)

@@ -37,7 +37,7 @@ from ..errors import CollectionError, LogDamaged
 from ..faults import checkpoint
 from .archive import file_sha256, fsync_dir
 from .crypto import Keys, SealError, seal_line, unseal_line
-from .custody_index import LogIndex, Mark, index_path, prefix_digest
+from .custody_index import INDEX_ERRORS, LogIndex, Mark, index_path, prefix_digest
 
 __all__ = [
     "GENESIS",
@@ -250,8 +250,14 @@ class CustodyLog:
         self.keys = keys
         self.checked = 0  # entries read and checked when opened (the rest were trusted)
         self._index = LogIndex(index_path(path), keys)
+        self._failed: str | None = None  # why this writer may append no more
         try:
-            self._mark, self._hasher = self._load()
+            try:
+                self._mark, self._hasher = self._load()
+            except INDEX_ERRORS as exc:  # a damaged index (never the log: that raises
+                self._index.remake(exc)  # LogDamaged): made again, every entry checked
+                self.checked = 0
+                self._mark, self._hasher = self._load()
         except BaseException:
             self._index.close()
             raise
@@ -351,6 +357,8 @@ class CustodyLog:
 
     def append(self, event: str, **fields: Any) -> dict[str, Any]:
         """Append one entry, fsynced; a write that fails leaves the log as it was."""
+        if self._failed is not None:
+            raise CollectionError(self._failed)
         entry: dict[str, Any] = {"seq": self.count + 1, "event": event, **fields,
                                  "prev": self.last_hash}
         entry["hash"] = entry_hash(entry)
@@ -358,10 +366,17 @@ class CustodyLog:
         mark = self._mark
         _append_checked(self.path, line, mark.end)
         self._hasher.update(line)
-        self._remember(entry, mark.end)
         self._mark = Mark(mark.end + len(line), mark.lines + 1, entry["seq"], entry["hash"],
                           self._hasher.digest())
-        self._index.commit(self._mark)
+        try:
+            self._remember(entry, mark.end)
+            self._index.commit(self._mark)
+        except INDEX_ERRORS as exc:
+            # the entry is logged; the index is not: the next writer reads it from the log
+            self._failed = (f"{self._index.path.name} could not be written ({exc}); the "
+                            f"custody log holds every entry, and the next writer reads "
+                            f"what the index lacks from it (or makes it again)")
+            raise CollectionError(self._failed) from exc
         checkpoint(f"log-{event}")
         return entry
 

@@ -36,7 +36,7 @@ from ..errors import CollectionError
 from .crypto import Keys, connect_encrypted
 from .driver import ERRORS
 
-__all__ = ["INDEX_SUFFIX", "LogIndex", "Mark", "index_path", "prefix_digest"]
+__all__ = ["INDEX_ERRORS", "INDEX_SUFFIX", "LogIndex", "Mark", "index_path", "prefix_digest"]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,8 @@ CREATE TABLE IF NOT EXISTS indexed (sha256 TEXT PRIMARY KEY, digest BLOB NOT NUL
     WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS seen (key BLOB PRIMARY KEY) WITHOUT ROWID;
 """
+# what reading or writing an index that is damaged raises
+INDEX_ERRORS = ERRORS
 # a file that is not an index, or not under this collection's key, is made again
 _UNREADABLE: tuple[type[Exception], ...] = (*ERRORS, OSError, ValueError, CollectionError)
 # tables emptied when the index is made again from the whole log
@@ -83,14 +85,21 @@ class LogIndex:
 
     def __init__(self, path: Path, keys: Keys | None = None) -> None:
         self.path = path
+        self.keys = keys
         try:
             self.db = _connect(path, keys)
         except _UNREADABLE as exc:
-            # derived from the log: an index that cannot be read is made again
-            log.warning("%s cannot be read (%s): making it again from the log", path, exc)
-            for stale in _files(path):
-                stale.unlink(missing_ok=True)
-            self.db = _connect(path, keys)
+            self.remake(exc)
+
+    def remake(self, why: Exception) -> None:
+        """An empty index in place of one that cannot be read (derived from the log, it
+        is made again from it)."""
+        log.warning("%s cannot be read (%s): making it again from the log", self.path, why)
+        if getattr(self, "db", None) is not None:
+            self.db.close()
+        for stale in _files(self.path):
+            stale.unlink(missing_ok=True)
+        self.db = _connect(self.path, self.keys)
 
     def close(self) -> None:
         self.db.close()
@@ -134,22 +143,29 @@ class LogIndex:
         if settle:
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def _one(self, sql: str, *args: Any) -> Any:
+        """The first column of the first row, or None."""
+        try:
+            row = self.db.execute(sql, args).fetchone()
+        except INDEX_ERRORS as exc:  # damaged since it was opened: say what to do
+            raise CollectionError(f"{self.path.name} cannot be read ({exc}); delete it and "
+                                  f"the next writer makes it again from the custody log"
+                                  ) from exc
+        return None if row is None else row[0]
+
     def offset(self, sha256: str) -> int | None:
-        row = self.db.execute("SELECT offset FROM captured WHERE sha256 = ?",
-                              (sha256,)).fetchone()
-        return None if row is None else int(row[0])
+        found = self._one("SELECT offset FROM captured WHERE sha256 = ?", sha256)
+        return None if found is None else int(found)
 
     def indexed_digest(self, sha256: str) -> bytes | None:
-        row = self.db.execute("SELECT digest FROM indexed WHERE sha256 = ?",
-                              (sha256,)).fetchone()
-        return None if row is None else bytes(row[0])
+        found = self._one("SELECT digest FROM indexed WHERE sha256 = ?", sha256)
+        return None if found is None else bytes(found)
 
     def has_seen(self, key: bytes) -> bool:
-        return self.db.execute("SELECT 1 FROM seen WHERE key = ?", (key,)).fetchone() \
-            is not None
+        return self._one("SELECT 1 FROM seen WHERE key = ?", key) is not None
 
     def capture_count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM captured").fetchone()[0])
+        return int(self._one("SELECT count(*) FROM captured"))
 
     def captures(self, page: int = 1000) -> Iterator[str]:
         """Every capture's SHA-256 in the order of its first entry, read a page at a time
