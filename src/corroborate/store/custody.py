@@ -12,8 +12,10 @@ counting entries from 1), ``prev`` (the hash of the entry before, or 64 zeros) a
                vocabulary digest (a later ``indexed`` entry supersedes an earlier one)
     repaired   a damaged tail moved aside by ``corroborate repair``: where, how much, why
 
-A writer loads the whole log and checks its chain before it appends (:class:`CustodyLog`);
-a damaged log stops it with :class:`LogDamaged`. Only :func:`repair` moves a damaged tail
+A writer checks the log's chain to its end before it appends (:class:`CustodyLog`): every
+entry the first time, then only the entries its index (``custody_index.py``) does not
+cover, once the bytes it covers hash as they did; a damaged log stops it with
+:class:`LogDamaged`. Only :func:`repair` moves a damaged tail
 aside, keeping the bytes it removed and logging what it did.
 
 In an encrypted collection (``keys`` given) each line is the entry's JSON sealed with
