@@ -49,6 +49,7 @@ __all__ = [
     "LogLine",
     "Problem",
     "chain_problems",
+    "entries",
     "entry_hash",
     "now",
     "read_lines",
@@ -142,6 +143,16 @@ def read_lines(path: Path, keys: Keys | None = None, offset: int = 0,
                     damage = "cannot be opened (not a sealed line)"
             yield LogLine(number, offset, raw, entry, damage)
             offset += len(raw)
+
+
+def entries(path: Path, keys: Keys | None = None) -> Iterator[dict[str, Any]]:
+    """Every entry of the log (a JSON object with a hash), streamed, the chain unchecked:
+    for a reader that needs a few fields of each and not the whole log in memory."""
+    if not path.exists():
+        return
+    for line in read_lines(path, keys):
+        if line.entry is not None and isinstance(line.entry.get("hash"), str):
+            yield line.entry
 
 
 def _opened(raw: bytes, keys: Keys | None) -> str | bytes:
