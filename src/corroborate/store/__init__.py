@@ -18,8 +18,9 @@ files blind-named and sealed (archive.py), each custody-log line sealed (custody
 Opening it needs the passphrase; a wrong one is refused before anything is read.
 
 One writer at a time: :meth:`Store.writing` takes the lock, loads the custody log and
-checks its chain, and finishes what a killed writer left. Every step of a capture is
-written before the next begins, and each is resumable:
+checks its chain, and finishes what a killed writer left (receiving.py, which writes steps
+1 to 4 too). Every step of a capture is written before the next begins, and each is
+resumable:
 
     1. stage the bytes, then their metadata        (archive/.staging)
     2. database: the capture row (pending) and its receipt
@@ -48,16 +49,17 @@ from typing import Any
 from .. import textsearch
 from ..errors import CollectionBusy, CollectionError
 from ..faults import checkpoint
-from ..model import Capture, Incident, Report
+from ..model import Incident, Report
 from ..provenance import made, tool_version, vocabulary_digest
 from ..stories import Fingerprint
 from . import crypto
 from .archive import Archive
-from .custody import CustodyLog, LogDamaged, Problem, entries, now, receipt_row
+from .custody import LOG_NAME, CustodyLog, LogDamaged, Problem, entries, now
 from .custody_index import INDEX_SUFFIX
 from .driver import DATABASE_ENV, DATABASE_FILE, ERRORS, OPERATIONAL_ERRORS, use_rows
 from .events import EventTables
 from .reading import Reading
+from .receiving import Receiving
 from .rows import ReportRows, insert_rows, report_rows
 from .schema import check, migrate
 from .storytables import StoryTables
@@ -67,7 +69,6 @@ __all__ = ["DB_NAME", "LOG_NAME", "LogDamaged", "Problem", "Store"]
 log = logging.getLogger(__name__)
 
 DB_NAME = "corroborate.sqlite"
-LOG_NAME = "custody.log"
 LOCK_NAME = ".lock"
 KEYFILE_NAME = crypto.KEYFILE_NAME
 
@@ -77,7 +78,7 @@ class _NotStored(Exception):
     report (``Store.add_reports``)."""
 
 
-class Store(Reading, EventTables, StoryTables):
+class Store(Reading, EventTables, StoryTables, Receiving):
     """One collection: its database, archive and custody log."""
 
     lock_timeout: float = 600.0
@@ -305,35 +306,6 @@ class Store(Reading, EventTables, StoryTables):
             raise CollectionError("the custody log is written only inside Store.writing()")
         return self._log
 
-    def _recover(self, custody: CustodyLog) -> None:
-        with self.transaction() as db:
-            ahead = [r[0] for r in db.execute("SELECT seq FROM receipts WHERE seq > ?",
-                                              (custody.count,))]
-            if ahead and ahead != [custody.count + 1]:
-                # a kill leaves at most the one receipt of the entry being appended
-                raise LogDamaged(
-                    f"the database holds receipts for log entries {ahead[0]}..{ahead[-1]}, "
-                    f"but the custody log ends at entry {custody.count}: entries were cut "
-                    f"from the log; nothing is written until this is looked into "
-                    f"(`corroborate verify`)")
-            # the receipt of an append that a kill prevented
-            db.execute("DELETE FROM receipts WHERE seq > ?", (custody.count,))
-        for sha, meta in self.archive.staged():
-            if not custody.has_capture(sha):
-                if meta.get("sha256") != sha or self.archive.digest(sha, staged=True) != sha:
-                    log.warning("staged %s does not hash to its name: left for verify", sha)
-                    continue
-                self._log_capture(_capture(meta), custody, meta.get("options"))
-            self.archive.commit(sha)
-        with self.transaction() as db:
-            # pending rows of captures never logged, whose bytes were never staged whole
-            stale = [r[0] for r in db.execute("SELECT sha256 FROM captures WHERE status = "
-                                              "'pending'") if not custody.has_capture(r[0])]
-            for sha in stale:
-                if not db.execute("SELECT 1 FROM reports WHERE capture_sha256 = ?",
-                                  (sha,)).fetchone():
-                    db.execute("DELETE FROM captures WHERE sha256 = ?", (sha,))
-
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         self.db.execute("BEGIN IMMEDIATE")
@@ -343,104 +315,6 @@ class Store(Reading, EventTables, StoryTables):
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
-
-    # -- custody -------------------------------------------------------------------------
-
-    def archive_capture(self, capture: Capture, data: bytes | Path,
-                        options: dict[str, Any] | None = None) -> Capture:
-        """Stage, log and archive bytes (steps 1-4); returns the capture as first logged.
-
-        Bytes already logged are not logged again: a new origin gets a ``received`` entry,
-        and an archive file gone missing is put back (its hash proves it is the same).
-        """
-        custody = self.log
-        first = custody.captured_entry(capture.sha256)
-        if first is not None:
-            self.received(capture.sha256, capture.origin, capture.captured_at)
-            if not self.archive.has(capture.sha256):
-                self.archive.stage(capture.sha256, data, _meta(capture))
-                self.archive.commit(capture.sha256)
-            return _capture(first)
-        meta = _meta(capture) | ({"options": options} if options else {})
-        self.archive.stage(capture.sha256, data, meta)
-        self._log_capture(capture, custody, options)
-        self.archive.commit(capture.sha256)
-        return capture
-
-    def _log_capture(self, capture: Capture, custody: CustodyLog,
-                     options: dict[str, Any] | None = None) -> None:
-        fields = _meta(capture) | ({"options": options} if options else {})
-        self._record(custody, "captured", fields, capture)
-
-    def received(self, sha256: str, origin: str, at: str | None = None) -> None:
-        """Record bytes already held, received again from an origin not yet recorded."""
-        if not self.log.has_seen(sha256, origin):
-            self._record(self.log, "received", {"sha256": sha256, "origin": origin,
-                                                "received_at": at or now()})
-
-    def refused(self, origin: str, reason: str, sha256: str | None = None,
-                size: int | None = None) -> None:
-        """Record an input (or a record inside one) that was not taken, and why."""
-        if not self.log.has_seen(sha256, origin, reason):
-            self._record(self.log, "refused", {
-                "sha256": sha256, "origin": origin, "size": size, "reason": reason,
-                "received_at": now(), "tool_version": tool_version()})
-
-    def _record(self, custody: CustodyLog, event: str, fields: dict[str, Any],
-                capture: Capture | None = None) -> None:
-        """Write an event's receipt (and a new capture's pending row) to the database, then
-        log it; if logging fails, drop the receipt again."""
-        with self.transaction() as db:
-            if capture is not None:
-                db.execute(
-                    "INSERT OR IGNORE INTO captures VALUES (?, ?, ?, ?, ?, ?, 'pending')",
-                    (capture.sha256, capture.origin, capture.size, capture.media_type,
-                     capture.captured_at, capture.tool_version))
-            receipt = receipt_row(custody.count + 1, {"event": event, **fields})
-            assert receipt is not None, event
-            db.execute("INSERT OR REPLACE INTO receipts VALUES (?, ?, ?, ?, ?, ?, ?)", receipt)
-        if capture is not None:
-            checkpoint("db-pending")
-        try:
-            custody.append(event, **fields)
-        except CollectionError:
-            with self.transaction() as db:
-                db.execute("DELETE FROM receipts WHERE seq > ?", (custody.count,))
-            raise
-
-    def backfill_receipts(self) -> int:
-        """Receipts for log entries the database lacks (collections made before receipts
-        were kept); returns how many were added. Called inside :meth:`writing`."""
-        added = 0
-        with self.transaction() as db:
-            for entry in entries(self.root / LOG_NAME, self.keys):  # streamed, as above
-                row = receipt_row(int(entry.get("seq") or 0), entry)
-                if row is not None:
-                    added += db.execute("INSERT OR IGNORE INTO receipts VALUES "
-                                        "(?, ?, ?, ?, ?, ?, ?)", row).rowcount
-        return added
-
-    def capture_status(self, sha256: str) -> str | None:
-        row = self.db.execute("SELECT status FROM captures WHERE sha256 = ?",
-                              (sha256,)).fetchone()
-        return row["status"] if row else None
-
-    def recorded_options(self, sha256: str) -> dict[str, Any]:
-        """The capture options a capture was first read with (its ``captured`` entry)."""
-        return dict((self.log.captured_entry(sha256) or {}).get("options") or {})
-
-    def pending(self) -> list[Capture]:
-        """Captures logged and archived but not fully indexed (an interrupted ingest)."""
-        # a capture's row says indexed only after it was logged (and a log cut short under
-        # the database stops the writer in _recover): as many indexed as logged, none left
-        count = self.db.execute("SELECT count(*) FROM captures WHERE status = 'indexed'")
-        if count.fetchone()[0] == self.log.capture_count():
-            return []
-        indexed = {r["sha256"] for r in self.db.execute(
-            "SELECT sha256 FROM captures WHERE status = 'indexed'")}
-        return [_capture(entry) for sha in self.log.captures()
-                if sha not in indexed and self.archive.has(sha)
-                and (entry := self.log.captured_entry(sha)) is not None]
 
     # -- derived rows --------------------------------------------------------------------
 
@@ -655,14 +529,3 @@ def _tighten(root: Path) -> None:
         path = root / name
         if path.exists() and path.stat().st_mode & 0o077:
             os.chmod(path, 0o600)
-
-
-def _meta(capture: Capture) -> dict[str, Any]:
-    return {"sha256": capture.sha256, "origin": capture.origin, "size": capture.size,
-            "media_type": capture.media_type, "captured_at": capture.captured_at,
-            "tool_version": capture.tool_version}
-
-
-def _capture(entry: dict[str, Any]) -> Capture:
-    return Capture(entry["sha256"], entry["origin"], entry["size"], entry["media_type"],
-                   entry["captured_at"], entry["tool_version"])

@@ -43,6 +43,7 @@ from .custody_index import INDEX_ERRORS, LogIndex, Mark, index_path, prefix_dige
 
 __all__ = [
     "GENESIS",
+    "LOG_NAME",
     "CustodyLog",
     "Link",
     "LogDamaged",
@@ -59,6 +60,7 @@ __all__ = [
 ]
 
 GENESIS = "0" * 64
+LOG_NAME = "custody.log"
 LINE_AAD = b"custody.log"
 EVENTS = ("captured", "received", "refused", "indexed", "repaired")
 
