@@ -54,6 +54,7 @@ from ..provenance import made, tool_version, vocabulary_digest
 from ..stories import Fingerprint
 from . import crypto
 from .archive import Archive
+from .crypto import connect_database
 from .custody import LOG_NAME, CustodyLog, LogDamaged, Problem, entries, now
 from .custody_index import INDEX_SUFFIX
 from .driver import DATABASE_ENV, DATABASE_FILE, ERRORS, OPERATIONAL_ERRORS, use_rows
@@ -170,7 +171,7 @@ class Store(Reading, EventTables, StoryTables, Receiving):
         # shared-memory file and takes no lock, so not one byte of the copy changes
         mode = "mode=ro" if wal.exists() and wal.stat().st_size else "immutable=1"
         try:
-            db = _connect_db(f"{uri}?{mode}", keys, uri=True)
+            db = connect_database(f"{uri}?{mode}", keys, uri=True)
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except OPERATIONAL_ERRORS as exc:
             raise CollectionError(
@@ -209,7 +210,7 @@ class Store(Reading, EventTables, StoryTables, Receiving):
         if db is None and (root / DATABASE_FILE).exists():
             db = _connect_postgres(root)
         if db is None:
-            db = use_rows(_connect_db(root / DB_NAME, keys, isolation_level=None, timeout=30))
+            db = use_rows(connect_database(root / DB_NAME, keys, isolation_level=None, timeout=30))
         try:
             check(db)
         except CollectionError:
@@ -233,7 +234,7 @@ class Store(Reading, EventTables, StoryTables, Receiving):
         and migrated): connecting writes nothing, so it never waits on a writer."""
         if (root / DATABASE_FILE).exists():
             return cls(root, _connect_postgres(root), keys=keys)
-        db = use_rows(_connect_db(root / DB_NAME, keys, isolation_level=None, timeout=30))
+        db = use_rows(connect_database(root / DB_NAME, keys, isolation_level=None, timeout=30))
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         return cls(root, db, keys=keys)
@@ -498,18 +499,6 @@ def _connect_postgres(root: Path, read_only: bool = False) -> sqlite3.Connection
     from . import postgres
 
     return postgres.open_collection(root, read_only)
-
-
-def _connect_db(target: str | Path, keys: crypto.Keys | None,
-                **options: Any) -> sqlite3.Connection:
-    """sqlite3, or SQLCipher keyed with the database key for an encrypted collection."""
-    if keys is None:
-        plain: sqlite3.Connection = sqlite3.connect(target, **options)
-        return plain
-    db = crypto.connect_encrypted(target, keys.database, **options)
-    # sorts and temporary tables in memory, never in clear in a temporary file
-    db.execute("PRAGMA temp_store = MEMORY")
-    return db
 
 
 def _unreadable(root: Path, exc: Exception) -> CollectionError:

@@ -35,13 +35,19 @@ _CHUNK = 1 << 20
 
 def file_sha256(path: Path, size: int | None = None) -> str | None:
     """SHA-256 of a file, or of its first ``size`` bytes (None if it is shorter)."""
+    h = file_hasher(path, size)
+    return None if h is None else h.hexdigest()
+
+
+def file_hasher(path: Path, size: int | None = None) -> Any | None:
+    """:func:`file_sha256` as a hash object, to go on hashing what follows."""
     h, left = hashlib.sha256(), size
     with open(path, "rb") as fh:
         while left != 0 and (chunk := fh.read(_CHUNK if left is None else min(left, _CHUNK))):
             h.update(chunk)
             if left is not None:
                 left -= len(chunk)
-    return None if left else h.hexdigest()
+    return None if left else h
 
 
 def fsync_dir(path: Path) -> None:

@@ -366,6 +366,18 @@ def sqlcipher_key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
+def connect_database(target: str | Path, keys: Keys | None,
+                     **options: Any) -> sqlite3.Connection:
+    """sqlite3, or SQLCipher keyed with the database key for an encrypted collection."""
+    if keys is None:
+        plain: sqlite3.Connection = sqlite3.connect(target, **options)
+        return plain
+    db = connect_encrypted(target, keys.database, **options)
+    # sorts and temporary tables in memory, never in clear in a temporary file
+    db.execute("PRAGMA temp_store = MEMORY")
+    return db
+
+
 def connect_encrypted(path: str | Path, key: bytes, **options: Any) -> sqlite3.Connection:
     """Open (or create) an SQLCipher database keyed with ``key`` (use ``Keys.database``).
 

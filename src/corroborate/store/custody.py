@@ -37,9 +37,10 @@ from typing import Any
 
 from ..errors import CollectionError, LogDamaged
 from ..faults import checkpoint
-from .archive import file_sha256, fsync_dir
+from .archive import file_hasher, file_sha256, fsync_dir
 from .crypto import Keys, SealError, seal_line, unseal_line
-from .custody_index import INDEX_ERRORS, LogIndex, Mark, index_path, prefix_digest
+from .custody_index import LogIndex, Mark, index_path
+from .driver import ERRORS
 
 __all__ = [
     "GENESIS",
@@ -269,7 +270,7 @@ class CustodyLog:
         try:
             try:
                 self._mark, self._hasher = self._load()
-            except INDEX_ERRORS as exc:  # a damaged index (never the log: that raises
+            except ERRORS as exc:  # a damaged index (never the log: that raises
                 self._index.remake(exc)  # LogDamaged): made again, every entry checked
                 self.checked = 0
                 self._mark, self._hasher = self._load()
@@ -283,7 +284,6 @@ class CustodyLog:
     def _load(self) -> tuple[Mark, Any]:
         """The mark after the last line, and the SHA-256 of the log up to it, to go on."""
         trusted = self._covered()
-        remade = trusted is None
         if trusted is None:
             # not the bytes the index was made from: made again, every entry checked
             self._index.clear()
@@ -307,14 +307,14 @@ class CustodyLog:
             hasher.update(line.raw)
             end, lines = line.offset + len(line.raw), line.number
         mark = Mark(end, lines, entries, last_hash, hasher.digest())
-        self._index.commit(mark, settle=remade)
+        self._index.commit(mark, settle=trusted is None)
         return mark, hasher
 
     def _covered(self) -> tuple[Mark, Any] | None:
         """The index's mark and the log's SHA-256 up to it, if the log's bytes up to it
         are those the index was made from."""
         mark = self._index.mark() if self.path.exists() else None
-        hasher = prefix_digest(self.path, mark.end) if mark is not None else None
+        hasher = file_hasher(self.path, mark.end) if mark is not None else None
         if mark is None or hasher is None or hasher.digest() != mark.digest:
             return None
         return mark, hasher
@@ -386,7 +386,7 @@ class CustodyLog:
         try:
             self._remember(entry, mark.end)
             self._index.commit(self._mark)
-        except INDEX_ERRORS as exc:
+        except ERRORS as exc:
             # the entry is logged; the index is not: the next writer reads it from the log
             self._failed = (f"{self._index.path.name} could not be written ({exc}); the "
                             f"custody log holds every entry, and the next writer reads "

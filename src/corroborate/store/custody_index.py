@@ -33,16 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CollectionError
-from .crypto import Keys, connect_encrypted
+from .crypto import Keys, connect_database
 from .driver import ERRORS
 
-__all__ = ["INDEX_ERRORS", "INDEX_SUFFIX", "LogIndex", "Mark", "index_path", "prefix_digest"]
+__all__ = ["INDEX_SUFFIX", "LogIndex", "Mark", "index_path"]
 
 log = logging.getLogger(__name__)
 
 INDEX_SUFFIX = ".index"
 _VERSION = "1"
-_CHUNK = 1 << 20
 _BULK_CACHE_KB = 64 * 1024
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS mark (
@@ -56,8 +55,6 @@ CREATE TABLE IF NOT EXISTS indexed (sha256 TEXT PRIMARY KEY, digest BLOB NOT NUL
     WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS seen (key BLOB PRIMARY KEY) WITHOUT ROWID;
 """
-# what reading or writing an index that is damaged raises
-INDEX_ERRORS = ERRORS
 # a file that is not an index, or not under this collection's key, is made again
 _UNREADABLE: tuple[type[Exception], ...] = (*ERRORS, OSError, ValueError, CollectionError)
 # tables emptied when the index is made again from the whole log
@@ -75,13 +72,14 @@ class Mark:
     end: int = 0
     lines: int = 0
     entries: int = 0
-    last_hash: str = "0" * 64
+    last_hash: str = "0" * 64  # custody.GENESIS: the log imports this module
     digest: bytes = hashlib.sha256().digest()
 
 
 class LogIndex:
     """The index file of one log: opened (made again if it cannot be read), its rows
-    written by :meth:`remember` and made durable with the mark by :meth:`commit`."""
+    written by :meth:`captured`, :meth:`indexed` and :meth:`seen`, and made durable with
+    the mark by :meth:`commit`."""
 
     def __init__(self, path: Path, keys: Keys | None = None) -> None:
         self.path = path
@@ -147,7 +145,7 @@ class LogIndex:
         """The first column of the first row, or None."""
         try:
             row = self.db.execute(sql, args).fetchone()
-        except INDEX_ERRORS as exc:  # damaged since it was opened: say what to do
+        except ERRORS as exc:  # damaged since it was opened: say what to do
             raise CollectionError(f"{self.path.name} cannot be read ({exc}); delete it and "
                                   f"the next writer makes it again from the custody log"
                                   ) from exc
@@ -180,21 +178,6 @@ class LogIndex:
             after = int(rows[-1][0])
 
 
-def prefix_digest(path: Path, end: int) -> Any | None:
-    """SHA-256 of the log's first ``end`` bytes, as a hash object to go on from; None if
-    the log is shorter."""
-    hasher = hashlib.sha256()
-    with open(path, "rb") as fh:
-        left = end
-        while left:
-            chunk = fh.read(min(_CHUNK, left))
-            if not chunk:
-                return None
-            hasher.update(chunk)
-            left -= len(chunk)
-    return hasher
-
-
 def _files(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
@@ -202,10 +185,7 @@ def _files(path: Path) -> list[Path]:
 def _connect(path: Path, keys: Keys | None) -> sqlite3.Connection:
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-    db = sqlite3.connect(path, isolation_level="DEFERRED") if keys is None else \
-        connect_encrypted(path, keys.database, isolation_level="DEFERRED")
-    if keys is not None:
-        db.execute("PRAGMA temp_store = MEMORY")
+    db = connect_database(path, keys, isolation_level="DEFERRED")
     # WAL with NORMAL: a commit is atomic, and one lost to a power cut only moves the mark
     # back (the lines after it are read again)
     db.execute("PRAGMA journal_mode = WAL")
