@@ -66,3 +66,11 @@ def flip_byte(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
+
+
+def logged_captures(store: Any) -> list[str]:
+    """The captures a collection's custody log records, in log order (as verify reads it)."""
+    from corroborate.store.verify import read_log
+
+    with read_log(store) as found:
+        return [sha for sha, _line in found.captures()]

@@ -23,10 +23,9 @@ from corroborate.pipeline import ingest, reprocess
 from corroborate.provenance import tool_version, vocabulary_digest
 from corroborate.store import LogDamaged, Store
 from corroborate.store.custody import GENESIS, entry_hash
-from corroborate.store.verify import read_log
 
 from .conftest import database_of, sample_files, without_foreign_keys
-from .helpers import write_good_reports
+from .helpers import logged_captures, write_good_reports
 
 
 @pytest.fixture
@@ -80,10 +79,9 @@ def test_four_ingests_at_once_keep_every_report_and_the_chain(tmp_path):
     with Store.open(tmp_path / "c") as store:
         assert fatal(store) == []
         assert store.counts()["reports"] == len({p.name for f in folders for p in f.iterdir()})
-        found = read_log(store)
-        assert len(found.captured) == store.counts()["captures"]
+        assert len(logged_captures(store)) == store.counts()["captures"]
         # every batch's origin of a shared file is recorded, none twice
-        origins = [(e.get("sha256"), e["origin"]) for e in found.by_seq.values()
+        origins = [(e.get("sha256"), e["origin"]) for e in entries(store)
                    if e["event"] in ("captured", "received")]
         assert len(origins) == len(set(origins)) == 4 * 9
 
@@ -567,7 +565,7 @@ def test_every_entry_of_a_folder_is_named_in_the_summary_and_recorded(store, tmp
 
 
 def test_a_deleted_archive_file_masked_by_staged_metadata_is_named(filled):
-    sha = next(iter(read_log(filled).captured))
+    sha = logged_captures(filled)[0]
     path = filled.archive.path(sha)
     os.chmod(path, 0o600)
     path.unlink()
@@ -691,7 +689,7 @@ def test_stray_and_misplaced_archive_files_are_named(filled):
     (archive / "planted.html").write_text("x")
     (archive / "zz").mkdir()
     (archive / "zz" / "x").write_text("x")
-    sha = next(iter(read_log(filled).captured))
+    sha = logged_captures(filled)[0]
     moved = archive / "ff" / "ff" / sha
     moved.parent.mkdir(parents=True)
     os.replace(filled.archive.path(sha), moved)
@@ -703,7 +701,7 @@ def test_stray_and_misplaced_archive_files_are_named(filled):
 
 
 def test_verify_deep_names_an_archive_file_replaced_by_a_folder(filled):
-    sha = next(iter(read_log(filled).captured))
+    sha = logged_captures(filled)[0]
     path = filled.archive.path(sha)
     os.chmod(path, 0o600)
     path.unlink()
@@ -722,7 +720,7 @@ def test_staged_bytes_that_do_not_hash_to_their_name_are_never_logged(filled):
          "tool_version": "0.2.0"}))
     assert any("do not hash to" in p for p in fatal(filled))
     ingest(filled, [])
-    assert sha not in read_log(filled).captured
+    assert sha not in logged_captures(filled)
 
 
 def test_an_old_copy_of_lines_appended_to_the_log_can_be_repaired(filled):

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -289,3 +290,18 @@ def test_init_asks_for_the_passphrase_twice(tmp_path: Path) -> None:
     assert result.output.count("Passphrase") == 1 and "Repeat" in result.output
     assert PASS not in result.output
     Store.open(root, PASS).close()
+
+
+def test_what_verify_reads_from_the_log_is_kept_sealed_and_then_deleted(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from corroborate.store.verify import read_log
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    with read_log(store) as found:
+        assert found.capture_count() == len(SHAS)
+        assert all(found.captured(sha) is not None for sha in SHAS)
+        assert [p for p in scratch.rglob("*") if p.is_file()]
+        assert _leaks(scratch) == []
+    assert list(scratch.iterdir()) == []

@@ -12,9 +12,8 @@ from click.testing import CliRunner
 from corroborate.cli import main
 from corroborate.pipeline import ingest
 from corroborate.store import LogDamaged, Store
-from corroborate.store.verify import read_log
 
-from .helpers import write_broken_files, write_good_reports
+from .helpers import logged_captures, write_broken_files, write_good_reports
 
 
 def test_a_batch_with_broken_files_ingests_the_good_and_names_the_bad(tmp_path):
@@ -67,7 +66,7 @@ def test_a_process_killed_mid_ingest_leaves_the_collection_consistent(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     with Store.open(collection) as store:
-        logged = set(read_log(store).captured)
+        logged = set(logged_captures(store))
         assert 20 <= len(logged) < 150, "the kill must land in the middle of the batch"
         assert [str(p) for p in store.verify() if p.fatal] == []
         # every report in the database belongs to a logged, archived capture
@@ -77,7 +76,7 @@ def test_a_process_killed_mid_ingest_leaves_the_collection_consistent(tmp_path):
         assert result.ok
         counts = store.counts()
         assert counts["captures"] == counts["reports"] == 150
-        assert len(read_log(store).captured) == 150
+        assert len(logged_captures(store)) == 150
         assert [p for p in store.verify()] == []
         ids = [r["id"] for r in store.db.execute("SELECT id FROM reports")]
         assert len(ids) == len(set(ids))

@@ -18,6 +18,7 @@ import base64
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +82,10 @@ def sign_anchor(key_path: Path, collection: Path, collection_id: str, seq: int,
     return anchor
 
 
-def check_anchor(anchor: Any, collection_id: str, by_seq: dict[int, dict[str, Any]],
+def check_anchor(anchor: Any, collection_id: str, hash_at: Callable[[int], str | None],
                  trusted_key: str | None, log: Path) -> list[Problem]:
-    """Problems with an anchor against a log; one non-fatal line saying what it proved."""
+    """Problems with an anchor against a log (``hash_at`` gives the hash of its entry
+    numbered seq); one non-fatal line saying what it proved."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -103,11 +105,11 @@ def check_anchor(anchor: Any, collection_id: str, by_seq: dict[int, dict[str, An
                                        f"trusted key given"))
     if anchor["collection"] != collection_id:
         problems.append(Problem(where, f"is of another collection ({anchor['collection']})"))
-    entry = by_seq.get(anchor["seq"])
-    if entry is None:
+    pinned = hash_at(anchor["seq"])
+    if pinned is None:
         problems.append(Problem(where, f"pins entry {anchor['seq']}, which the log no "
                                        f"longer has: entries were removed"))
-    elif entry.get("hash") != anchor["hash"]:
+    elif pinned != anchor["hash"]:
         problems.append(Problem(where, f"pins entry {anchor['seq']} with another hash: "
                                        f"entries up to it were rewritten since "
                                        f"{anchor['signed_at']}"))

@@ -230,12 +230,12 @@ class Archive:
             if path.is_file() and not path.name.startswith("."):
                 yield path.name
 
-    def strays(self, known: Iterable[str]) -> list[str]:
-        """Every file or folder in the archive (staging aside) that is not the file of one
-        of the ``known`` (logged) captures, where it belongs: as paths inside the archive."""
+    def strays(self, logged: Callable[[str], bool]) -> list[str]:
+        """Every file or folder in the archive (staging aside) that is not the file of a
+        logged capture where it belongs (``logged`` says whether a file name is one such
+        capture's :meth:`name`): as paths inside the archive."""
         if not self.root.exists():
             return []
-        expected = {self.path(sha) for sha in known}
         found = []
         for folder, dirs, files in os.walk(self.root):
             here = Path(folder)
@@ -243,7 +243,7 @@ class Archive:
                 dirs[:] = [d for d in dirs if d != self.staging.name]
             depth = len(here.relative_to(self.root).parts)
             for name in files:
-                if here / name not in expected:
+                if here != self.root / name[:2] / name[2:4] or not logged(name):
                     found.append(str((here / name).relative_to(self.root)))
             if depth >= 2:  # archive/ab/cd holds files only
                 found += [str((here / d).relative_to(self.root)) for d in dirs]

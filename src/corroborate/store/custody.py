@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import CollectionError, LogDamaged
 from ..faults import checkpoint
@@ -54,6 +54,7 @@ __all__ = [
     "entries",
     "entry_hash",
     "now",
+    "read_entry",
     "read_lines",
     "receipt_row",
     "repair",
@@ -156,6 +157,14 @@ def entries(path: Path, keys: Keys | None = None) -> Iterator[dict[str, Any]]:
     for line in read_lines(path, keys):
         if line.entry is not None and isinstance(line.entry.get("hash"), str):
             yield line.entry
+
+
+def read_entry(fh: BinaryIO, offset: int, keys: Keys | None = None) -> dict[str, Any]:
+    """The entry on the line at ``offset`` of an open log, a line read and checked before
+    (so it is not checked again)."""
+    fh.seek(offset)
+    entry: dict[str, Any] = json.loads(_opened(fh.readline(), keys))
+    return entry
 
 
 def _opened(raw: bytes, keys: Keys | None) -> str | bytes:
@@ -358,10 +367,7 @@ class CustodyLog:
         if offset is None:
             return None
         with open(self.path, "rb") as fh:
-            fh.seek(offset)
-            raw = fh.readline()
-        entry: dict[str, Any] = json.loads(_opened(raw, self.keys))
-        return entry
+            return read_entry(fh, offset, self.keys)
 
     def indexed_with(self, sha256: str, reports: dict[str, str]) -> bool:
         """Whether the capture's last ``indexed`` entry names these reports and digests."""

@@ -23,20 +23,20 @@ from .schema import migrate
 
 if TYPE_CHECKING:
     from . import Store
+    from .log_summary import LogSummary
 
 __all__ = ["rederive"]
 
 
-def rederive(store: Store, indexed: dict[str, dict[str, Any]],
-             captured: dict[str, tuple[int, dict[str, Any]]]) -> Iterator[Problem]:
-    """Problems found deriving each indexed capture again; ``captured`` holds each
-    capture's ``captured`` entry (with the options it was read with)."""
-    rows = {r["sha256"]: r for r in store.db.execute(
-        "SELECT sha256, origin, captured_at FROM captures WHERE status = 'indexed'")}
+def rederive(store: Store, found: LogSummary) -> Iterator[Problem]:
+    """Problems found deriving each capture the log says was indexed again (with the
+    options its ``captured`` entry says it was read with)."""
     now = (tool_version(), vocabulary_digest())
-    for sha, entry in sorted(indexed.items()):
-        row = rows.get(sha)
-        if row is None or not store.archive.has(sha):
+    for sha in found.indexed_captures():
+        row = store.db.execute("SELECT origin, captured_at FROM captures "
+                               "WHERE sha256 = ? AND status = 'indexed'", (sha,)).fetchone()
+        entry = found.indexed(sha)
+        if row is None or entry is None or not store.archive.has(sha):
             continue  # named by the other checks
         made = (str(entry.get("tool_version")), str(entry.get("vocab_digest")))
         try:
@@ -44,7 +44,8 @@ def rederive(store: Store, indexed: dict[str, dict[str, Any]],
         except (SealError, OSError):
             continue  # altered, or not a file: named by the archive check
         try:
-            options = captured.get(sha, (0, {}))[1].get("options") or {}
+            captured = found.captured(sha)
+            options = (captured[1].get("options") if captured else None) or {}
             digests = _derive(data, row["origin"], row["captured_at"], options, made)
         except InputError as exc:
             yield Problem(f"capture {sha}", f"cannot be derived again: {exc.reason}")

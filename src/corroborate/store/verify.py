@@ -15,87 +15,66 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .crypto import SealError
-from .custody import GENESIS, Problem, receipt_row, walk
+from .custody import LOG_NAME, Problem
 from .digest import report_digest
+from .log_summary import LogSummary, summarise
 
 if TYPE_CHECKING:
     from . import Store
 
 __all__ = ["LogSummary", "read_log", "verify"]
 
-LOG = "custody.log"
+LOG = LOG_NAME
+_PAGE = 2_000  # database rows read at a time: what verify holds does not grow with them
+_MOST_HELD = 20_000  # reports held at a time, unless one capture has more
 
 
-class LogSummary:
-    """What a walk of the log found: its entries by kind, the head, the problems."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-        self.by_seq: dict[int, dict[str, Any]] = {}
-        self.captured: dict[str, tuple[int, dict[str, Any]]] = {}
-        self.indexed: dict[str, dict[str, Any]] = {}
-        self.count = 0
-        self.head = GENESIS
-        self.end = 0  # bytes up to the end of the last entry's line
-
-
-def read_log(store: Store) -> LogSummary:
-    """Walk the chain from the first line, without changing anything."""
-    found = LogSummary()
-    path = store.root / LOG
-    if not path.exists():
-        return found
-    for link in walk(path, store.keys):
-        line = link.line
-        where = f"{LOG} line {line.number}"
-        if link.blank:
-            found.problems.append(Problem(where, "is blank: the file was edited outside "
-                                                 "corroborate (no entry is missing for it)",
-                                          fatal=False))
-            continue
-        found.problems.extend(Problem(where, what) for what in link.wrong)
-        entry = line.entry
-        if entry is None or not isinstance(entry.get("hash"), str):
-            continue
-        found.count += 1
-        found.end = line.offset + len(line.raw)
-        found.head = entry["hash"]
-        found.by_seq.setdefault(int(entry.get("seq") or 0), entry)
-        event, sha = entry.get("event", "captured"), entry.get("sha256")
-        if event == "captured":
-            found.captured.setdefault(str(sha), (line.number, entry))
-        elif event == "indexed":
-            found.indexed[str(sha)] = entry
-    return found
+def read_log(store: Store, lookups: bool = True) -> LogSummary:
+    """Walk the chain from the first line, without changing anything (close the summary
+    it returns, or use it in a ``with``); without ``lookups``, only its problems, head
+    and size are kept."""
+    return summarise(store.root / LOG, store.keys, store.archive.name if lookups else None)
 
 
 def verify(store: Store, deep: bool = False, anchor: Any = None,
            trusted_key: str | None = None) -> list[Problem]:
     """Every problem found, fatal or not (see the module docstring); with ``anchor`` (a
     parsed anchor file), whether the log still holds what it pinned."""
-    found = read_log(store)
-    problems = found.problems
-    staged = set(store.archive.in_flight())
-    problems += _archive(store, found, staged)
-    problems += _captures(store, found, staged)
-    problems += _receipts(store, found)
-    problems += _reports(store, found)
-    if deep:
-        from ..overlay import applied
-        from .deep import rederive
+    with read_log(store) as found:
+        problems = found.problems
+        staged = set(store.archive.in_flight())
+        problems += _archive(store, found, staged)
+        problems += _captures(store, found, staged)
+        problems += _receipts(store, found)
+        problems += _reports(store, found)
+        if deep:
+            from ..overlay import applied
+            from .deep import rederive
 
-        with applied(store):  # derived again with the vocabularies ingest now uses
-            problems += rederive(store, found.indexed, found.captured)
-    if anchor is not None:
-        from .anchor import check_anchor
+            with applied(store):  # derived again with the vocabularies ingest now uses
+                problems += rederive(store, found)
+        if anchor is not None:
+            from .anchor import check_anchor
 
-        problems += check_anchor(anchor, store.collection_id, found.by_seq, trusted_key,
-                                 store.root / LOG)
-    return problems
+            problems += check_anchor(anchor, store.collection_id, found.hash_at,
+                                     trusted_key, store.root / LOG)
+        return problems
+
+
+def _pages(db: sqlite3.Connection, select: str, key: str, after: Any) -> Iterator[list[Any]]:
+    """``select``'s rows in pages of ``_PAGE``, in the order of ``key`` (a unique column
+    it names first), each page its own query: a large table is never read whole."""
+    while True:
+        page = db.execute(f"{select} WHERE {key} > ? ORDER BY {key} LIMIT ?",
+                          (after, _PAGE)).fetchall()
+        if not page:
+            return
+        yield page
+        after = page[-1][0]
 
 
 def _archive(store: Store, found: LogSummary, staged: set[str]) -> Iterator[Problem]:
-    for sha, (line, _entry) in found.captured.items():
+    for sha, line in found.captures():
         where = _where(store, sha)
         if not store.archive.path(sha).is_file():
             if sha in staged and _intact(store, sha, staged=True):
@@ -116,10 +95,10 @@ def _archive(store: Store, found: LogSummary, staged: set[str]) -> Iterator[Prob
         if actual != sha:
             yield Problem(where, f"was altered: its SHA-256 is now {actual}")
     # anything else in the archive, wherever it is, was not put there by a logged capture
-    for stray in store.archive.strays(found.captured):
+    for stray in store.archive.strays(found.names_logged):
         yield Problem(f"archive/{stray}", "has no custody log entry (or is not where its "
                                           "name says it belongs)")
-    for sha in sorted(staged - set(found.captured)):
+    for sha in sorted(s for s in staged if not found.is_logged(s)):
         if _intact(store, sha, staged=True):
             yield Problem(f"archive/.staging/{store.archive.name(sha)}", "was received but "
                           "not yet logged (an ingest in progress, or one that was killed: "
@@ -147,40 +126,51 @@ _CAPTURE_FIELDS = ("origin", "size", "media_type", "captured_at", "tool_version"
 
 
 def _captures(store: Store, found: LogSummary, staged: set[str]) -> Iterator[Problem]:
-    rows = {r["sha256"]: r for r in store.db.execute("SELECT * FROM captures")}
-    for sha, row in rows.items():
-        where = f"database capture {sha}"
-        if sha not in found.captured:
-            if row["status"] == "pending" and sha in staged:
+    for page in _pages(store.db, "SELECT sha256, status, " + ", ".join(_CAPTURE_FIELDS)
+                       + " FROM captures", "sha256", ""):
+        found.hold(row["sha256"] for row in page)
+        for row in page:
+            sha = row["sha256"]
+            where = f"database capture {sha}"
+            logged = found.captured(sha)
+            if logged is None:
+                if row["status"] == "pending" and sha in staged:
+                    continue
+                yield Problem(where, "is not in the custody log")
                 continue
-            yield Problem(where, "is not in the custody log")
-            continue
-        line, entry = found.captured[sha]
-        for name in _CAPTURE_FIELDS:
-            if row[name] != entry.get(name):
-                yield Problem(where, f"says {name} {row[name]!r} where {LOG} line {line} "
-                                     f"says {entry.get(name)!r}")
-    for sha, (line, _entry) in found.captured.items():
-        if sha not in rows:
-            yield Problem(f"{LOG} line {line}", f"logs capture {sha}, which the database "
-                          f"does not hold (a row deleted, or a forged entry)")
+            line, entry = logged
+            for name in _CAPTURE_FIELDS:
+                if row[name] != entry.get(name):
+                    yield Problem(where, f"says {name} {row[name]!r} where {LOG} line {line} "
+                                         f"says {entry.get(name)!r}")
+    for sha, line in found.unheld():
+        yield Problem(f"{LOG} line {line}", f"logs capture {sha}, which the database "
+                      f"does not hold (a row deleted, or a forged entry)")
 
 
 def _receipts(store: Store, found: LogSummary) -> Iterator[Problem]:
-    rows = {r["seq"]: tuple(r) for r in store.db.execute(
-        "SELECT seq, event, sha256, origin, at, size, reason FROM receipts")}
-    for seq, entry in found.by_seq.items():
-        logged = receipt_row(seq, entry)
-        if logged is None:
-            continue
-        held = rows.pop(seq, None)
+    """The log's receipts and the database's, both in seq order, walked side by side."""
+    held = (tuple(row) for page in _pages(
+        store.db, "SELECT seq, event, sha256, origin, at, size, reason FROM receipts",
+        "seq", -1) for row in page)
+    extra: list[int] = []  # database receipts the log does not have
+    row = next(held, None)
+    for seq, logged in found.receipts():
+        while row is not None and row[0] < seq:
+            extra.append(row[0])
+            row = next(held, None)
         where = f"{LOG} entry {seq} ({logged[1]})"
-        if held is None:
+        if row is None or row[0] != seq:
             yield Problem(where, "has no receipt in the database")
-        elif held != logged:
-            yield Problem(where, f"differs from its receipt in the database: {held[1:]!r}")
-    for seq in sorted(rows):
-        if seq == found.count + 1 and len(rows) == 1:  # the one a kill can leave
+            continue
+        if row != logged:
+            yield Problem(where, f"differs from its receipt in the database: {row[1:]!r}")
+        row = next(held, None)
+    while row is not None:
+        extra.append(row[0])
+        row = next(held, None)
+    for seq in extra:
+        if seq == found.count + 1 and len(extra) == 1:  # the one a kill can leave
             yield Problem(f"database receipt {seq}", "was written just before a log entry "
                           "that a kill or a failed write prevented; the next writer drops it",
                           fatal=False)
@@ -190,27 +180,46 @@ def _receipts(store: Store, found: LogSummary) -> Iterator[Problem]:
 
 def _reports(store: Store, found: LogSummary) -> Iterator[Problem]:
     db = store.db
-    status = {r["sha256"]: r["status"] for r in db.execute("SELECT sha256, status FROM captures")}
+    for row in db.execute("SELECT capture_sha256, count(*) FROM reports r WHERE NOT EXISTS "
+                          "(SELECT 1 FROM captures c WHERE c.sha256 = r.capture_sha256) "
+                          "GROUP BY capture_sha256 ORDER BY capture_sha256"):
+        yield Problem(f"reports of {row[0]}", f"{row[1]} report(s) from a capture the "
+                                              f"database does not hold")
+    for page in _pages(db, "SELECT sha256, status FROM captures", "sha256", ""):
+        held = _held_reports(db, page)
+        for sha, state in page:
+            reports = _reports_of(db, sha) if held is None else held.get(sha, {})
+            if state != "indexed":
+                yield Problem(f"capture {sha}", "is archived and logged but not yet indexed "
+                              "(an interrupted ingest; the next ingest derives it again from "
+                              "the archive)", fatal=False)
+                yield from _pending(db, sha, reports, found.indexed(sha))
+                continue
+            entry = found.indexed(sha)
+            if entry is None:
+                yield Problem(f"capture {sha}", "is indexed in the database, but the log has "
+                              "no record of its reports (`corroborate reprocess` records them)")
+                continue
+            yield from _compare(db, sha, reports, entry.get("reports") or {})
+
+
+def _held_reports(db: sqlite3.Connection, page: list[Any]) -> dict[str, dict[str, str]] | None:
+    """The reports of a page of captures, by capture: id -> digest, in one query; None
+    where the page has more than ``_MOST_HELD`` (then read a capture at a time)."""
     held: dict[str, dict[str, str]] = {}
-    for row in db.execute("SELECT id, capture_sha256, digest FROM reports"):
-        held.setdefault(row["capture_sha256"], {})[row["id"]] = row["digest"]
-    for sha, reports in held.items():
-        if sha not in status:
-            yield Problem(f"reports of {sha}", f"{len(reports)} report(s) from a capture the "
-                                               f"database does not hold")
-    for sha, state in status.items():
-        if state != "indexed":
-            yield Problem(f"capture {sha}", "is archived and logged but not yet indexed (an "
-                          "interrupted ingest; the next ingest derives it again from the "
-                          "archive)", fatal=False)
-            yield from _pending(db, sha, held.get(sha, {}), found.indexed.get(sha))
-            continue
-        entry = found.indexed.get(sha)
-        if entry is None:
-            yield Problem(f"capture {sha}", "is indexed in the database, but the log has no "
-                          "record of its reports (`corroborate reprocess` records them)")
-            continue
-        yield from _compare(db, sha, held.get(sha, {}), entry.get("reports") or {})
+    rows = db.execute("SELECT capture_sha256, id, digest FROM reports WHERE capture_sha256 "
+                      ">= ? AND capture_sha256 <= ? LIMIT ?",
+                      (page[0][0], page[-1][0], _MOST_HELD + 1)).fetchall()
+    if len(rows) > _MOST_HELD:
+        return None
+    for row in rows:
+        held.setdefault(row[0], {})[row[1]] = row[2]
+    return held
+
+
+def _reports_of(db: sqlite3.Connection, sha: str) -> dict[str, str]:
+    return {row[0]: row[1] for row in db.execute(
+        "SELECT id, digest FROM reports WHERE capture_sha256 = ?", (sha,))}
 
 
 def _pending(db: sqlite3.Connection, sha: str, held: dict[str, str],
