@@ -1,8 +1,8 @@
 """What ``verify`` costs, in seconds and memory, as a collection of one-file captures grows.
 
 A crawl kept a page a file makes a capture a page: a custody log of two entries a capture,
-a row a capture in ``captures``, two receipts, a report. This ingests N small plain-text
-reports, one a file (benchmarks/custody.py's), into a collection (or reuses the one kept in
+a row a capture in ``captures``, two receipts, a report. This ingests N generated reports
+(benchmarks/generate.py, seed 1), one a file, into a collection (or reuses the one kept in
 ``--keep``), then runs ``verify`` on it in a fresh process and prints its seconds and the
 process's high-water mark (SQLite's pages and the temporary summary's cache included).
 
@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from custody import write_reports
+from generate import write
 
 from corroborate.pipeline import ingest
 from corroborate.store import Store
@@ -52,10 +52,10 @@ def collection(folder: Path, captures: int, workers: int) -> Path:
         return root
     inbox = folder / f"in{captures}"
     shutil.rmtree(inbox, ignore_errors=True)
-    write_reports(inbox, captures)
+    write(inbox, 1, captures, per_file=1)
     start = time.perf_counter()
     with Store.init(root) as store:
-        result = ingest(store, [str(inbox)], workers=workers)
+        result = ingest(store, [str(inbox / "reports")], workers=workers)
     assert result.ok, result.failures[:3]
     print(f"made {captures:,} captures in {time.perf_counter() - start:.0f} s", flush=True)
     shutil.rmtree(inbox)

@@ -153,3 +153,61 @@ def test_minhash_is_datasketchs_affine32_minhash():
         for begin in range(0, len(shingles), 1 << 16):
             theirs.update_batch(shingles[begin:begin + (1 << 16)].tolist())
         assert (minhash(shingles) == theirs.hashvalues).all(), size
+
+
+def _variants(count: int, seed: int) -> list[str]:
+    """Texts around one base text, cut, reworded, padded, short or unrelated: pairs on both
+    sides of every threshold of ``joins``."""
+    import random
+
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(300)]
+    base = [rng.choice(vocab) for _ in range(200)]
+    texts = []
+    for n in range(count):
+        words = list(base)
+        op = n % 6
+        if op == 0:
+            words = words[:rng.randint(0, 200)]
+        elif op == 1:
+            for _ in range(rng.randint(0, 120)):
+                words[rng.randrange(len(words))] = rng.choice(vocab)
+        elif op == 2:
+            words = [rng.choice(vocab) for _ in range(rng.randint(0, 200))]
+        elif op == 3:
+            words = words[rng.randint(0, 150):]
+        elif op == 4:
+            words += [rng.choice(vocab) for _ in range(rng.randint(0, 300))]
+        else:
+            words = words[:rng.randint(15, 30)]
+        texts.append(" ".join(words))
+    return texts
+
+
+def test_joins_many_answers_as_joins_does_pair_by_pair():
+    from corroborate.stories import joins, joins_many, may_join
+
+    prints = [fingerprint(f"r{i}", t) for i, t in enumerate(_variants(240, seed=7))]
+    pairs = [(a, b) for a in prints[:48] for b in prints]
+    answers = [joins(a, b) for a, b in pairs]
+    assert [same for a in prints[:48] for same in joins_many(a, prints)] == answers
+    assert joins_many(prints[0], []) == []
+    # both answers, and pairs the screen passes that the exact check refuses
+    assert any(answers) and not all(answers)
+    assert any(may_join(len(a.shingles), a.minhash, len(b.shingles), b.minhash)
+               and not same for (a, b), same in zip(pairs, answers, strict=True))
+
+
+def test_clustering_gives_the_components_of_the_pairs_that_join():
+    from corroborate.partition import Partition
+    from corroborate.stories import candidate_pairs, joins
+
+    prints = [fingerprint(f"r{i:03d}", t) for i, t in enumerate(_variants(150, seed=3))]
+    parts = Partition(fp.report_id for fp in prints)
+    by_id = {fp.report_id: fp for fp in prints}
+    for a, b in candidate_pairs(prints):
+        if joins(by_id[a], by_id[b]):
+            parts.join(a, b)
+    expected = sorted(parts.groups())
+    assert 1 < len(expected) < len(prints)
+    assert sorted(sorted(m.report_id for m in s.members) for s in cluster(prints)) == expected

@@ -57,6 +57,7 @@ __all__ = [
     "compare_versions",
     "fingerprint",
     "joins",
+    "joins_many",
     "may_join",
     "minhash",
     "story",
@@ -227,6 +228,37 @@ def joins(a: Fingerprint, b: Fingerprint) -> bool:
     return jaccard >= JACCARD_MIN or (containment >= CONTAINMENT_MIN and small >= MIN_SHINGLES)
 
 
+def joins_many(a: Fingerprint, others: Sequence[Fingerprint]) -> list[bool]:
+    """:func:`joins` of ``a`` with each of ``others``, the same answers, in a few array
+    operations: where hundreds of templated reports all share band keys, checking them a
+    pair at a time cost ~11 us a pair (1.7 million pairs for 2,000 such reports)."""
+    if not others:
+        return []
+    size = len(a.shingles)
+    sizes = np.array([len(b.shingles) for b in others], dtype=np.int64)
+    small = np.minimum(sizes, size)
+    # may_join, as it computes it (the same float operations, in the same order)
+    jaccard = (np.stack([b.minhash for b in others]) == a.minhash).sum(axis=1) / NUM_PERM
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = jaccard * (size + sizes) / (1 + jaccard) / small
+    screened = (small > 0) & ((jaccard >= JACCARD_MIN * SCREEN) | (
+        (small >= MIN_SHINGLES) & (estimate >= CONTAINMENT_MIN * SCREEN)))
+    chosen = np.flatnonzero(screened)
+    result = np.zeros(len(others), dtype=bool)
+    if not len(chosen):
+        return result.tolist()
+    # overlap: each chosen partner's shingles looked up in a's (sorted, unique)
+    theirs = np.concatenate([others[i].shingles for i in chosen.tolist()])
+    at = np.minimum(np.searchsorted(a.shingles, theirs), size - 1)
+    hits = (a.shingles[at] == theirs).astype(np.int64)
+    starts = np.concatenate(([0], np.cumsum(sizes[chosen])[:-1]))
+    common = np.add.reduceat(hits, starts)
+    b_sizes, least = sizes[chosen], small[chosen]
+    result[chosen] = (common / (size + b_sizes - common) >= JACCARD_MIN) | (
+        (common / least >= CONTAINMENT_MIN) & (least >= MIN_SHINGLES))
+    return result.tolist()
+
+
 def cluster(fingerprints: Iterable[Fingerprint]) -> list[Story]:
     """Group fingerprints into stories; every report lands in exactly one story.
 
@@ -237,9 +269,23 @@ def cluster(fingerprints: Iterable[Fingerprint]) -> list[Story]:
     if len(prints) == 1:  # most groups an ingest makes again: nothing to pair
         return [story(list(prints.values()))]
     parts = Partition(prints)
-    for a, b in sorted(candidate_pairs(prints.values())):
-        if parts.find(a) != parts.find(b) and joins(prints[a], prints[b]):
-            parts.join(a, b)
+    buckets: dict[int, list[str]] = {}
+    keys: dict[str, list[int]] = {}
+    for fp in prints.values():
+        if len(fp.shingles):
+            keys[fp.report_id] = band_keys(fp.minhash)
+            for key in keys[fp.report_id]:
+                buckets.setdefault(key, []).append(fp.report_id)
+    # each report with the later ones it shares a key with, checked at once: the pairs are
+    # never all held (a group of templated reports has a pair for nearly every two)
+    for a in sorted(keys):
+        root = parts.find(a)
+        later = sorted({b for key in keys[a] for b in buckets[key] if b > a
+                        and parts.find(b) != root})
+        for b, same in zip(later, joins_many(prints[a], [prints[b] for b in later]),
+                           strict=True):
+            if same:
+                parts.join(a, b)
     return sorted((story([prints[r] for r in members]) for members in parts.groups()),
                   key=lambda s: s.id)
 

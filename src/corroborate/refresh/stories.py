@@ -18,7 +18,7 @@ from ..model import Story, make_id
 from ..overlay import applying
 from ..partition import Partition
 from ..store import Store
-from ..stories import Fingerprint, band_keys, cluster, compare_versions, joins, may_join
+from ..stories import Fingerprint, band_keys, cluster, compare_versions, joins_many, may_join
 from ..workers import Pool, parts
 
 __all__ = ["make_stories", "refresh_stories"]
@@ -92,15 +92,16 @@ def _touched(store: Store, new: list[str], candidates: Iterable[tuple[str, str]]
                   for fp in store.fingerprints_of(new[begin:begin + _READ_BATCH])}
         by_partner: dict[str, list[str]] = {}
         held = 0
-        for a, b in _band_pairs(store, prints, fresh, internal=external is None):
-            if b in prints:
-                _join_if(parts, a, b, old_story, prints)
-                continue
-            by_partner.setdefault(b, []).append(a)
-            held += 1
-            if held == _PAIRS_HELD:  # a batch's partners grow with the collection's density
-                _check_partners(store, parts, by_partner, prints, fresh, old_story)
-                by_partner, held = {}, 0
+        for a, others in _band_partners(store, prints, fresh, internal=external is None):
+            _join_many(parts, a, [b for b in others if b in prints], old_story, prints)
+            for b in others:
+                if b in prints:
+                    continue
+                by_partner.setdefault(b, []).append(a)
+                held += 1
+                if held == _PAIRS_HELD:  # a batch's partners grow with the collection's density
+                    _check_partners(store, parts, by_partner, prints, fresh, old_story)
+                    by_partner, held = {}, 0
         _check_partners(store, parts, by_partner, prints, fresh, old_story)
     for begin in range(0, len(external or ()), _READ_BATCH):
         chunk = (external or [])[begin:begin + _READ_BATCH]
@@ -136,28 +137,41 @@ def _check_partners(store: Store, parts: Partition, by_partner: dict[str, list[s
         known: Mapping[str, Fingerprint] = ChainMap(
             {fp.report_id: fp for fp in store.fingerprints_of({b for _, b in kept})},
             prints)
+        by_new: dict[str, list[str]] = {}
         for a, b in sorted(kept):
-            _join_if(parts, a, b, old_story, known)
+            by_new.setdefault(a, []).append(b)
+        for a, others in by_new.items():
+            _join_many(parts, a, others, old_story, known)
 
 
-def _band_pairs(store: Store, prints: dict[str, Fingerprint], fresh: set[str],
-                internal: bool) -> Iterator[tuple[str, str]]:
-    """(new report, report sharing a band key with it): the older reports, and the new ones
-    after it when ``internal`` (so that a pair of new reports comes once)."""
+def _band_partners(store: Store, prints: dict[str, Fingerprint], fresh: set[str],
+                   internal: bool) -> Iterator[tuple[str, list[str]]]:
+    """Each new report with the reports sharing a band key with it: the older reports, and
+    the new ones after it when ``internal`` (so that a pair of new reports comes once)."""
     for rid, fp in prints.items():
         if not len(fp.shingles):
             continue
-        for other in sorted(store.band_partners(band_keys(fp.minhash)) - {rid}):
-            if other not in fresh or (internal and other > rid):
-                yield rid, other
+        yield rid, sorted(other for other in store.band_partners(band_keys(fp.minhash))
+                          if other != rid and (other not in fresh
+                                               or (internal and other > rid)))
 
 
 def _join_if(parts: Partition, a: str, b: str, old_story: dict[str, str],
              prints: Mapping[str, Fingerprint]) -> None:
     """Join a pair's groups if its versions are one story (an old report by its story)."""
-    na, nb = old_story.get(a, a), old_story.get(b, b)
-    if parts.find(na) != parts.find(nb) and joins(prints[a], prints[b]):
-        parts.join(na, nb)
+    _join_many(parts, a, [b], old_story, prints)
+
+
+def _join_many(parts: Partition, a: str, others: list[str], old_story: dict[str, str],
+               prints: Mapping[str, Fingerprint]) -> None:
+    """Join ``a``'s group with each of the others' whose version is one story with it (an
+    old report by its story); the pairs not already in one group are checked at once."""
+    na = old_story.get(a, a)
+    root = parts.find(na)
+    apart = [b for b in others if parts.find(old_story.get(b, b)) != root]
+    for b, same in zip(apart, joins_many(prints[a], [prints[b] for b in apart]), strict=True):
+        if same:
+            parts.join(na, old_story.get(b, b))
 
 
 StoryJob = tuple[list[Fingerprint], dict[str, tuple[str | None, str]]]
