@@ -33,10 +33,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from peak import CHILD
+
 from corroborate.store.custody import GENESIS, entry_hash, format_line
 
-_OPEN = """
-import json, resource, sys, time
+_OPEN = CHILD + """
+import json, sys, time
 from pathlib import Path
 from corroborate.store.custody import CustodyLog
 start = time.perf_counter()
@@ -44,7 +46,7 @@ log = CustodyLog(Path(sys.argv[1]))
 took = time.perf_counter() - start
 print(json.dumps({"seconds": took,
                   "checked": getattr(log, "checked", log.count),
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mb": high_water_mb()}))
 """
 
 

@@ -29,19 +29,20 @@ import time
 from pathlib import Path
 
 from generate import write
+from peak import CHILD
 
 from corroborate.pipeline import ingest
 from corroborate.store import Store
 
-_VERIFY = """
-import json, resource, sys, time
+_VERIFY = CHILD + """
+import json, sys, time
 from corroborate.store import Store
 start = time.perf_counter()
 with Store.open_read_only(sys.argv[1]) as store:
     problems = store.verify(deep=sys.argv[2] == "deep")
 took = time.perf_counter() - start
 print(json.dumps({"seconds": took, "fatal": sum(p.fatal for p in problems),
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mb": high_water_mb()}))
 """
 
 
