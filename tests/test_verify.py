@@ -105,3 +105,36 @@ def test_the_summary_answers_what_the_log_says_and_is_deleted_when_closed(
             "SELECT seq, event, sha256, origin, at, size, reason FROM receipts ORDER BY seq")]
         assert found.hash_at(found.count) == found.head and found.hash_at(0) is None
     assert list((tmp_path / "scratch").iterdir()) == []
+
+
+@pytest.mark.parametrize("seq", ["x", 1e300, 1 << 70, None, [3]])
+def test_an_entry_whose_seq_is_no_number_is_named_not_a_crash(store: Store, seq: object) -> None:
+    import json
+
+    from corroborate.store.custody import entry_hash, format_line
+
+    assert ingest(store, [str(p) for p in sample_files()]).ok
+    log = store.root / "custody.log"
+    last = json.loads(log.read_text().splitlines()[-1])
+    forged = {"event": "received", "sha256": "ab" * 32, "origin": "planted.html",
+              "received_at": "2020-01-01T00:00:00+00:00", "seq": seq, "prev": last["hash"]}
+    forged["hash"] = entry_hash(forged)
+    with log.open("ab") as fh:
+        fh.write(format_line(forged, None))
+    problems = [str(p) for p in store.verify() if p.fatal]
+    assert any("is out of order" in p for p in problems), problems
+
+
+def test_database_rows_keyed_below_every_page_are_named(store: Store) -> None:
+    assert ingest(store, [str(p) for p in sample_files()]).ok
+    db = database_of(store.root)
+    with db:
+        db.execute("INSERT INTO receipts (seq, event, sha256, origin, at) VALUES "
+                   "(-5, 'received', NULL, 'planted.txt', '2026-12-02')")
+        db.execute("INSERT INTO captures (sha256, origin, size, media_type, captured_at, "
+                   "tool_version, status) VALUES ('', 'planted.txt', 1, 'text/plain', "
+                   "'2026-12-02', '0.1', 'indexed')")
+    db.close()
+    problems = [str(p) for p in store.verify() if p.fatal]
+    assert "database receipt -5: is not in the custody log" in problems
+    assert "database capture : is not in the custody log" in problems

@@ -93,7 +93,7 @@ class LogSummary:
             entry = self._checked(link)
             if entry is None or name is None:
                 continue
-            seq = int(entry.get("seq") or 0)
+            seq = _seq(entry)
             receipt = receipt_row(seq, entry)
             rows["entries"].append((seq, entry["hash"],
                                     None if receipt is None else json.dumps(receipt)))
@@ -197,6 +197,16 @@ class LogSummary:
                 "SELECT sha256, line FROM captured c WHERE NOT EXISTS "
                 "(SELECT 1 FROM held h WHERE h.sha256 = c.sha256) ORDER BY line"):
             yield str(sha), int(line)
+
+
+def _seq(entry: dict[str, Any]) -> int:
+    """An entry's seq as the checks look it up; 0 where it is not a number SQLite can
+    hold (a forged or edited entry: the walk has named it out of order already)."""
+    try:
+        seq = int(entry.get("seq") or 0)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return seq if -(1 << 63) <= seq < (1 << 63) else 0
 
 
 def summarise(log: Path, keys: Keys | None,

@@ -61,16 +61,19 @@ def verify(store: Store, deep: bool = False, anchor: Any = None,
         return problems
 
 
-def _pages(db: sqlite3.Connection, select: str, key: str, after: Any) -> Iterator[list[Any]]:
+def _pages(db: sqlite3.Connection, select: str, key: str) -> Iterator[list[Any]]:
     """``select``'s rows in pages of ``_PAGE``, in the order of ``key`` (a unique column
-    it names first), each page its own query: a large table is never read whole."""
-    while True:
-        page = db.execute(f"{select} WHERE {key} > ? ORDER BY {key} LIMIT ?",
-                          (after, _PAGE)).fetchall()
-        if not page:
-            return
+    it names first), each page its own query: a large table is never read whole. Rows
+    whose key is NULL (only a hand-made row has one) come last, in a page of their own."""
+    page = db.execute(f"{select} WHERE {key} IS NOT NULL ORDER BY {key} LIMIT ?",
+                      (_PAGE,)).fetchall()
+    while page:
         yield page
-        after = page[-1][0]
+        page = db.execute(f"{select} WHERE {key} > ? ORDER BY {key} LIMIT ?",
+                          (page[-1][0], _PAGE)).fetchall()
+    unkeyed = db.execute(f"{select} WHERE {key} IS NULL").fetchall()
+    if unkeyed:
+        yield unkeyed
 
 
 def _archive(store: Store, found: LogSummary, staged: set[str]) -> Iterator[Problem]:
@@ -127,8 +130,8 @@ _CAPTURE_FIELDS = ("origin", "size", "media_type", "captured_at", "tool_version"
 
 def _captures(store: Store, found: LogSummary, staged: set[str]) -> Iterator[Problem]:
     for page in _pages(store.db, "SELECT sha256, status, " + ", ".join(_CAPTURE_FIELDS)
-                       + " FROM captures", "sha256", ""):
-        found.hold(row["sha256"] for row in page)
+                       + " FROM captures", "sha256"):
+        found.hold(row["sha256"] for row in page if row["sha256"] is not None)
         for row in page:
             sha = row["sha256"]
             where = f"database capture {sha}"
@@ -152,7 +155,7 @@ def _receipts(store: Store, found: LogSummary) -> Iterator[Problem]:
     """The log's receipts and the database's, both in seq order, walked side by side."""
     held = (tuple(row) for page in _pages(
         store.db, "SELECT seq, event, sha256, origin, at, size, reason FROM receipts",
-        "seq", -1) for row in page)
+        "seq") for row in page)
     extra: list[int] = []  # database receipts the log does not have
     row = next(held, None)
     for seq, logged in found.receipts():
@@ -185,7 +188,7 @@ def _reports(store: Store, found: LogSummary) -> Iterator[Problem]:
                           "GROUP BY capture_sha256 ORDER BY capture_sha256"):
         yield Problem(f"reports of {row[0]}", f"{row[1]} report(s) from a capture the "
                                               f"database does not hold")
-    for page in _pages(db, "SELECT sha256, status FROM captures", "sha256", ""):
+    for page in _pages(db, "SELECT sha256, status FROM captures", "sha256"):
         held = _held_reports(db, page)
         for sha, state in page:
             reports = _reports_of(db, sha) if held is None else held.get(sha, {})
@@ -207,6 +210,8 @@ def _held_reports(db: sqlite3.Connection, page: list[Any]) -> dict[str, dict[str
     """The reports of a page of captures, by capture: id -> digest, in one query; None
     where the page has more than ``_MOST_HELD`` (then read a capture at a time)."""
     held: dict[str, dict[str, str]] = {}
+    if page[0][0] is None:  # captures without a hash: no report can name one
+        return held
     rows = db.execute("SELECT capture_sha256, id, digest FROM reports WHERE capture_sha256 "
                       ">= ? AND capture_sha256 <= ? LIMIT ?",
                       (page[0][0], page[-1][0], _MOST_HELD + 1)).fetchall()
