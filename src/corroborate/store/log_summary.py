@@ -9,8 +9,10 @@ the receipt it is mirrored as, by ``seq``; each capture's first ``captured`` and
 each capture's archive file name, so the archive's strays are found by name. What the
 process holds no longer grows with the log.
 
-The file names origins and reports, so in an encrypted collection it is SQLCipher, keyed
-like the database; it is deleted when the summary is closed. The log is not written while
+The file names origins and reports. In a plain collection it is SQLite's anonymous
+database, whose file is unlinked as it is made (nothing is left, even by a killed verify);
+in an encrypted one, SQLCipher keyed like the database, in a private temporary folder
+deleted when the summary is closed. The log is not written while
 verify runs (it holds the writers' lock shared), so an offset read back finds the line
 the walk checked.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -32,6 +35,7 @@ __all__ = ["LogSummary", "summarise"]
 
 LOG = "custody.log"
 _BATCH = 5_000
+_INTEGER = (-(1 << 63), (1 << 63) - 1)  # what an SQLite INTEGER holds
 _SCHEMA = """
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
@@ -61,10 +65,24 @@ class LogSummary:
         self.count = 0
         self.head = GENESIS
         self.end = 0  # bytes up to the end of the last entry's line
-        self._folder = Path(tempfile.mkdtemp(prefix="corroborate-verify-"))
-        self._db = connect_database(self._folder / "log.db", keys)
-        self._db.executescript(_SCHEMA)
+        self._folder: Path | None = None
+        if keys is None:
+            # an anonymous database: SQLite unlinks its file as it creates it, so nothing
+            # is left behind even by a verify that is killed
+            self._db: sqlite3.Connection = sqlite3.connect("")
+        else:  # SQLCipher keeps an anonymous database in memory: a file, sealed
+            self._folder = Path(tempfile.mkdtemp(prefix="corroborate-verify-"))
+            try:
+                self._db = connect_database(self._folder / "log.db", keys)
+            except BaseException:
+                shutil.rmtree(self._folder, ignore_errors=True)
+                raise
         self._reader: BinaryIO | None = None
+        try:
+            self._db.executescript(_SCHEMA)
+        except BaseException:
+            self.close()
+            raise
 
     def __enter__(self) -> LogSummary:
         return self
@@ -78,7 +96,8 @@ class LogSummary:
             self._reader.close()
             self._reader = None
         self._db.close()
-        shutil.rmtree(self._folder, ignore_errors=True)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
 
     # -- the walk --------------------------------------------------------------------
 
@@ -95,9 +114,9 @@ class LogSummary:
                 continue
             seq = _seq(entry)
             receipt = receipt_row(seq, entry)
-            rows["entries"].append((seq, entry["hash"],
+            rows["entries"].append((seq, _key(entry["hash"]),
                                     None if receipt is None else json.dumps(receipt)))
-            event, sha = entry.get("event", "captured"), str(entry.get("sha256"))
+            event, sha = entry.get("event", "captured"), _key(str(entry.get("sha256")))
             if event == "captured":
                 rows["captured"].append((sha, link.line.number, link.line.offset, name(sha)))
             elif event == "indexed":
@@ -144,6 +163,8 @@ class LogSummary:
 
     def hash_at(self, seq: int) -> str | None:
         """The hash of the entry numbered ``seq`` (its first, if the log repeats it)."""
+        if not isinstance(seq, int) or not _INTEGER[0] <= seq <= _INTEGER[1]:
+            return None  # a seq no entry can have (an anchor's is only checked as signed)
         row = self._db.execute("SELECT hash FROM entries WHERE seq = ?", (seq,)).fetchone()
         return None if row is None else str(row[0])
 
@@ -206,7 +227,17 @@ def _seq(entry: dict[str, Any]) -> int:
         seq = int(entry.get("seq") or 0)
     except (TypeError, ValueError, OverflowError):
         return 0
-    return seq if -(1 << 63) <= seq < (1 << 63) else 0
+    return seq if _INTEGER[0] <= seq <= _INTEGER[1] else 0
+
+
+def _key(text: str) -> str:
+    """A string SQLite can hold: one with a lone surrogate (from a ``\\ud800`` escape in an
+    edited line, already named as damage) with it replaced."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
 
 
 def summarise(log: Path, keys: Keys | None,
