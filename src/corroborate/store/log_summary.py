@@ -42,14 +42,14 @@ PRAGMA synchronous = OFF;
 PRAGMA cache_size = -16384;
 CREATE TABLE entries (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, receipt TEXT);
 CREATE TABLE captured (sha256 TEXT PRIMARY KEY, line INTEGER NOT NULL,
-                       offset INTEGER NOT NULL, name TEXT NOT NULL) WITHOUT ROWID;
+                       offset INTEGER NOT NULL, name TEXT) WITHOUT ROWID;
 CREATE TABLE indexed (sha256 TEXT PRIMARY KEY, offset INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE held (sha256 TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 # made after the walk: one sort instead of an index kept up entry by entry
 _INDEXES = """
 CREATE INDEX captured_line ON captured (line);
-CREATE INDEX captured_name ON captured (name);
+CREATE INDEX captured_name ON captured (name) WHERE name IS NOT NULL;
 """
 
 
@@ -118,7 +118,9 @@ class LogSummary:
                                     None if receipt is None else json.dumps(receipt)))
             event, sha = entry.get("event", "captured"), _key(str(entry.get("sha256")))
             if event == "captured":
-                rows["captured"].append((sha, link.line.number, link.line.offset, name(sha)))
+                blind = name(sha)  # kept only where it is not the hash (encrypted)
+                rows["captured"].append((sha, link.line.number, link.line.offset,
+                                         None if blind == sha else blind))
             elif event == "indexed":
                 rows["indexed"].append((sha, link.line.offset))
             if len(rows["entries"]) >= _BATCH:
@@ -194,8 +196,11 @@ class LogSummary:
 
     def names_logged(self, name: str) -> bool:
         """Whether ``name`` is the archive name of a logged capture."""
-        return self._db.execute("SELECT 1 FROM captured WHERE name = ?",
-                                (name,)).fetchone() is not None
+        return self._db.execute(
+            "SELECT 1 FROM captured WHERE name = ? AND name IS NOT NULL", (name,)
+        ).fetchone() is not None or self._db.execute(
+            "SELECT 1 FROM captured WHERE sha256 = ? AND name IS NULL", (name,)
+        ).fetchone() is not None
 
     def indexed(self, sha256: str) -> dict[str, Any] | None:
         """A capture's last ``indexed`` entry (the reports it was last indexed with)."""
