@@ -84,6 +84,7 @@ def test_growing_gives_the_stories_of_clustering_everything_at_once(corpus, tmp_
     monkeypatch.setattr(refresh, "_READ_BATCH", read_batch)
     monkeypatch.setattr(refresh, "_SCREENED_AT_ONCE", read_batch)
     monkeypatch.setattr(refresh, "_PAIRS_HELD", read_batch)
+    monkeypatch.setattr(refresh, "_BAND_ROWS_HELD", read_batch)
     checked: list[int] = []
     check = refresh._check_partners
     monkeypatch.setattr(refresh, "_check_partners", lambda store, parts, by_partner, *rest: (
@@ -251,6 +252,7 @@ def test_partners_the_screen_refuses_are_not_read_whole(corpus, tmp_path, monkey
         _ingest(grown, rest + singles[:-2])
         everyone = {r[0] for r in grown.db.execute("SELECT id FROM reports")}
         monkeypatch.setattr(type(grown), "band_partners", lambda self, keys: everyone)
+        monkeypatch.setattr(type(grown), "band_members", lambda self, keys, most: None)
         read: list[str] = []
         real = type(grown).fingerprints_of
         monkeypatch.setattr(type(grown), "fingerprints_of", lambda self, ids: (
@@ -265,3 +267,19 @@ def test_partners_the_screen_refuses_are_not_read_whole(corpus, tmp_path, monkey
         assert everyone & set(read) == set(story0.values())
         assert _partition(grown) == {frozenset(m.report_id for m in s.members)
                                      for s in cluster(grown.fingerprints())}
+
+
+def test_a_batchs_band_keys_read_at_once_give_each_reports_partners(corpus, tmp_path):
+    from corroborate.stories import band_keys
+
+    with Store.init(tmp_path / "c") as store:
+        _ingest(store, sorted(corpus.values()))
+        prints = [fp for fp in store.fingerprints() if len(fp.shingles)]
+        every = [k for fp in prints for k in band_keys(fp.minhash)]
+        members = store.band_members(every, len(every))
+        assert members is not None
+        for fp in prints:
+            keys = band_keys(fp.minhash)
+            assert set().union(*(members[k] for k in keys)) == store.band_partners(keys)
+        assert sum(map(len, members.values())) == len(every)
+        assert store.band_members(every, len(every) - 1) is None

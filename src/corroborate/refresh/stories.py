@@ -33,6 +33,7 @@ _STORIES_AT_ONCE = 20_000
 _WRITE_BATCH = 200  # groups of reports made into stories in one transaction
 _SCREENED_AT_ONCE = 20_000  # partners screened at once (a MinHash and a count each)
 _PAIRS_HELD = 100_000  # a batch's pairs with older reports held before they are checked
+_BAND_ROWS_HELD = 200_000  # (band key, report) rows of a batch's keys read at once
 
 
 @applying  # the collection's vocabulary overlay (overlay.py)
@@ -147,11 +148,15 @@ def _check_partners(store: Store, parts: Partition, by_partner: dict[str, list[s
 def _band_partners(store: Store, prints: dict[str, Fingerprint], fresh: set[str],
                    internal: bool) -> Iterator[tuple[str, list[str]]]:
     """Each new report with the reports sharing a band key with it: the older reports, and
-    the new ones after it when ``internal`` (so that a pair of new reports comes once)."""
-    for rid, fp in prints.items():
-        if not len(fp.shingles):
-            continue
-        yield rid, sorted(other for other in store.band_partners(band_keys(fp.minhash))
+    the new ones after it when ``internal`` (so that a pair of new reports comes once).
+    The batch's band keys are read at once, unless they hold more than ``_BAND_ROWS_HELD``
+    reports (templated reports crowd the same keys): then each report's, one by one."""
+    keys = {rid: band_keys(fp.minhash) for rid, fp in prints.items() if len(fp.shingles)}
+    members = store.band_members((k for ks in keys.values() for k in ks), _BAND_ROWS_HELD)
+    for rid, mine in keys.items():
+        partners = store.band_partners(mine) if members is None else \
+            set().union(*(members.get(k, ()) for k in mine))
+        yield rid, sorted(other for other in partners
                           if other != rid and (other not in fresh
                                                or (internal and other > rid)))
 

@@ -104,6 +104,22 @@ class StoryTables:
         db.executemany("DELETE FROM story_prints WHERE report_id = ?",
                        ((fp.report_id,) for fp in prints))
 
+    def band_members(self, keys: Iterable[int], most: int) -> dict[int, list[str]] | None:
+        """The reports filed under each of ``keys``, in queries of 500 keys; None where
+        they are more than ``most`` rows (ask :meth:`band_partners` a report at a time)."""
+        wanted, rows = sorted(set(keys)), 0
+        members: dict[int, list[str]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for key, report_id in self.db.execute(
+                    f"SELECT key, report_id FROM story_bands WHERE key IN ({_marks(chunk)}) "
+                    f"LIMIT ?", [*chunk, most - rows + 1]):
+                members.setdefault(key, []).append(report_id)
+                rows += 1
+            if rows > most:
+                return None
+        return members
+
     def band_partners(self, keys: list[int]) -> set[str]:
         """The reports filed under any of ``keys``."""
         return {r[0] for r in self.db.execute(
