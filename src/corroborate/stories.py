@@ -178,12 +178,21 @@ def candidate_pairs(fingerprints: Iterable[Fingerprint]) -> set[tuple[str, str]]
     """Pairs of report ids (smaller first) that share a band key: what LSH proposes.
 
     A fingerprint without shingles joins nothing (every empty text has the same MinHash)."""
+    return bucket_pairs(_bucketed(fingerprints)[1].values())
+
+
+def _bucketed(fingerprints: Iterable[Fingerprint]
+              ) -> tuple[dict[str, list[int]], dict[int, list[str]]]:
+    """Each fingerprint's band keys (by report id), and the reports under each key; a
+    fingerprint without shingles is under none."""
+    keys: dict[str, list[int]] = {}
     buckets: dict[int, list[str]] = {}
     for fp in fingerprints:
         if len(fp.shingles):
-            for key in band_keys(fp.minhash):
+            keys[fp.report_id] = band_keys(fp.minhash)
+            for key in keys[fp.report_id]:
                 buckets.setdefault(key, []).append(fp.report_id)
-    return bucket_pairs(buckets.values())
+    return keys, buckets
 
 
 def bucket_pairs(buckets: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
@@ -269,13 +278,7 @@ def cluster(fingerprints: Iterable[Fingerprint]) -> list[Story]:
     if len(prints) == 1:  # most groups an ingest makes again: nothing to pair
         return [story(list(prints.values()))]
     parts = Partition(prints)
-    buckets: dict[int, list[str]] = {}
-    keys: dict[str, list[int]] = {}
-    for fp in prints.values():
-        if len(fp.shingles):
-            keys[fp.report_id] = band_keys(fp.minhash)
-            for key in keys[fp.report_id]:
-                buckets.setdefault(key, []).append(fp.report_id)
+    keys, buckets = _bucketed(prints.values())
     # each report with the later ones it shares a key with, checked at once: the pairs are
     # never all held (a group of templated reports has a pair for nearly every two)
     for a in sorted(keys):

@@ -109,7 +109,7 @@ def _touched(store: Store, new: list[str], candidates: Iterable[tuple[str, str]]
         prints = {fp.report_id: fp
                   for fp in store.fingerprints_of({x for pair in chunk for x in pair})}
         for a, b in chunk:
-            _join_if(parts, a, b, old_story, prints)
+            _join_many(parts, a, [b], old_story, prints)
     for a, b, _ in _translation_pairs(store, new, outlets):
         old_story.update(store.story_of(x for x in (a, b) if x not in fresh))
         parts.join(old_story.get(a, a), old_story.get(b, b))
@@ -159,12 +159,6 @@ def _band_partners(store: Store, prints: dict[str, Fingerprint], fresh: set[str]
         yield rid, sorted(other for other in partners
                           if other != rid and (other not in fresh
                                                or (internal and other > rid)))
-
-
-def _join_if(parts: Partition, a: str, b: str, old_story: dict[str, str],
-             prints: Mapping[str, Fingerprint]) -> None:
-    """Join a pair's groups if its versions are one story (an old report by its story)."""
-    _join_many(parts, a, [b], old_story, prints)
 
 
 def _join_many(parts: Partition, a: str, others: list[str], old_story: dict[str, str],

@@ -107,7 +107,10 @@ class Archive:
         return blind_name(self.keys.names, sha256) if self.keys else sha256
 
     def path(self, sha256: str) -> Path:
-        name = self.name(sha256)
+        return self._place(self.name(sha256))
+
+    def _place(self, name: str) -> Path:
+        """Where the file called ``name`` belongs."""
         return self.root / name[:2] / name[2:4] / name
 
     def has(self, sha256: str) -> bool:
@@ -243,7 +246,7 @@ class Archive:
                 dirs[:] = [d for d in dirs if d != self.staging.name]
             depth = len(here.relative_to(self.root).parts)
             for name in files:
-                if here != self.root / name[:2] / name[2:4] or not logged(name):
+                if here / name != self._place(name) or not logged(name):
                     found.append(str((here / name).relative_to(self.root)))
             if depth >= 2:  # archive/ab/cd holds files only
                 found += [str((here / d).relative_to(self.root)) for d in dirs]

@@ -29,11 +29,10 @@ from types import TracebackType
 from typing import Any, BinaryIO
 
 from .crypto import Keys, connect_database
-from .custody import GENESIS, Link, Problem, read_entry, receipt_row, walk
+from .custody import GENESIS, LOG_NAME, Link, Problem, read_entry, receipt_row, walk
 
 __all__ = ["LogSummary", "summarise"]
 
-LOG = "custody.log"
 _BATCH = 5_000
 _INTEGER = (-(1 << 63), (1 << 63) - 1)  # what an SQLite INTEGER holds
 _SCHEMA = """
@@ -131,7 +130,7 @@ class LogSummary:
     def _checked(self, link: Link) -> dict[str, Any] | None:
         """A line's problems noted; its entry, if it is one (JSON with a hash)."""
         line = link.line
-        where = f"{LOG} line {line.number}"
+        where = f"{LOG_NAME} line {line.number}"
         if link.blank:
             self.problems.append(Problem(where, "is blank: the file was edited outside "
                                                 "corroborate (no entry is missing for it)",
@@ -197,7 +196,7 @@ class LogSummary:
     def names_logged(self, name: str) -> bool:
         """Whether ``name`` is the archive name of a logged capture."""
         return self._db.execute(
-            "SELECT 1 FROM captured WHERE name = ? AND name IS NOT NULL", (name,)
+            "SELECT 1 FROM captured WHERE name = ?", (name,)
         ).fetchone() is not None or self._db.execute(
             "SELECT 1 FROM captured WHERE sha256 = ? AND name IS NULL", (name,)
         ).fetchone() is not None
