@@ -5,17 +5,18 @@ file; ~490 words each, story families and hard negatives: see generate.py) and 1
 of new families; ``corroborate init`` and ``corroborate ingest -q --workers W`` put the N
 in a new collection, then a second ``ingest`` adds the 1,000. Each ingest runs as a
 subprocess whose process tree (workers included) is sampled every 0.2 s from /proc: peak
-memory is the largest sum of the tree's resident set sizes seen (also the largest single
-process's own peak, VmHWM). Reports per second are end to end: capture, archive and
-custody log, cleaning, extraction, the database, and the stories, events and search index
-refresh. Then story pair precision and recall over all N + 1,000 reports (the stories the
-collection holds against the generated families), event pair precision and recall over
-reports of two stories (against the generated incidents: a family and its second
-accounts) and the largest event, the collection's size on disk, and once
-per run the start-up time of ``corroborate --version`` (benchmarks/startup.py) and, on
-the largest collection, the first page of a search for the word in most reports
-(benchmarks/search_scale.py ``queries``), each skipped with a message when its module is
-missing.
+memory is the largest sum of the tree's resident set sizes seen, which the target is held
+to (also the largest sum of proportional set sizes, where a page the forked workers share
+with the fork server counts once, and the largest single process's own peak, VmHWM).
+Reports per second are end to end: capture, archive and custody log, cleaning, extraction,
+the database, and the stories, events and search index refresh. Then story pair precision
+and recall over all N + 1,000 reports (the stories the collection holds against the
+generated families), event pair precision and recall over reports of two stories (against
+the generated incidents: a family and its second accounts) and the largest event, the
+collection's size on disk, and once per run the start-up time of ``corroborate --version``
+(benchmarks/startup.py) and, on the largest collection, the first page of a search for the
+word in most reports (benchmarks/search_scale.py ``queries``), each skipped with a message
+when its module is missing.
 
     .venv/bin/python benchmarks/scale.py [--sizes 10000,100000] [--workers 2] [--keep DIR]
     .venv/bin/python benchmarks/scale.py --sizes 1000000 --workers 2 --keep /big/disk/scale
@@ -80,6 +81,20 @@ def _memory(pid: int) -> tuple[int, int]:
     return rss, hwm
 
 
+def _proportional(pid: int) -> int:
+    """A process's proportional set size in bytes (its resident pages, each shared page
+    divided among the processes that map it: forked workers share much of the fork
+    server's memory, which a sum of RSS counts once per process); 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def tree(pid: int) -> list[int]:
     """``pid`` and all its descendants alive now."""
     seen, todo = [], [pid]
@@ -96,13 +111,14 @@ class Sampler(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.done = pid, threading.Event()
-        self.peak_sum = self.peak_one = self.most_processes = 0
+        self.peak_sum = self.peak_one = self.peak_pss = self.most_processes = 0
 
     def sample(self) -> None:
         pids = tree(self.pid)
         memory = [_memory(p) for p in pids]
         self.peak_sum = max(self.peak_sum, sum(rss for rss, _ in memory))
         self.peak_one = max([self.peak_one, *(hwm for _, hwm in memory)])
+        self.peak_pss = max(self.peak_pss, sum(_proportional(p) for p in pids))
         self.most_processes = max(self.most_processes, len(pids))
 
     def run(self) -> None:
@@ -125,6 +141,7 @@ def measured(argv: list[str]) -> dict[str, Any]:
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", "replace")
     return {"seconds": seconds, "peak_rss": sampler.peak_sum, "peak_one": sampler.peak_one,
+            "peak_pss": sampler.peak_pss,
             "processes": sampler.most_processes, "exit": code, "stderr": tail}
 
 
@@ -218,6 +235,7 @@ def report_size(fig: dict[str, Any]) -> None:
           f"a report)")
     print(f"  ingest: {first['seconds']:.1f} s, {fig['reports_per_s']:.1f} reports/s; peak "
           f"memory {mb(first['peak_rss'])} (sum over up to {first['processes']} processes; "
+          f"{mb(first.get('peak_pss', 0))} proportional, shared pages counted once; "
           f"largest single process {mb(first['peak_one'])})")
     print(f"  add 1,000 reports (new families) to {n:,}: {second['seconds']:.1f} s, peak "
           f"memory {mb(second['peak_rss'])} (after {fig['flushed_s']:.1f} s flushing the "
