@@ -160,12 +160,15 @@ def pages(data: Path, n: int, seed: int) -> list[tuple[str, bytes]]:
 
 # --- timing ---------------------------------------------------------------------------------
 
-def _trafilatura(items: list[tuple[str, bytes]]) -> None:
-    import trafilatura
+def _trafilatura(options: dict[str, bool]) -> Callable[[list[tuple[str, bytes]]], None]:
+    """``trafilatura.extract`` with ``options`` on each decoded page."""
+    def run(items: list[tuple[str, bytes]]) -> None:
+        import trafilatura
 
-    for _, data in items:
-        trafilatura.extract(data.decode("utf-8"), fast=True, include_comments=False,
-                            include_tables=True)
+        for _, data in items:
+            trafilatura.extract(data.decode("utf-8"), **options)
+
+    return run
 
 
 def _pipeline(items: list[tuple[str, bytes]]) -> None:
@@ -182,15 +185,11 @@ def _pipeline(items: list[tuple[str, bytes]]) -> None:
                 pass  # counted as work done: an ingest refuses such a page after the same work
 
 
-def _trafilatura_defaults(items: list[tuple[str, bytes]]) -> None:
-    import trafilatura
-
-    for _, data in items:
-        trafilatura.extract(data.decode("utf-8"))
-
-
+TARGET = 0.70  # issue 12: the pipeline's throughput against trafilatura's, at least
 PHASES: dict[str, Callable[[list[tuple[str, bytes]]], None]] = {
-    "trafilatura": _trafilatura, "trafilatura-defaults": _trafilatura_defaults,
+    "trafilatura": _trafilatura({"fast": True, "include_comments": False,
+                                 "include_tables": True}),  # clean's options
+    "trafilatura-defaults": _trafilatura({}),
     "pipeline": _pipeline}
 CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.process_time}
 
@@ -305,7 +304,7 @@ def main() -> int:
             values = found[name, clock]
             print(f"{name:<20} {clock:>4} {statistics.median(values):7.1f} pages/s  (rounds: "
                   f"{', '.join(f'{v:.1f}' for v in values)})")
-    for baseline, held in (("trafilatura", "; target >= 0.70"),
+    for baseline, held in (("trafilatura", f"; target >= {TARGET:.2f}"),
                            ("trafilatura-defaults", "; not the one held to the target")):
         for clock in CLOCKS:
             ratios = [p / t for p, t in zip(found["pipeline", clock], found[baseline, clock],
@@ -322,8 +321,8 @@ def main() -> int:
     alone_ms = 1000 / statistics.median(found["trafilatura", "cpu"])
     rest_ms = spent["whole (capture_bytes + process)"] - spent.get("extraction", 0.0)
     print(f"without incident extraction: {rest_ms:.2f} ms a page against trafilatura "
-          f"alone's {alone_ms:.2f}: {alone_ms / rest_ms:.2f}x; extraction within 0.70x "
-          f"needs <= {alone_ms / 0.7 - rest_ms:.2f} ms a page")
+          f"alone's {alone_ms:.2f}: {alone_ms / rest_ms:.2f}x; extraction within "
+          f"{TARGET:.2f}x needs <= {alone_ms / TARGET - rest_ms:.2f} ms a page")
     return 0
 
 

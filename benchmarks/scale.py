@@ -66,18 +66,24 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _memory(pid: int) -> tuple[int, int]:
-    """(VmRSS, VmHWM) of a process in bytes; zeros once it is gone."""
-    rss = hwm = 0
+def _kb_fields(path: str, names: tuple[str, ...]) -> list[int]:
+    """The fields ``names`` (``Name:  123 kB`` lines) of a /proc file, in bytes; zeros
+    once the process is gone."""
+    found = dict.fromkeys(names, 0)
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+        with open(path, encoding="ascii", errors="replace") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    rss = int(line.split()[1]) * 1024
-                elif line.startswith("VmHWM:"):
-                    hwm = int(line.split()[1]) * 1024
+                name = line.split(":", 1)[0]
+                if name in found:
+                    found[name] = int(line.split()[1]) * 1024
     except OSError:
         pass
+    return list(found.values())
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) of a process in bytes; zeros once it is gone."""
+    rss, hwm = _kb_fields(f"/proc/{pid}/status", ("VmRSS", "VmHWM"))
     return rss, hwm
 
 
@@ -85,14 +91,7 @@ def _proportional(pid: int) -> int:
     """A process's proportional set size in bytes (its resident pages, each shared page
     divided among the processes that map it: forked workers share much of the fork
     server's memory, which a sum of RSS counts once per process); 0 once it is gone."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return _kb_fields(f"/proc/{pid}/smaps_rollup", ("Pss",))[0]
 
 
 def tree(pid: int) -> list[int]:
@@ -235,7 +234,7 @@ def report_size(fig: dict[str, Any]) -> None:
           f"a report)")
     print(f"  ingest: {first['seconds']:.1f} s, {fig['reports_per_s']:.1f} reports/s; peak "
           f"memory {mb(first['peak_rss'])} (sum over up to {first['processes']} processes; "
-          f"{mb(first.get('peak_pss', 0))} proportional, shared pages counted once; "
+          f"{mb(first['peak_pss'])} proportional, shared pages counted once; "
           f"largest single process {mb(first['peak_one'])})")
     print(f"  add 1,000 reports (new families) to {n:,}: {second['seconds']:.1f} s, peak "
           f"memory {mb(second['peak_rss'])} (after {fig['flushed_s']:.1f} s flushing the "
