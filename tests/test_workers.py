@@ -160,6 +160,33 @@ def test_the_workers_make_the_stories_the_writer_makes(tmp_path, small_tasks, mo
     assert shared == alone
 
 
+def test_an_ingest_that_only_finishes_a_refresh_gives_it_to_the_workers(tmp_path, small_tasks,
+                                                                          monkeypatch):
+    """An ingest with no report of its own (finishing what a killed one left) still has its
+    workers make the accounts once enough wait (the writer's own ``account`` raises here),
+    and makes the events one process made."""
+    import corroborate.refresh.events as refresh
+
+    write_good_reports(tmp_path / "inbox", 9)
+    with Store.init(tmp_path / "c") as store:
+        ingest(store, [str(tmp_path / "inbox")], workers=1)
+        whole = _snapshot(store)
+        with store.writing(), store.transaction() as db:  # as a kill before the events
+            for table in ("links", "account_keys", "events", "event_former", "accounts"):
+                db.execute(f"DELETE FROM {table}")
+            store.mark_all_pending(db)
+
+        def in_the_writer(*args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("made in the writer")
+
+        monkeypatch.setattr(refresh, "account", in_the_writer)
+        monkeypatch.setattr(refresh, "_ACCOUNTS_PER_TASK", 1)
+        result = ingest(store, [], workers=2)
+        assert (result.ok, result.reports) == (True, 0)
+        assert small_tasks[-1].started
+        assert _snapshot(store) == whole
+
+
 def test_an_alias_added_with_the_overlay_is_used_by_the_workers(tmp_path, small_tasks):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -286,15 +286,16 @@ def ingest(store: Store, names: Iterable[str], options: CaptureOptions | None = 
 def finish_ingest(store: Store, added: bool, pool: Pool | None = None,
             candidates: set[tuple[str, str]] | None = None) -> None:
     """How every ingest ends: the stories the new reports join (``candidates``: pairs among
-    them found elsewhere, see refresh_stories), the events, the search index. A started
-    ``pool`` clusters the stories and compares their versions, makes the new accounts
-    (their text work as costly as extraction's) and links them, and works out the search
-    index's main values."""
-    started = pool if pool is not None and pool.started else None
+    them found elsewhere, see refresh_stories), the events, the search index. ``pool``
+    clusters the stories and compares their versions, makes the new accounts (their text
+    work as costly as extraction's) and links them, and works out the search index's main
+    values: its workers start here if the reports did not start them, once as many tasks
+    wait as would have (an ingest that finishes what a killed one left, with no report of
+    its own, otherwise refreshed the stories and events of all it had read on one core)."""
     if added or store.stories_stale():
-        refresh_stories(store, candidates, started)
-    refresh_events(store, started)
-    update_index(store, started)
+        refresh_stories(store, candidates, pool)
+    refresh_events(store, pool)
+    update_index(store, pool)
 
 
 def _named(names: Iterable[str], follow_symlinks: bool,

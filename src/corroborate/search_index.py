@@ -354,7 +354,7 @@ def update_index(store: Store, pool: Pool | None = None) -> int:
     rows computed. Reads only what the triggers of schema migration 8 noted
     (``search_pending``), so its cost follows the ingest, not the collection; an index
     never checked that way (``search_stale``, ``search_recheck``) is checked whole.
-    A started ``pool`` works out the rows' main values."""
+    ``pool``'s workers work out the rows' main values."""
     flags = {r[0] for r in store.db.execute(
         "SELECT key FROM meta WHERE key IN ('search_stale', 'search_recheck') AND value = '1'")}
     if flags:

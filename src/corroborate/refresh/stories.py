@@ -47,7 +47,7 @@ def refresh_stories(store: Store, candidates: Iterable[tuple[str, str]] | None =
     are the ones clustering the whole collection at once would give; only the ids differ,
     on purpose: a story keeps its id as versions join it (``_story_ids``).
 
-    A started ``pool`` clusters the groups and compares their versions (``make_stories``),
+    ``pool``'s workers cluster the groups and compare their versions (``make_stories``),
     the next part's while the writer stores the one before.
 
     Without ``candidates``, the new reports are taken :data:`_STORIES_AT_ONCE` at a time in
