@@ -341,23 +341,21 @@ def compare(a: Account, b: Account, model: Weights | None = None) -> Link | None
 
 # a new account's probe, and its candidates' (id, probe): what linking it needs, as stored
 LinkJob = tuple[str, list[tuple[str, str]]]
-_DECODED_KEPT = 2000  # candidates a process keeps decoded across jobs
-
-
-@lru_cache(maxsize=_DECODED_KEPT)
-def _decoded(probe: str) -> Account:
-    """A candidate decoded from its probe, the most recent kept: consecutive new accounts
-    look under the same keys. Keyed by the probe itself, so a probe that differs (another
-    collection, an account made again) is decoded again."""
-    return Account.from_probe(json.loads(probe))
 
 
 def make_links(jobs: list[LinkJob]) -> list[list[Link]]:
     """Each new account's links to its candidates (``compare``), from their probes: pure,
-    so an ingest's workers decode and compare while the writer reads the next candidates."""
+    so an ingest's workers decode and compare while the writer reads the next candidates.
+
+    Each candidate is decoded for the job that names it. Keeping the last 2,000 decoded
+    (a worker's cache until 2026-12-02) held 29 MB a worker and made linking slower, not
+    faster: a fifth of the reads hit it, and the cycle collector walked the accounts it
+    held (8,000 late jobs of the 100k generated collection: 13.7-14.2 s CPU with it,
+    9.1-9.5 s without; docs/scale.md, "A worker's decoded candidates")."""
     out = []
     for probe, candidates in jobs:
         acc = Account.from_probe(json.loads(probe))
         out.append([link for _, other in candidates
-                    if (link := compare(acc, _decoded(other))) is not None])
+                    if (link := compare(acc, Account.from_probe(json.loads(other))))
+                    is not None])
     return out
