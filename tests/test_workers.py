@@ -294,6 +294,37 @@ def test_submit_parts_queues_each_part_as_soon_as_its_items_are_read(monkeypatch
                     "read e", "queued e"]
 
 
+@pytest.mark.parametrize("count", [1, 2])
+def test_stream_reads_and_sends_the_items_a_window_ahead_of_what_is_read(monkeypatch, count):
+    """An events batch's account jobs hold its stories' reports: the writer is to hold the
+    tasks sent and not read yet, ``ahead`` of them, the first sent before any is read
+    (with one worker, or none started, the same window, each task run as it is read)."""
+    seen: list[str] = []
+
+    def items():
+        for item in "abcdefg":
+            seen.append(f"read {item}")
+            yield item
+
+    with workers.Pool(count, start_after=1) as pool:
+        submit = pool.submit
+
+        def queued(fn, part, on_crash):
+            seen.append(f"queued {''.join(part)}")
+            return submit(fn, part, on_crash)
+
+        monkeypatch.setattr(pool, "submit", queued)
+        results = pool.stream(_boom, items(), 2, str, ahead=2)
+        assert seen == ["read a", "read b", "queued ab", "read c", "read d", "queued cd"]
+        got = []
+        for result in results:
+            seen.append(f"got {result}")
+            got.append(result)
+    assert got == ["A", "B", "C", "D", "E", "F", "G"]
+    assert seen[6:] == ["read e", "read f", "queued ef", "got A", "got B", "read g",
+                        "queued g", "got C", "got D", "got E", "got F", "got G"]
+
+
 def _running(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:

@@ -37,6 +37,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
 from typing import Any, Generic, TypeVar
 
 from .vocab import DataOverlay, overlaid
@@ -219,6 +220,26 @@ class Pool:
         items are read: a caller reading them from a database keeps the workers busy
         meanwhile."""
         return [self.submit(fn, part, on_crash) for part in parts(items, size)]
+
+    def stream(self, fn: Callable[[list[In]], list[Out]], items: Iterable[In], size: int,
+               on_crash: Callable[[In, str], Out], ahead: int) -> Iterator[Out]:
+        """``fn`` over ``items`` in tasks of ``size`` items, its results one by one in the
+        items' order, at most ``ahead`` tasks sent and not read yet: the first ``ahead``
+        now, each next one as a task's results are read. The caller holds that window of
+        the items, not all of them, however many they are (:meth:`submit_parts` reads and
+        holds them all)."""
+        chunks = parts(items, size)
+        sent = deque(self.submit(fn, part, on_crash) for part in islice(chunks, ahead))
+        return self._read(fn, chunks, on_crash, sent)
+
+    def _read(self, fn: Callable[[list[In]], list[Out]], chunks: Iterator[list[In]],
+              on_crash: Callable[[In, str], Out], sent: deque[Task[In, Out]]
+              ) -> Iterator[Out]:
+        while sent:
+            task = sent.popleft()
+            for part in islice(chunks, 1):  # sent before this one's answer is waited for
+                sent.append(self.submit(fn, part, on_crash))
+            yield from task.result()
 
     def _start_in_background(self) -> None:
         self.started = True

@@ -285,6 +285,7 @@ def _event_ids(store: Store, components: list[list[str]],
 # the incident as its stored rows: they cost a tenth of an Incident to send to a worker
 AccountJob = tuple[Story, dict[str, Report], StoredRows]
 _ACCOUNTS_PER_TASK = 25
+_ACCOUNT_TASKS_AHEAD = 4  # a worker's account tasks sent ahead of what is linked
 _RECORDS_PER_TASK = 25
 _LINKS_PER_TASK = 10  # new accounts, each with its candidates' probes (~200 KB at 100k)
 _LINKS_SENT = 50  # new accounts whose links are asked for at once
@@ -322,16 +323,18 @@ def make_accounts(jobs: list[AccountJob]) -> list[Made]:
 def _accounts(store: Store, wanted: list[tuple[Story, str]], pool: Pool | None
               ) -> Iterator[Made]:
     """The accounts of (story, incident id) pairs, in their order: made by ``pool``'s
-    workers when there is one, sent to them now (the text work of an account is as costly
-    as extraction's); made here, as they are iterated, when there is none."""
+    workers when there is one, the first sent now (the text work of an account is as
+    costly as extraction's); made here, as they are iterated, when there is none."""
     jobs = (job for s, i in wanted if (job := _account_job(store, s, i)) is not None)
     if pool is None:
         return (made for job in jobs for made in make_accounts([job]))
-    # each task sent as soon as its jobs are read: the workers make accounts while the
-    # rest are read (reading them all first left the workers idle for a fifth of the time)
-    tasks: list[Task[AccountJob, Any]] = pool.submit_parts(make_accounts, jobs,
-                                                           _ACCOUNTS_PER_TASK, _no_account)
-    return (made for task in tasks for made in task.result() if made is not None)
+    # a few tasks sent ahead of what is linked, the first now (a batch planned ahead is
+    # made while the one before is linked): a job holds its story's reports and its
+    # incident's rows, and sending a batch's 2,000 at once held them all in the writer
+    # (103 MB at 10k generated reports, the writer's high-water mark there)
+    made: Iterator[Any] = pool.stream(make_accounts, jobs, _ACCOUNTS_PER_TASK, _no_account,
+                                      _ACCOUNT_TASKS_AHEAD * pool.workers)
+    return (m for m in made if m is not None)
 
 
 def _add_links(store: Store, db: sqlite3.Connection, links: Iterable[Link], linked: set[str]
