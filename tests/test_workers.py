@@ -325,6 +325,13 @@ def test_stream_reads_and_sends_the_items_a_window_ahead_of_what_is_read(monkeyp
                         "queued g", "got C", "got D", "got E", "got F", "got G"]
 
 
+def test_stream_with_no_window_still_runs_every_item():
+    """A pool of no workers (``ingest(workers=0)`` in the library) asks for a window of
+    none: the items are all run all the same, none silently dropped."""
+    with workers.Pool(0) as pool:
+        assert list(pool.stream(_boom, iter("abc"), 2, str, ahead=0)) == ["A", "B", "C"]
+
+
 def _running(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as stat:

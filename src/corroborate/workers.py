@@ -227,9 +227,10 @@ class Pool:
         items' order, at most ``ahead`` tasks sent and not read yet: the first ``ahead``
         now, each next one as a task's results are read. The caller holds that window of
         the items, not all of them, however many they are (:meth:`submit_parts` reads and
-        holds them all)."""
+        holds them all). An ``ahead`` under 1 is taken as 1: every item is run."""
         chunks = parts(items, size)
-        sent = deque(self.submit(fn, part, on_crash) for part in islice(chunks, ahead))
+        sent = deque(self.submit(fn, part, on_crash)
+                     for part in islice(chunks, max(1, ahead)))
         return self._read(fn, chunks, on_crash, sent)
 
     def _read(self, fn: Callable[[list[In]], list[Out]], chunks: Iterator[list[In]],
