@@ -127,9 +127,9 @@ def _check_partners(store: Store, parts: Partition, by_partner: dict[str, list[s
     screened a chunk at a time, and the rows of the few that pass read whole: in a dense
     collection a batch has many times its number of partners, and memory is to follow the
     batch (a pair's groups end up joined or not whatever the order pairs are checked in)."""
-    others = sorted(by_partner)
-    for start in range(0, len(others), _SCREENED_AT_ONCE):
-        partners = others[start:start + _SCREENED_AT_ONCE]
+    waiting = sorted(by_partner)
+    for start in range(0, len(waiting), _SCREENED_AT_ONCE):
+        partners = waiting[start:start + _SCREENED_AT_ONCE]
         screens = store.screens_of(partners)
         # a partner not filed (none should be) is checked exactly
         kept = [(a, b) for b in partners for a in by_partner[b] if b not in screens
