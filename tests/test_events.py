@@ -323,16 +323,24 @@ def test_reprocess_links_every_account_again(family, monkeypatch):
 def test_bounded_reads_give_the_same_events(family, tmp_path, monkeypatch):
     """An events refresh keeps at most _ACCOUNTS_KEPT candidates decoded, asks for links
     _CANDIDATES_SENT candidates at a time, and reads whole the accounts of events
-    _ACCOUNTS_READ accounts at a time: at one each, the same events."""
+    _ACCOUNTS_READ accounts at a time, and groups again _GROUPED_AT_ONCE accounts at a
+    time (whole link-joined components): at one each, the same events."""
     import corroborate.refresh.events as refresh
 
     monkeypatch.setattr(refresh, "_ACCOUNTS_KEPT", 1)
     monkeypatch.setattr(refresh, "_CANDIDATES_SENT", 1)
     monkeypatch.setattr(refresh, "_ACCOUNTS_READ", 1)
+    monkeypatch.setattr(refresh, "_GROUPED_AT_ONCE", 1)
+    split = refresh.joined_parts
+    parts: list[list[str]] = []
+    monkeypatch.setattr(refresh, "joined_parts", lambda *args: parts.extend(found := split(
+        *args)) or found)
     with Store.init(tmp_path / "small") as small:
         _ingest(small, *FILES)
         assert _summary(small) == _summary(family)
         assert [e["reports"] for e in small.events()] == [e["reports"] for e in family.events()]
+    assert any(len(p) > 1 for p in parts)  # a component of linked accounts, grouped whole
+    assert len(parts) > len({frozenset(p) for p in parts if len(p) > 1})
 
 
 def test_the_candidate_cache_forgets_what_was_read_least_recently():

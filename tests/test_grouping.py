@@ -1,9 +1,16 @@
 """Grouping accounts into events: the links held as numbers give the order of the pairs."""
 
+import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from corroborate.grouping import group, group_in_order, strongest_first
+from corroborate.grouping import (
+    components,
+    group,
+    group_in_order,
+    joined_parts,
+    strongest_first,
+)
 from corroborate.linking import conflicting
 
 from .test_linking import _account
@@ -73,3 +80,72 @@ def test_groups_found_to_conflict_are_remembered_without_changing_the_groups(whe
                 for i, when in enumerate(whens)]
     ordered = [(f"a-{x}", f"a-{y}") for x, y in pairs if x != y and max(x, y) < len(accounts)]
     assert group_in_order(accounts, ordered) == _grouped_naively(accounts, ordered)
+
+
+def _smallest_reached(n, edges):
+    """Each node's smallest node reachable, by walking the edges from it."""
+    near = {i: set() for i in range(n)}
+    for a, b in edges:
+        near[a].add(b)
+        near[b].add(a)
+    out = []
+    for start in range(n):
+        seen, todo = {start}, [start]
+        while todo:
+            for other in near[todo.pop()] - seen:
+                seen.add(other)
+                todo.append(other)
+        out.append(min(seen))
+    return out
+
+
+@settings(max_examples=300)
+@given(st.integers(1, 30).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
+                         max_size=3 * n))))
+@example((6, [(5, 4), (4, 3), (3, 2), (2, 1), (1, 0)]))  # a chain, largest first
+@example((5, [(0, 4), (3, 4), (1, 3), (2, 2)]))
+def test_components_give_each_node_the_smallest_node_it_reaches(graph):
+    n, edges = graph
+    first = np.array([a for a, _ in edges], dtype=np.int32)
+    second = np.array([b for _, b in edges], dtype=np.int32)
+    assert components(n, first, second).tolist() == _smallest_reached(n, edges)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(["2023", "2023-08-02", "2023-08-30", "2023-03-02", None]),
+                min_size=2, max_size=12),
+       st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11),
+                          st.sampled_from([0.6, 0.7, 0.9])), max_size=20),
+       st.integers(1, 6))
+def test_grouping_joined_parts_one_at_a_time_gives_grouping_them_all(whens, pairs, most):
+    accounts = [_account(id=f"a-{i}", story_id=f"s-{i % 3}", when=when,
+                         precision={4: "year", 10: "day"}.get(len(when or "")))
+                for i, when in enumerate(whens)]
+    links = {(f"a-{min(x, y)}", f"a-{max(x, y)}"): score for x, y, score in pairs
+             if x != y and max(x, y) < len(accounts)}
+    ids = sorted(a.id for a in accounts)
+    rows = [(a, b, s) for (a, b), s in links.items()] + [("a-1", "elsewhere", 0.9)]
+    parts = joined_parts(ids, rows, most)
+    assert sorted(i for part in parts for i in part) == ids
+    assert all(part == sorted(part) for part in parts)
+    where = {i: n for n, part in enumerate(parts) for i in part}
+    assert all(where[a] == where[b] for a, b in links)  # no link crosses two parts
+    # a part over ``most`` is one component: two accounts no chain of links joins
+    # would have been parts of their own
+    for part in parts:
+        if len(part) > most:
+            assert len(set(_smallest_reached(len(part), [
+                (part.index(a), part.index(b)) for a, b in links if a in part]))) == 1
+    by_id = {a.id: a for a in accounts}
+    made = sorted(g for part in parts for g in group_in_order(
+        [by_id[i] for i in part], strongest_first(part, [r for r in rows if r[0] in part])))
+    assert made == group(accounts, links)
+
+
+def test_accounts_that_fit_are_one_part_and_their_links_are_not_read():
+    def links():
+        raise AssertionError("read")
+        yield
+
+    assert joined_parts(["a-1", "a-2"], links(), 2) == [["a-1", "a-2"]]

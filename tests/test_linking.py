@@ -357,8 +357,8 @@ def test_an_event_split_in_two_gives_each_part_a_name_of_its_own():
     from corroborate.refresh.events import _event_ids
 
     was = event_id(["a-2"])
-    by_id = {i: _account(id=i, story_id=f"s-{i}") for i in ("a-1", "a-2", "a-3")}
+    stories = {i: f"s-{i}" for i in ("a-1", "a-2", "a-3")}
     store = _Named(was)
-    names = _event_ids(store, [["a-1", "a-3"], ["a-2"]], by_id,
-                       store.events_of_accounts(by_id), {was})
+    names = _event_ids(store, [["a-1", "a-3"], ["a-2"]], stories,
+                       store.events_of_accounts(stories), {was})
     assert names[0] == was and names[1] != was

@@ -186,15 +186,20 @@ class EventTables:
             seen |= frontier
         return seen
 
-    def briefs_in(self, event_ids: Iterable[str]) -> list[Brief]:
-        """The accounts of these events as grouping reads them, in order of id."""
+    def account_stories_in(self, event_ids: Iterable[str]) -> dict[str, str]:
+        """Account id -> its story's id, for the accounts of these events."""
+        return {r[0]: r[1] for r in select_in(
+            self.db, "SELECT id, story_id FROM accounts WHERE event_id IN ({})", event_ids)}
+
+    def briefs_of(self, account_ids: Iterable[str]) -> list[Brief]:
+        """These accounts as grouping reads them, in order of id."""
         fields = ", ".join(f"json_extract(data, '$.{name}')" for name in
                            ("region", "city", "places", "when", "precision", "published"))
         return sorted((Brief(r[0], r[1], _one(r[2]), _one(r[3]),
                              tuple(map(sys.intern, json.loads(r[4] or "[]"))), _one(r[5]),
                              _one(r[6]), _one(r[7]))
                        for r in select_in(self.db, f"SELECT id, story_id, {fields} FROM "
-                                          "accounts WHERE event_id IN ({})", event_ids)),
+                                          "accounts WHERE id IN ({})", account_ids)),
                       key=lambda b: b.id)
 
     def accounts_by_id(self, account_ids: Iterable[str], whole: bool = True
