@@ -5,7 +5,9 @@ two incidents of one story, two places, dates too far apart). An events refresh 
 again every account links join to what it changed, or, where links join too many, the
 events the changed accounts are in (docs/events.md, "Arrival order"): in a dense
 collection that is tens of thousands of accounts and hundreds of thousands of links, so
-the links are held as numbers (:func:`strongest_first`), not as pairs of ids.
+the links are held as numbers (:func:`strongest_first`), not as pairs of ids, and the
+accounts are grouped a part at a time, each part whole link-joined components
+(:func:`joined_parts`), which grouping never joins.
 """
 
 from __future__ import annotations
