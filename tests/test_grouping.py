@@ -34,17 +34,23 @@ def test_no_links_give_no_pairs():
     assert list(strongest_first(["a-1"], [])) == []
 
 
+def _dated(whens, pairs):
+    """Accounts dated ``whens`` (of three stories) and the links ``pairs`` among them."""
+    accounts = [_account(id=f"a-{i}", story_id=f"s-{i % 3}", when=when,
+                         precision={4: "year", 10: "day"}.get(len(when or "")))
+                for i, when in enumerate(whens)]
+    links = {(f"a-{min(x, y)}", f"a-{max(x, y)}"): score for x, y, score in pairs
+             if x != y and max(x, y) < len(accounts)}
+    return accounts, links
+
+
 @settings(max_examples=200)
 @given(st.lists(st.sampled_from(["2023", "2023-08-02", "2023-08-30", "2023-03-02", None]),
                 min_size=2, max_size=7),
        st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6),
                           st.sampled_from([0.6, 0.7, 0.9])), max_size=20))
 def test_grouping_in_the_order_strongest_first_gives_is_grouping(whens, pairs):
-    accounts = [_account(id=f"a-{i}", story_id=f"s-{i % 3}", when=when,
-                         precision={4: "year", 10: "day"}.get(len(when or "")))
-                for i, when in enumerate(whens)]
-    links = {(f"a-{min(x, y)}", f"a-{max(x, y)}"): score for x, y, score in pairs
-             if x != y and max(x, y) < len(accounts)}
+    accounts, links = _dated(whens, pairs)
     ids = sorted(a.id for a in accounts)
     ordered = strongest_first(ids, ((a, b, s) for (a, b), s in links.items()))
     assert group_in_order(accounts, ordered) == group(accounts, links)
@@ -121,11 +127,7 @@ def test_components_give_each_node_the_smallest_node_it_reaches(graph):
                           st.sampled_from([0.6, 0.7, 0.9])), max_size=20),
        st.integers(1, 6))
 def test_grouping_joined_parts_one_at_a_time_gives_grouping_them_all(whens, pairs, most):
-    accounts = [_account(id=f"a-{i}", story_id=f"s-{i % 3}", when=when,
-                         precision={4: "year", 10: "day"}.get(len(when or "")))
-                for i, when in enumerate(whens)]
-    links = {(f"a-{min(x, y)}", f"a-{max(x, y)}"): score for x, y, score in pairs
-             if x != y and max(x, y) < len(accounts)}
+    accounts, links = _dated(whens, pairs)
     ids = sorted(a.id for a in accounts)
     rows = [(a, b, s) for (a, b), s in links.items()] + [("a-1", "elsewhere", 0.9)]
     parts = joined_parts(ids, rows, most)
