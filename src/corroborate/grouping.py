@@ -39,18 +39,26 @@ def strongest_first(account_ids: Sequence[str], links: Iterable[tuple[str, str, 
     strongest first, ties by ids: as :func:`group` orders them, holding each link as three
     numbers (57 bytes a link with the index of ids, where a dictionary of id pairs and its
     sorted list took 360: 76,607 links of the 101k generated collection)."""
+    scores = array("d")
+    first, second = _positions(account_ids, links, scores)
+    order = np.lexsort((second, first, -np.frombuffer(scores, dtype=np.float64)))
+    for n in order:
+        yield account_ids[first[n]], account_ids[second[n]]
+
+
+def _positions(account_ids: Sequence[str], links: Iterable[tuple[str, str, float]],
+               scores: array[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The links between two of these accounts as the positions of their two ends
+    (int32 arrays), each one's score appended to ``scores`` when given."""
     index = {account: n for n, account in enumerate(account_ids)}
-    a_at, b_at, scores = array("i"), array("i"), array("d")
+    a_at, b_at = array("i"), array("i")
     for a, b, score in links:
         if (i := index.get(a)) is not None and (j := index.get(b)) is not None:
             a_at.append(i)
             b_at.append(j)
-            scores.append(score)
-    first = np.frombuffer(a_at, dtype=np.int32)
-    second = np.frombuffer(b_at, dtype=np.int32)
-    order = np.lexsort((second, first, -np.frombuffer(scores, dtype=np.float64)))
-    for n in order:
-        yield account_ids[first[n]], account_ids[second[n]]
+            if scores is not None:
+                scores.append(score)
+    return np.frombuffer(a_at, dtype=np.int32), np.frombuffer(b_at, dtype=np.int32)
 
 
 def joined_parts(account_ids: Sequence[str], links: Iterable[tuple[str, str, float]],
@@ -63,17 +71,7 @@ def joined_parts(account_ids: Sequence[str], links: Iterable[tuple[str, str, flo
     when the accounts are more than ``most``."""
     if len(account_ids) <= most:
         return [list(account_ids)]
-    index = {account: n for n, account in enumerate(account_ids)}
-    a_at, b_at = array("i"), array("i")
-    for a, b, _ in links:
-        if (i := index.get(a)) is not None and (j := index.get(b)) is not None:
-            a_at.append(i)
-            b_at.append(j)
-    del index
-    n = len(account_ids)
-    roots = components(n, np.frombuffer(a_at, dtype=np.int32),
-                       np.frombuffer(b_at, dtype=np.int32))
-    del a_at, b_at
+    roots = components(len(account_ids), *_positions(account_ids, links))
     # a component's root is its smallest account: by root, then by id, is in order of
     # the components' smallest accounts
     order = np.argsort(roots, kind="stable")
@@ -112,9 +110,7 @@ def components(n: int, first: np.ndarray, second: np.ndarray, chunk: int = 1 << 
                 joined = True
                 ra, rb = ra[apart], rb[apart]
                 np.minimum.at(parent, np.maximum(ra, rb), np.minimum(ra, rb))
-    while not np.array_equal(grand := parent[parent], parent):
-        parent = grand
-    return parent
+    return parent  # compressed: the last pass hooked nothing after compressing
 
 
 def group_in_order(accounts: Sequence[Account | Brief], pairs: Iterable[tuple[str, str]]
