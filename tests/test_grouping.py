@@ -88,6 +88,54 @@ def test_groups_found_to_conflict_are_remembered_without_changing_the_groups(whe
     assert group_in_order(accounts, ordered) == _grouped_naively(accounts, ordered)
 
 
+_WHENS = [(None, None), ("2023", "year"), ("2023-08", "month"), ("2023-09", "month"),
+          ("2023-08-02", "day"), ("2023-08-09", "day"), ("2023-08-11", "day"),
+          ("2023-08-30", "day"), ("2023-03-02", "day"), ("20x3", "year")]
+
+
+def _taken(taken, then):
+    """Rows and links: a date taken into a larger group (two undated accounts), then one
+    that conflicts with it alone."""
+    (when, precision, published), (when2, precision2, published2) = taken, then
+    return ([((None, None), (None, ()), None, None, 0), ((None, None), (None, ()), None, None, 1),
+             ((when, precision), (None, ()), None, published, 2),
+             ((when2, precision2), (None, ()), None, published2, 3)],
+            [(0, 1), (2, 0), (0, 3)])
+
+
+_CITIES = [(None, ()), ("KP-10:Hyesan", ("KP-10:Hyesan",)), ("KP-10:Pochon", ("KP-10:Pochon",)),
+           ("KP-10:Pochon", ("KP-10:Pochon", "KP-10:Hyesan")), ("KP-09:Hoeryong", ())]
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.tuples(st.sampled_from(_WHENS), st.sampled_from(_CITIES),
+                          st.sampled_from([None, "KP-10", "KP-09"]),
+                          st.sampled_from([None, "2023-08-05", "2023-08-31", "2024-01-01"]),
+                          st.integers(0, 6)),
+                min_size=2, max_size=12),
+       st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=40))
+@example([((None, None), (None, ()), None, None, 0), (("2023-08", "month"), (None, ()), None,
+          "2023-08-05", 1), (("2023-08-09", "day"), (None, ()), None, None, 2)],
+         [(0, 1), (0, 2)])  # a month cut short by its report's day, then a day after it
+@example([(("2023-08-02", "day"), (None, ()), None, None, 0),
+          (("2023-08-09", "day"), (None, ()), None, None, 1)], [(0, 1)])  # a week apart
+@example(*_taken(("2023-08-02", "day", None), ("2023-09", "month", None)))
+@example(*_taken(("2023-08-30", "day", None), ("2023-08", "month", "2023-08-05")))
+@example(*_taken(("2023-08-30", "day", None), ("2023-08-02", "day", None)))
+@example(*_taken(("2023-08", "month", None), ("2023-09", "month", None)))
+@example(*_taken(("2023-08-02", "day", None), ("2023-08-30", "day", None)))
+@example(*_taken(("2023-09", "month", None), ("2023-08-02", "day", None)))
+def test_groups_found_from_their_bounds_are_those_checking_every_pair_finds(rows, pairs):
+    # a group's conflicts are decided from its extremes (dates), its provinces and its
+    # cities, not pair by pair: the groups must be those ``conflicting`` gives every pair
+    accounts = [_account(id=f"a-{i}", story_id=f"s-{story}", when=when, precision=precision,
+                         city=city, places=places, region=region, published=published)
+                for i, ((when, precision), (city, places), region, published, story)
+                in enumerate(rows)]
+    ordered = [(f"a-{x}", f"a-{y}") for x, y in pairs if x != y and max(x, y) < len(accounts)]
+    assert group_in_order(accounts, ordered) == _grouped_naively(accounts, ordered)
+
+
 def _smallest_reached(n, edges):
     """Each node's smallest node reachable, by walking the edges from it."""
     near = {i: set() for i in range(n)}

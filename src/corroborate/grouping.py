@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import numpy as np
 
 from .events import Account, Brief
-from .linking import conflicting
+from .linking import EVENT_DAYS, date_bounds
 
 __all__ = ["components", "group", "group_in_order", "joined_parts", "strongest_first"]
 
@@ -116,28 +116,80 @@ def components(n: int, first: np.ndarray, second: np.ndarray, chunk: int = 1 << 
 def group_in_order(accounts: Sequence[Account | Brief], pairs: Iterable[tuple[str, str]]
                    ) -> list[list[str]]:
     """:func:`group`, the links given as pairs in the order they are to join."""
-    by_id = {a.id: a for a in accounts}
-    members = {a.id: [a.id] for a in accounts}
-    group_of = {a.id: a.id for a in accounts}
-    # groups found to conflict: a group only grows, so two that conflict always will, and
-    # the many links between them are not checked pair by pair again
-    # (made when a group first conflicts: most never do, and an empty set costs 216 bytes)
-    apart: dict[str, set[str]] = {}
+    group_of = {a.id: _Group(a) for a in accounts}
     for a, b in pairs:
         ga, gb = group_of[a], group_of[b]
-        if ga == gb or gb in apart.get(ga, ()):
+        if ga is gb or ga.conflicts(gb):
             continue
-        if any(conflicting(by_id[x], by_id[y]) for x in members[ga] for y in members[gb]):
-            apart.setdefault(ga, set()).add(gb)
-            apart.setdefault(gb, set()).add(ga)
-            continue
-        if len(members[ga]) < len(members[gb]):
+        if len(ga.members) < len(gb.members):
             ga, gb = gb, ga
-        for x in members[gb]:
+        ga.take(gb)
+        for x in gb.members:
             group_of[x] = ga
-        members[ga] += members.pop(gb)
-        for other in apart.pop(gb, ()):
-            apart[other].discard(gb)
-            apart[other].add(ga)
-            apart.setdefault(ga, set()).add(other)
-    return sorted(sorted(ids) for ids in members.values())
+    return sorted(sorted(g.members) for g in {id(g): g for g in group_of.values()}.values())
+
+
+_NEVER = 1 << 40  # past any day's ordinal: the bound of a group that has no such date
+
+
+class _Group:
+    """A group of accounts, and what decides whether one of them conflicts with one of
+    another group's (``linking.conflicting``) without checking them pair by pair: in a
+    dense collection the two groups a link would join hold tens of accounts each, and
+    checking every pair was two thirds of grouping's time. A group names one province
+    at most; cities depend on each other's places, so they are checked pair by pair (each
+    (city, places) once); dates by their extremes: two days more than ``EVENT_DAYS``
+    apart, or a span (a month, a year) that ends before a date begins or begins after it
+    ends."""
+
+    __slots__ = ("cities", "day_first", "day_last", "first", "last", "members", "region",
+                 "span_first", "span_last", "stories")
+
+    def __init__(self, account: Account | Brief) -> None:
+        self.members = [account.id]
+        self.stories = {account.story_id}
+        # a group's accounts never conflict, so name one province at most
+        self.region = account.region
+        # (city, places) of its accounts that name a city, each once (a tuple: a set of one
+        # costs 216 bytes, and a refresh groups 20,000 accounts at once)
+        self.cities: tuple[tuple[str, tuple[str, ...]], ...] = (
+            ((account.city, account.places),) if account.city else ())
+        # the latest first day and the earliest last day of its dates (``first``,
+        # ``last``), of its spans alone, and its earliest and latest days
+        self.first = self.span_first = self.day_last = -_NEVER
+        self.last = self.span_last = self.day_first = _NEVER
+        if (bounds := date_bounds(account)) is not None:
+            is_day, self.first, self.last = bounds
+            if is_day:
+                self.day_first = self.day_last = self.first
+            else:
+                self.span_first, self.span_last = self.first, self.last
+
+    def conflicts(self, other: _Group) -> bool:
+        """Whether an account of this group and one of ``other`` conflict."""
+        if not self.stories.isdisjoint(other.stories):
+            return True
+        if self.region and other.region and self.region != other.region:
+            return True
+        if (self.day_last - other.day_first > EVENT_DAYS
+                or other.day_last - self.day_first > EVENT_DAYS
+                or self.span_last < other.first or other.last < self.span_first
+                or self.last < other.span_first or other.span_last < self.first):
+            return True
+        return any(city != other_city and city not in other_places
+                   and other_city not in places
+                   for city, places in self.cities for other_city, other_places in other.cities)
+
+    def take(self, other: _Group) -> None:
+        """Hold ``other``'s accounts too."""
+        self.members += other.members
+        self.stories |= other.stories
+        self.region = self.region or other.region
+        if other.cities:
+            self.cities = tuple({*self.cities, *other.cities})
+        self.first, self.span_first, self.day_last = (
+            max(self.first, other.first), max(self.span_first, other.span_first),
+            max(self.day_last, other.day_last))
+        self.last, self.span_last, self.day_first = (
+            min(self.last, other.last), min(self.span_last, other.span_last),
+            min(self.day_first, other.day_first))

@@ -44,6 +44,7 @@ __all__ = [
     "conflicting",
     "containment",
     "counts_agree",
+    "date_bounds",
     "dates_agree",
     "evidence",
     "make_links",
@@ -157,6 +158,21 @@ def dates_agree(a: str | None, pa: str | None, b: str | None, pb: str | None,
     if ra[1] < rb[0] or rb[1] < ra[0]:
         return "apart", None
     return "within", None
+
+
+def date_bounds(a: Account | Brief) -> tuple[bool, int, int] | None:
+    """What :func:`conflicting` reads of an account's date: ``None`` when it has none to
+    compare, else whether it is a day, and the first and last day it can mean (ordinals;
+    a month or a year no later than its report's publication, as :func:`dates_agree`
+    takes them). A day is compared with another day by the days between them, with
+    anything else as a span of one day."""
+    span = _date(a.when, a.precision) if a.when else None
+    if span is None:
+        return None
+    if a.precision == "day":
+        return True, span[0].toordinal(), span[0].toordinal()
+    first, last = _until(span, a.published)
+    return False, first.toordinal(), last.toordinal()
 
 
 def counts_agree(a: tuple[int, int | None] | None,
