@@ -77,10 +77,10 @@ def _grouped_naively(accounts, pairs):
 @example([None] * 4, [(0, 1), (2, 3), (1, 2)])  # two groups of two merge
 @example([None, "2023-08-02", "2023-03-02", None, "2023"],  # 1 and 2 conflict, then merge on
          [(1, 2), (0, 1), (2, 3), (3, 4), (0, 2), (1, 4)])
-def test_groups_found_to_conflict_are_remembered_without_changing_the_groups(whens, pairs):
-    # group_in_order remembers which groups conflict (and carries that over as they
-    # merge) so as not to check their members again: the groups must be those of checking
-    # every time (five stories: two groups of two can merge; with three they always conflict)
+def test_groups_that_conflicted_once_are_grouped_as_checking_every_time_does(whens, pairs):
+    # group_in_order decides two groups' conflicts from what each group holds, carried
+    # over as they merge: the groups must be those of checking every member every time
+    # (five stories: two groups of two can merge; with three they always conflict)
     accounts = [_account(id=f"a-{i}", story_id=f"s-{i % 5}", when=when,
                          precision={4: "year", 10: "day"}.get(len(when or "")))
                 for i, when in enumerate(whens)]

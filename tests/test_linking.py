@@ -308,8 +308,8 @@ def test_two_incidents_of_one_story_are_never_one_event():
        st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8),
                           st.sampled_from([0.6, 0.7, 0.8, 0.9])), max_size=30))
 def test_events_join_as_checking_every_pair_of_two_groups_does(shapes, pairs):
-    """The grouping remembers which groups conflict (they only grow): the events are the
-    ones checking every two accounts of two groups, at every link, gives."""
+    """The grouping decides conflicts from what each group holds (they only grow): the
+    events are the ones checking every two accounts of two groups, at every link, gives."""
     from corroborate.grouping import group as grouped
 
     accounts = [_account(id=f"a-{i}", story_id=story, when=when,

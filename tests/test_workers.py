@@ -447,8 +447,8 @@ def test_a_streamed_file_is_never_held_whole(tmp_path, monkeypatch):
     assert peak < size / 4, f"peak {peak} bytes for a file of {size}"  # whole: over 2x
 
 
-# 40 records: reports are stored 16 (a worker's task) to a transaction, so "report:2" kills
-# between two of them
+# reports are stored a worker's task (pipeline.CHUNK_ITEMS) to a transaction: with more
+# than two tasks' records, "report:2" kills between two of them
 STREAM_STEPS = ["staged", "log-captured", "archived", "report:2", "log-indexed"]
 
 
@@ -456,7 +456,8 @@ STREAM_STEPS = ["staged", "log-captured", "archived", "report:2", "log-indexed"]
 def test_a_kill_while_streaming_leaves_a_resumable_collection(tmp_path, step):
     inbox = tmp_path / "in"
     inbox.mkdir()
-    (inbox / "big.jsonl").write_text(_records(40))
+    count = 2 * pipeline.CHUNK_ITEMS + 8
+    (inbox / "big.jsonl").write_text(_records(count))
     Store.init(tmp_path / "c").close()
     code = ("import sys; from corroborate import capture; capture.STREAM_BYTES = 1000; "
             "from corroborate.cli import main; sys.exit(main(sys.argv[1:]))")
@@ -467,9 +468,9 @@ def test_a_kill_while_streaming_leaves_a_resumable_collection(tmp_path, step):
     assert proc.returncode == -9, proc.stderr
     with Store.open(tmp_path / "c") as store:
         assert [str(p) for p in store.verify() if p.fatal] == []
-        assert ingest(store, [str(inbox)]).reports in (0, 40)
+        assert ingest(store, [str(inbox)]).reports in (0, count)
         assert [str(p) for p in store.verify(deep=True)] == []
-        assert store.counts()["reports"] == 40
+        assert store.counts()["reports"] == count
         assert list((store.root / "archive" / ".staging").glob("*")) == []
 
 

@@ -62,8 +62,11 @@ log = logging.getLogger(__name__)
 Processed = tuple[Report, Fingerprint, list[Incident]]
 
 # a task: up to this many inputs or documents, or this many bytes of them (pickling costs
-# per task, and a task's results wait for the writer)
-CHUNK_ITEMS = 16
+# per task, and a task's results wait for the writer). A task's reports are stored in one
+# transaction, and each costs the writer a full-text segment and its log frames: 64
+# generated text reports a task, not 16, took the writer's CPU storing 10,000 of them into
+# the 100k collection from 13.7 to 11.3 s, and all processes' from 77.9 to 73.8 s
+CHUNK_ITEMS = 64
 CHUNK_BYTES = 1 << 20
 # an input larger than this has its documents processed in chunks, stored as they come
 SPLIT_BYTES = 1 << 20
