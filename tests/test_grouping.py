@@ -91,6 +91,8 @@ def test_groups_that_conflicted_once_are_grouped_as_checking_every_time_does(whe
 _WHENS = [(None, None), ("2023", "year"), ("2023-08", "month"), ("2023-09", "month"),
           ("2023-08-02", "day"), ("2023-08-09", "day"), ("2023-08-11", "day"),
           ("2023-08-30", "day"), ("2023-03-02", "day"), ("20x3", "year")]
+_CITIES = [(None, ()), ("KP-10:Hyesan", ("KP-10:Hyesan",)), ("KP-10:Pochon", ("KP-10:Pochon",)),
+           ("KP-10:Pochon", ("KP-10:Pochon", "KP-10:Hyesan")), ("KP-09:Hoeryong", ())]
 
 
 def _taken(taken, then):
@@ -101,10 +103,6 @@ def _taken(taken, then):
              ((when, precision), (None, ()), None, published, 2),
              ((when2, precision2), (None, ()), None, published2, 3)],
             [(0, 1), (2, 0), (0, 3)])
-
-
-_CITIES = [(None, ()), ("KP-10:Hyesan", ("KP-10:Hyesan",)), ("KP-10:Pochon", ("KP-10:Pochon",)),
-           ("KP-10:Pochon", ("KP-10:Pochon", "KP-10:Hyesan")), ("KP-09:Hoeryong", ())]
 
 
 @settings(max_examples=1000)

@@ -136,11 +136,11 @@ class _Group:
     """A group of accounts, and what decides whether one of them conflicts with one of
     another group's (``linking.conflicting``) without checking them pair by pair: in a
     dense collection the two groups a link would join hold tens of accounts each, and
-    checking every pair was two thirds of grouping's time. A group names one province
-    at most; cities depend on each other's places, so they are checked pair by pair (each
-    (city, places) once); dates by their extremes: two days more than ``EVENT_DAYS``
-    apart, or a span (a month, a year) that ends before a date begins or begins after it
-    ends."""
+    checking every pair cost a late 300k batch's regroup 2.3 of its 15.9 s (the tests hold
+    this to ``conflicting`` on every pair). A group names one province at most; cities
+    depend on each other's places, so they are checked pair by pair (each (city, places)
+    once); dates by their extremes: two days more than ``EVENT_DAYS`` apart, or a span (a
+    month, a year) that ends before a date begins or begins after it ends."""
 
     __slots__ = ("cities", "day_first", "day_last", "first", "last", "members", "region",
                  "span_first", "span_last", "stories")
@@ -187,9 +187,9 @@ class _Group:
         self.region = self.region or other.region
         if other.cities:
             self.cities = tuple({*self.cities, *other.cities})
-        self.first, self.span_first, self.day_last = (
-            max(self.first, other.first), max(self.span_first, other.span_first),
-            max(self.day_last, other.day_last))
-        self.last, self.span_last, self.day_first = (
-            min(self.last, other.last), min(self.span_last, other.span_last),
-            min(self.day_first, other.day_first))
+        self.first = max(self.first, other.first)
+        self.last = min(self.last, other.last)
+        self.span_first = max(self.span_first, other.span_first)
+        self.span_last = min(self.span_last, other.span_last)
+        self.day_first = min(self.day_first, other.day_first)
+        self.day_last = max(self.day_last, other.day_last)

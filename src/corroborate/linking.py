@@ -237,7 +237,9 @@ def conflicting(a: Account | Brief, b: Account | Brief) -> bool:
     incidents of one story, another province or city (as for linking), or dates further
     apart than :data:`EVENT_DAYS` (dates compared at their precision, as for linking, but
     with a week's leeway between two days: outlets disagree by a few days on one incident,
-    and a link is not needed between every two of its accounts)."""
+    and a link is not needed between every two of its accounts). Grouping decides it for
+    two whole groups at once (``grouping._Group``); this is the rule, pair by pair, that
+    its tests hold it to."""
     if a.story_id == b.story_id or _elsewhere(a, b):
         return True
     relation, gap = dates_agree(a.when, a.precision, b.when, b.precision,
