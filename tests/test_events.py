@@ -168,7 +168,7 @@ def test_a_collection_filed_before_provinces_is_linked_again_on_opening(tmp_path
             db.execute("UPDATE account_keys SET key = 'old:' || key")
             # an ingest killed before its events refresh left one story queued: every
             # story is linked again all the same
-            db.execute("INSERT INTO events_pending SELECT id FROM stories LIMIT 1")
+            db.execute("INSERT INTO events_pending (story_id) SELECT id FROM stories LIMIT 1")
             db.execute("PRAGMA user_version = 8")
     result = CliRunner().invoke(main, ["events", "-c", str(path), "--format", "jsonl"])
     assert result.exit_code == 0, result.output
@@ -180,6 +180,71 @@ def test_a_collection_filed_before_provinces_is_linked_again_on_opening(tmp_path
     assert "e-renamed" in listed and {s[0] for s in after} == listed
     assert keys and not any(k.startswith("old:") for k in keys)
     assert any(k.startswith("KP|KP-10|") for k in keys)  # Ryanggang: the province is a key
+
+
+def _canonical_dates(store: Store) -> dict[str, str]:
+    """story id -> the date its canonical report was published."""
+    return {r[0]: r[1] or "" for r in store.db.execute(
+        "SELECT s.id, r.published FROM stories s JOIN reports r ON r.id = s.canonical_report_id")}
+
+
+def test_a_refresh_takes_the_stories_in_order_of_publication(family, tmp_path, monkeypatch):
+    """Issue 12: an events refresh takes the pending stories in order of the date their
+    canonical report was published, then of id (not of id: each batch of a large ingest
+    then touched events all over the collection); a story a batch, the same events."""
+    import corroborate.refresh.events as refresh
+
+    monkeypatch.setattr(refresh, "_READ_BATCH", 1)
+    taken: list[str] = []
+    planned = refresh._Batch.__init__
+
+    def noted(self, store, story_ids, pool):
+        taken.extend(story_ids)
+        planned(self, store, story_ids, pool)
+
+    monkeypatch.setattr(refresh._Batch, "__init__", noted)
+    with Store.init(tmp_path / "one-a-batch") as store:
+        _ingest(store, *FILES)
+        dates = _canonical_dates(store)
+        assert sorted(s[1:] for s in _summary(store)) == sorted(s[1:] for s in _summary(family))
+    assert sorted(taken) == sorted(dates) and len(dates) >= 4
+    assert taken == sorted(dates, key=lambda story: (dates[story], story))
+    assert taken != sorted(taken)  # these stories' ids are not in order of their dates
+
+
+def test_pending_stories_are_read_by_date_then_id_a_page_at_a_time(family):
+    with family.writing(), family.transaction() as db:
+        # a story taken apart is pending with no date: its accounts are removed first
+        family.take_apart(db, [next(iter(_canonical_dates(family)))])
+        family.mark_all_pending(db)
+    dates = _canonical_dates(family)
+    pending = family.pending_stories()
+    gone = [story for _, story in pending if story not in dates]
+    assert pending == sorted(pending) and len(gone) == 1 and pending[0] == ("", gone[0])
+    assert pending[1:] == sorted((date, story) for story, date in dates.items())
+    paged, after = [], ("", "")
+    while page := family.pending_stories(after, 2):
+        paged += page
+        after = page[-1]
+    assert paged == pending and family.pending_stories(most=1) == pending[:1]
+
+
+def test_stories_pending_before_their_dates_were_kept_get_them_on_opening(tmp_path):
+    """Migration 14: the stories an older collection left pending keep their place in the
+    queue and gain their canonical report's date."""
+    path = tmp_path / "old"
+    with Store.init(path) as store:
+        _ingest(store, *FILES)
+        dates = _canonical_dates(store)
+        with store.writing(), store.transaction() as db:
+            db.execute("DROP TABLE events_pending")
+            db.execute("CREATE TABLE events_pending (story_id TEXT PRIMARY KEY) WITHOUT ROWID")
+            db.execute("INSERT INTO events_pending SELECT id FROM stories")
+            db.execute("INSERT INTO events_pending VALUES ('s-gone')")
+            db.execute("PRAGMA user_version = 13")
+    with Store.open(path) as store:
+        pending = store.pending_stories()
+    assert pending == [("", "s-gone"), *sorted((d, s) for s, d in dates.items())]
 
 
 def test_refreshing_again_changes_nothing_and_compares_nothing(family, monkeypatch):

@@ -55,7 +55,7 @@ def refresh_events(store: Store, pool: Pool | None = None) -> None:
     """Make again the accounts of the stories that changed since the last refresh, link the
     new ones to the accounts filed under their keys, and assemble again only the events
     that changed. An event keeps its id as accounts join it (``_event_ids``)."""
-    if not store.pending_story_ids(most=1) and store.events_missing():
+    if not store.pending_stories(most=1) and store.events_missing():
         with store.transaction() as db:  # a collection from before events
             store.mark_all_pending(db)
     # the workers make a batch's accounts while the writer links the batch before it (one
@@ -73,12 +73,15 @@ def refresh_events(store: Store, pool: Pool | None = None) -> None:
 
 
 def _pending_batches(store: Store) -> Iterator[list[str]]:
-    """The stories whose events are to be refreshed, a batch at a time, in order of id (an
-    ingest of a million reports leaves hundreds of thousands: read as they are needed)."""
-    after = ""
-    while story_ids := store.pending_story_ids(after, _READ_BATCH):
-        yield story_ids
-        after = story_ids[-1]
+    """The stories whose events are to be refreshed, a batch at a time (an ingest of a
+    million reports leaves hundreds of thousands: read as they are needed), in order of the
+    date their canonical report was published: a batch's accounts then link to events near
+    them in time, and the events it groups again are those, where batches in order of id
+    each touched events all over a large ingest (docs/events.md, "Arrival order")."""
+    after = ("", "")
+    while pending := store.pending_stories(after, _READ_BATCH):
+        yield [story_id for _, story_id in pending]
+        after = pending[-1]
 
 
 class _Batch:

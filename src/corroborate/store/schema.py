@@ -336,7 +336,7 @@ MIGRATIONS: list[str] = [
     DELETE FROM account_keys;
     DELETE FROM accounts;
     DELETE FROM events;
-    INSERT OR IGNORE INTO events_pending SELECT id FROM stories;
+    INSERT OR IGNORE INTO events_pending (story_id) SELECT id FROM stories;
     """,
     # 10: what linking reads of an account (events.Account.probe), stored beside the whole
     # account; an account stored before gets the whole one's JSON without claims and
@@ -380,6 +380,24 @@ MIGRATIONS: list[str] = [
     DELETE FROM account_keys;
     INSERT OR IGNORE INTO account_keys
         SELECT k.value, p.account_id FROM account_probes p, json_each(account_filing(p.probe)) k;
+    """,
+    # 14: the stories whose events are to be refreshed, with the date their canonical report
+    # was published ('' when undated or gone): a refresh takes them in that order, so that
+    # a batch's new accounts link to events near them in time and the events it groups
+    # again stay few (in order of id, each batch of a large ingest touched events all over
+    # the collection). The table is made anew, so that running this again changes nothing
+    """
+    CREATE TABLE IF NOT EXISTS events_pending_dated (
+        story_id TEXT PRIMARY KEY,
+        published TEXT NOT NULL DEFAULT ''
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO events_pending_dated
+        SELECT p.story_id, coalesce(r.published, '') FROM events_pending p
+        LEFT JOIN stories s ON s.id = p.story_id
+        LEFT JOIN reports r ON r.id = s.canonical_report_id;
+    DROP TABLE events_pending;
+    ALTER TABLE events_pending_dated RENAME TO events_pending;
+    CREATE INDEX IF NOT EXISTS events_pending_order ON events_pending(published, story_id);
     """,
 ]
 

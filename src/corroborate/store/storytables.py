@@ -13,8 +13,8 @@ keeps what that needs between ingests:
   capture derived again), so the story it ends up in keeps that id;
 * ``story_aliases``: the ids of stories merged into another one, and which one;
 * ``events_pending`` and ``event_former``: the stories whose accounts the next events
-  refresh must make again, and the events their old accounts were in (the new event keeps
-  that id).
+  refresh must make again (with their canonical report's publication date, the order it
+  takes them in), and the events their old accounts were in (the new event keeps that id).
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ class StoryTables:
                        f"FROM story_members WHERE story_id IN ({marks})", chunk)
             db.execute(f"DELETE FROM story_members WHERE story_id IN ({marks})", chunk)
             db.execute(f"DELETE FROM stories WHERE id IN ({marks})", chunk)
-            db.executemany("INSERT OR IGNORE INTO events_pending VALUES (?)",
+            db.executemany("INSERT OR IGNORE INTO events_pending VALUES (?, '')",
                            ((sid,) for sid in chunk))
 
     def put_stories(self, db: sqlite3.Connection, stories: Iterable[Story]) -> None:
@@ -182,7 +182,9 @@ class StoryTables:
                     merged.setdefault(old, story.id)
                 db.execute(f"DELETE FROM story_former WHERE report_id IN ({marks})", chunk)
             db.execute("DELETE FROM story_aliases WHERE id = ?", (story.id,))
-            db.execute("INSERT OR IGNORE INTO events_pending VALUES (?)", (story.id,))
+            db.execute("INSERT OR REPLACE INTO events_pending SELECT ?, coalesce(("
+                       "SELECT published FROM reports WHERE id = ?), '')",
+                       (story.id, story.canonical_report_id))
         for old, new in sorted(merged.items()):
             if old != new and not db.execute("SELECT 1 FROM stories WHERE id = ?",
                                               (old,)).fetchone():
@@ -217,16 +219,19 @@ class StoryTables:
 
     # -- events ----------------------------------------------------------------------------
 
-    def pending_story_ids(self, after: str = "", most: int | None = None) -> list[str]:
-        """The stories whose events are to be refreshed, in order of id: those after
+    def pending_stories(self, after: tuple[str, str] = ("", ""), most: int | None = None
+                        ) -> list[tuple[str, str]]:
+        """The stories whose events are to be refreshed, as (the date their canonical report
+        was published, id), in that order ('' for a story undated, or gone): those after
         ``after``, the first ``most`` of them if given."""
         limit = "" if most is None else f" LIMIT {int(most)}"
-        return [r[0] for r in self.db.execute(
-            "SELECT story_id FROM events_pending WHERE story_id > ? ORDER BY story_id" + limit,
-            (after,))]
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT published, story_id FROM events_pending WHERE (published, story_id) > "
+            "(?, ?) ORDER BY published, story_id" + limit, after)]
 
     def mark_all_pending(self, db: sqlite3.Connection) -> None:
-        db.execute("INSERT OR IGNORE INTO events_pending SELECT id FROM stories")
+        db.execute("INSERT OR IGNORE INTO events_pending SELECT s.id, coalesce(r.published, "
+                   "'') FROM stories s LEFT JOIN reports r ON r.id = s.canonical_report_id")
 
     def former_events(self, story_ids: Iterable[str]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
