@@ -14,8 +14,11 @@ all of the ingest's processes (writer, fork server, workers) used in it.
     python benchmarks/phases.py events COLLECTION [--workers 2]
 
 copies COLLECTION, drops its accounts, links and events, and refreshes its events with
-started workers, as an ingest's finish does: wall time, and the writer's CPU time (the
-writer is what one events refresh is bound by).
+started workers, as an ingest's finish does: wall time, the writer's CPU time (the writer
+is what one events refresh is bound by), the time spent grouping events again and the
+accounts grouped again (summed over the refresh's batches); with ``--gold`` (repeated for
+generate.py's gold files of the reports the collection holds), scale.py's event pair
+precision and recall.
 
 Both are one run on a shared machine: compare changes run after run, interleaved.
 """
@@ -23,6 +26,7 @@ Both are one run on a shared machine: compare changes run after run, interleaved
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import tempfile
@@ -123,15 +127,36 @@ def ingest_phases(reports: Path, into: Path | None, workers: int) -> dict[str, A
             "cpu_all_processes": cpu, "cpu_writer": writer, "writer_peak_mb": peaks}
 
 
-def events_phase(collection: Path, workers: int) -> dict[str, Any]:
-    """Wall and writer CPU seconds of refreshing every event of a copy of ``collection``."""
+def events_phase(collection: Path, workers: int, gold: list[Path] | None = None
+                 ) -> dict[str, Any]:
+    """Wall and writer CPU seconds of refreshing every event of a copy of ``collection``,
+    the part of it spent grouping again (and the accounts grouped again, summed over the
+    batches), and with ``gold`` (generate.py's gold.jsonl of the reports it holds) the
+    event pair precision and recall scale.py prints."""
+    import corroborate.refresh.events as refresh
     from corroborate.refresh import refresh_events
     from corroborate.store import Store
     from corroborate.vocab import active_overlay
     from corroborate.workers import Pool
 
+    regroup = {"s": 0.0, "accounts": 0, "batches": 0, "counting": 0.0}
+    real = refresh._regroup
+
+    def timed(store: Store, touched: set[str], shrunk: set[str]) -> Any:
+        began = time.perf_counter()
+        try:
+            return real(store, touched, shrunk)
+        finally:
+            counted = time.perf_counter()
+            regroup["s"] += counted - began
+            regroup["accounts"] += len(store.account_ids_in(touched))
+            regroup["batches"] += 1
+            regroup["counting"] += time.perf_counter() - counted  # not the refresh's
+
+    refresh._regroup = timed
     with tempfile.TemporaryDirectory(prefix="phases-") as scratch:
-        with Store.open(_copy(collection, Path(scratch) / "collection")) as store:
+        path = _copy(collection, Path(scratch) / "collection")
+        with Store.open(path) as store:
             with store.writing(), store.transaction() as db:
                 for table in ("links", "account_keys", "account_probes", "events",
                               "event_former", "accounts"):
@@ -141,9 +166,18 @@ def events_phase(collection: Path, workers: int) -> dict[str, Any]:
                 pool.submit(len, [[1]], lambda item, why: 0).result()  # started
                 cpu, wall = time.process_time(), time.perf_counter()
                 refresh_events(store, pool)
-                return {"wall": round(time.perf_counter() - wall, 2),
-                        "writer_cpu": round(time.process_time() - cpu, 2),
-                        "events": sum(1 for _ in store.events())}
+                out = {"wall": round(time.perf_counter() - wall - regroup["counting"], 2),
+                       "writer_cpu": round(time.process_time() - cpu - regroup["counting"], 2),
+                       "regroup_s": round(regroup["s"], 2),
+                       "accounts_grouped_again": regroup["accounts"],
+                       "batches": regroup["batches"],
+                       "events": sum(1 for _ in store.events())}
+        if gold:
+            from scale import score_events
+
+            out |= score_events([json.loads(line) for name in gold
+                                 for line in name.read_text().splitlines()], path)
+        return out
 
 
 def main() -> None:
@@ -156,11 +190,14 @@ def main() -> None:
     events = commands.add_parser("events", help="time refreshing a collection's events")
     events.add_argument("collection", type=Path)
     events.add_argument("--workers", type=int, default=2)
+    events.add_argument("--gold", type=Path, action="append",
+                        help="generate.py's gold.jsonl for the reports it holds (repeat "
+                             "for several): print event pair precision and recall")
     args = parser.parse_args()
     if args.command == "ingest":
         print(ingest_phases(args.reports, args.into, args.workers))
     else:
-        print(events_phase(args.collection, args.workers))
+        print(events_phase(args.collection, args.workers, args.gold))
 
 
 if __name__ == "__main__":
