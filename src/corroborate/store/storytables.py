@@ -35,6 +35,10 @@ from .lists import select_in
 __all__ = ["StoryTables"]
 
 _BACKFILLED_AT_ONCE = 2000  # reports filed under their band keys at once (backfill_bands)
+# stories as the events refresh queues them: with the date their canonical report was
+# published, the order it takes them in ('' when undated)
+_QUEUED = ("SELECT s.id, coalesce(r.published, '') FROM stories s "
+           "LEFT JOIN reports r ON r.id = s.canonical_report_id")
 
 
 def fingerprint_of_row(row: sqlite3.Row) -> Fingerprint:
@@ -182,9 +186,8 @@ class StoryTables:
                     merged.setdefault(old, story.id)
                 db.execute(f"DELETE FROM story_former WHERE report_id IN ({marks})", chunk)
             db.execute("DELETE FROM story_aliases WHERE id = ?", (story.id,))
-            db.execute("INSERT OR REPLACE INTO events_pending SELECT ?, coalesce(("
-                       "SELECT published FROM reports WHERE id = ?), '')",
-                       (story.id, story.canonical_report_id))
+            db.execute(f"INSERT OR REPLACE INTO events_pending {_QUEUED} WHERE s.id = ?",
+                       (story.id,))
         for old, new in sorted(merged.items()):
             if old != new and not db.execute("SELECT 1 FROM stories WHERE id = ?",
                                               (old,)).fetchone():
@@ -230,8 +233,7 @@ class StoryTables:
             "(?, ?) ORDER BY published, story_id" + limit, after)]
 
     def mark_all_pending(self, db: sqlite3.Connection) -> None:
-        db.execute("INSERT OR IGNORE INTO events_pending SELECT s.id, coalesce(r.published, "
-                   "'') FROM stories s LEFT JOIN reports r ON r.id = s.canonical_report_id")
+        db.execute(f"INSERT OR IGNORE INTO events_pending {_QUEUED}")
 
     def former_events(self, story_ids: Iterable[str]) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
