@@ -455,20 +455,58 @@ def test_candidates_are_read_without_their_claims_and_reports(family):
     assert all(isinstance(p["words"], str) and "claims" not in p for p in probes)
 
 
-def test_accounts_stored_before_probes_get_them_from_the_whole_account(tmp_path):
-    """Migration 10 makes the probes of the accounts stored before it (their words as a
-    list): linking reads the same accounts."""
+def test_linking_reads_the_wording_and_figures_of_an_account_s_opening(tmp_path):
+    """What a report says in its opening paragraphs is what its account is compared by
+    (wording, figures); its background paragraphs, which an outlet repeats in reports of
+    other incidents, count only for its whole words (origins)."""
+    report = tmp_path / "opening.txt"
+    report.write_text(
+        "date 2023-09-04\nNine publicly executed in Hyesan\n\n"
+        "State security agents executed nine residents of Hyesan, Yanggang province, on "
+        "30 August for dealing drugs, a source told Daily NK.\n\n"
+        "They were shot by firing squad before a crowd of residents.\n\n"
+        "Some 120,000 people are held in political prison camps, and 1,500 soldiers "
+        "guard the border bridges, according to estimates.\n", encoding="utf-8")
+    with Store.init(tmp_path / "c") as store:
+        assert ingest(store, [str(report)]).ok
+        (data,) = [json.loads(r[0]) for r in store.db.execute("SELECT data FROM accounts")]
+        acc = events.Account.from_dict(data)
+        text = store.report(acc.report_id).text
+    background = set(events._words("camps soldiers bridges"))
+    assert "120,000" in text and acc.figures == ()
+    assert acc.words == events._words(text) and background <= set(acc.words)
+    assert acc.opening_words and not background & set(acc.opening_words)
+    assert set(acc.opening_words) < set(acc.words)
+
+
+def test_accounts_stored_before_probes_get_them_from_the_whole_account(family):
+    """Migration 10 made the probe of an account stored before probes from the whole
+    account less its claims and reports (its words a list): linking reads the same
+    account from it."""
+    rows = family.db.execute("SELECT id, data FROM accounts").fetchall()
+    light = family.accounts_by_id([r[0] for r in rows], whole=False)
+    assert rows and light.keys() == {r[0] for r in rows}
+    for aid, data in rows:
+        whole = {k: v for k, v in json.loads(data).items() if k not in ("claims", "reports")}
+        assert isinstance(whole["words"], list)
+        assert events.Account.from_probe(whole) == light[aid]
+
+
+def test_accounts_are_made_again_when_linking_reads_their_opening(tmp_path):
+    """Migration 15: linking compares the wording and figures of an account's opening, so
+    every story's accounts are made and linked anew by the next refresh, and the events
+    keep their names."""
     with Store.init(tmp_path / "old") as store:
         _ingest(store, *FILES)
-        ids = [r[0] for r in store.db.execute("SELECT id FROM accounts")]
-        light = store.accounts_by_id(ids, whole=False)
+        before = dict(store.db.execute("SELECT id, event_id FROM accounts").fetchall())
         with store.writing(), store.transaction() as db:
-            db.execute("DROP TABLE account_probes")
-            db.execute("PRAGMA user_version = 9")
+            db.execute("PRAGMA user_version = 14")
+    assert len(set(before.values())) < len(before)  # some event holds two accounts
     with Store.open(tmp_path / "old") as again:
-        assert again.accounts_by_id(ids, whole=False) == light
-        assert all(isinstance(json.loads(r[0])["words"], list) for r in again.db.execute(
-            "SELECT probe FROM account_probes"))
+        assert again.db.execute("SELECT count(*) FROM accounts").fetchone()[0] == 0
+        with again.writing():
+            refresh_events(again)
+        assert dict(again.db.execute("SELECT id, event_id FROM accounts").fetchall()) == before
 
 
 def test_an_accounts_probe_keeps_every_field_linking_reads():

@@ -95,6 +95,16 @@ def test_agreeing_details_link_and_a_different_count_and_group_keep_apart():
     assert compare(a, other) is None
 
 
+def test_wording_is_what_the_openings_share_not_the_background():
+    background, opening, other = (1, 2, 3, 4, 5, 6), (7, 8, 9), (10, 11, 12)
+    a = _account(words=background + opening, opening_words=opening)
+    reworded = _account(id="a-2", story_id="s-2", words=opening, opening_words=opening)
+    same_background = _account(id="a-3", story_id="s-3", words=background + other,
+                               opening_words=other)
+    assert evidence(a, reworded)[0]["wording"] == 1.0
+    assert evidence(a, same_background)[0]["wording"] == 0.0
+
+
 def test_make_links_compares_as_compare_does_and_decodes_a_changed_probe_again():
     """The workers' linking (from probes, candidates kept decoded by id) gives compare's
     links; a candidate whose probe changed under the same id is not read from the cache."""

@@ -124,12 +124,18 @@ class Account:
     reports: tuple[dict[str, Any], ...]  # id, origin, url, outlet, published, title
     cites: tuple[tuple[str, str], ...] = ()  # (outlet id, the words citing it)
     own_reporting: bool = False  # "told <its own outlet>": the outlet's own sources
+    opening_words: tuple[int, ...] = ()  # ``words`` of the opening paragraphs (_opening)
 
     @cached_property
     def word_set(self) -> frozenset[int]:
         """``words`` as a set, made once: an account is compared with many (linking, and
         origins, which compares every two accounts of an event)."""
         return frozenset(self.words)
+
+    @cached_property
+    def opening_word_set(self) -> frozenset[int]:
+        """``opening_words`` as a set, made once (linking compares an account with many)."""
+        return frozenset(self.opening_words)
 
     def to_dict(self) -> dict[str, Any]:
         """What ``asdict`` gives, without its deep copy of every word hash (most of the cost
@@ -151,17 +157,18 @@ class Account:
         each new account."""
         out = {f.name: getattr(self, f.name) for f in fields(self)
                if f.name not in ("claims", "reports")}
-        out["words"] = base64.b64encode(np.asarray(self.words, "<u4").tobytes()).decode()
+        for name in _PACKED:
+            out[name] = _pack(getattr(self, name))
         return json.dumps(out, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_probe(cls, data: dict[str, Any]) -> Account:
         """An account from :meth:`probe`'s JSON (decoded), or from a whole account's without
         its claims and reports (as stored before probes were): claims and reports empty."""
-        words = data["words"]
-        if isinstance(words, str):
-            words = np.frombuffer(base64.b64decode(words), "<u4").tolist()
-        data = {**data, "words": words, "claims": (), "reports": ()}
+        data = {**data, "claims": (), "reports": ()}
+        for name in _PACKED:
+            if isinstance(data.get(name), str):
+                data[name] = _unpack(data[name])
         if data.keys() != _FIELD_NAMES:  # a field missing (its default) or unknown (an error)
             return cls.from_dict(data)
         # made without __init__, which sets each of thirty fields through the frozen
@@ -183,13 +190,24 @@ class Account:
         data["cites"] = tuple(tuple(c) for c in data.get("cites", ()))
         data["reports"] = tuple(data["reports"])
         for key in _TUPLE_FIELDS:
-            data[key] = tuple(data[key])
+            if key in data:  # opening_words: not in an account stored before it
+                data[key] = tuple(data[key])
         return cls(**data)
 
 
 _TUPLE_FIELDS = ("places", "violations", "acts", "perpetrators", "groups", "named",
-                 "punishments", "terms", "sources", "quotes", "figures", "charges", "words")
+                 "punishments", "terms", "sources", "quotes", "figures", "charges", "words",
+                 "opening_words")
 _FIELD_NAMES = frozenset(f.name for f in fields(Account))
+_PACKED = ("words", "opening_words")  # word hashes, packed in a probe
+
+
+def _pack(hashes: tuple[int, ...]) -> str:
+    return base64.b64encode(np.asarray(hashes, "<u4").tobytes()).decode()
+
+
+def _unpack(packed: str) -> list[int]:
+    return np.frombuffer(base64.b64decode(packed), "<u4").tolist()  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)  # a refresh holds tens of thousands at once
@@ -303,9 +321,10 @@ def account(story: Story, item: StoryIncident, reports: Mapping[str, Report],
                               and f.attrs.get("role") == "source"
                               and len((q := _normal(f.evidence.quote)).split()) > 2})),
         quotes=tuple(sorted({_normal(q) for q in _QUOTE.findall(canonical.text)})),
-        figures=_figures(canonical.text),
+        figures=_figures(_opening(canonical.text)),
         charges=_charges(canonical),
         words=_words(canonical.text),
+        opening_words=_words(_opening(canonical.text)),
         claims=tuple(claims),
         reports=tuple({"id": r.id, "origin": r.origin, "url": r.url, "outlet": r.outlet,
                        "published": r.published, "title": r.title} for r in members),
@@ -314,6 +333,15 @@ def account(story: Story, item: StoryIncident, reports: Mapping[str, Report],
 
 
 _LEAD = 400
+# the paragraphs a news report states its incident in (who, what, where, when): what
+# follows is background, and an outlet's background paragraphs (the border, the camps, the
+# crackdown) recur in its reports of unrelated incidents of a place
+_OPENING_PARAGRAPHS = 2
+
+
+def _opening(text: str) -> str:
+    """The report's first :data:`_OPENING_PARAGRAPHS` paragraphs."""
+    return "\n\n".join(text.split("\n\n", _OPENING_PARAGRAPHS)[:_OPENING_PARAGRAPHS])
 
 
 def _lead(report: Report) -> str:

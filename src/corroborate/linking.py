@@ -17,7 +17,9 @@ contribution, so a reviewer can see why two reports were taken for one incident.
 
 What two reports of different incidents in one place, month and agency share anyway (the
 city, the agency, a broad victim group, a common punishment) is learned to weigh little:
-those are the hard negatives the generator writes on purpose.
+those are the hard negatives the generator writes on purpose. Figures and wording are read
+from each report's opening paragraphs (``events._opening``), where a report states its
+incident: an outlet's background paragraphs recur in its reports of other incidents.
 """
 
 from __future__ import annotations
@@ -330,7 +332,7 @@ def evidence(a: Account, b: Account) -> tuple[dict[str, float], dict[str, Any]] 
     sources = sorted(set(a.sources) & set(b.sources))
     if sources:
         fire("source", 1.0, sources[0])
-    similarity = containment(a.word_set, b.word_set)
+    similarity = containment(a.opening_word_set, b.opening_word_set)
     fire("wording", round(similarity, 3), round(similarity, 3))
     return values, words
 

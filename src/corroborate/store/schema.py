@@ -399,6 +399,21 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events_pending_dated RENAME TO events_pending;
     CREATE INDEX IF NOT EXISTS events_pending_order ON events_pending(published, story_id);
     """,
+    # 15: linking compares the wording and the figures of an account's opening paragraphs,
+    # not of its whole text (events._opening), so every story's accounts are made and
+    # linked anew by the next refresh, as in 9, events keeping their names (event_former)
+    """
+    INSERT OR IGNORE INTO event_former SELECT story_id, event_id FROM accounts
+        WHERE event_id IS NOT NULL AND event_id != id;
+    DELETE FROM links;
+    DELETE FROM account_keys;
+    DELETE FROM account_probes;
+    DELETE FROM accounts;
+    DELETE FROM events;
+    INSERT OR IGNORE INTO events_pending (story_id, published)
+        SELECT s.id, coalesce(r.published, '') FROM stories s
+        LEFT JOIN reports r ON r.id = s.canonical_report_id;
+    """,
 ]
 
 # "CROB": marks a database as a corroborate collection's, so a foreign one is refused
