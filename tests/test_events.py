@@ -455,10 +455,10 @@ def test_candidates_are_read_without_their_claims_and_reports(family):
     assert all(isinstance(p["words"], str) and "claims" not in p for p in probes)
 
 
-def test_linking_reads_the_wording_and_figures_of_an_account_s_opening(tmp_path):
+def test_linking_reads_the_wording_figures_and_places_of_an_account_s_opening(tmp_path):
     """What a report says in its opening paragraphs is what its account is compared by
-    (wording, figures); its background paragraphs, which an outlet repeats in reports of
-    other incidents, count only for its whole words (origins)."""
+    (wording, figures, places); its background paragraphs, which an outlet repeats in
+    reports of other incidents, count only for its whole words (origins)."""
     report = tmp_path / "opening.txt"
     report.write_text(
         "date 2023-09-04\nNine publicly executed in Hyesan\n\n"
@@ -466,7 +466,8 @@ def test_linking_reads_the_wording_and_figures_of_an_account_s_opening(tmp_path)
         "30 August for dealing drugs, a source told Daily NK.\n\n"
         "They were shot by firing squad before a crowd of residents.\n\n"
         "Some 120,000 people are held in political prison camps, and 1,500 soldiers "
-        "guard the border bridges, according to estimates.\n", encoding="utf-8")
+        "guard the border bridges at Musan and Hoeryong, according to estimates.\n",
+        encoding="utf-8")
     with Store.init(tmp_path / "c") as store:
         assert ingest(store, [str(report)]).ok
         (data,) = [json.loads(r[0]) for r in store.db.execute("SELECT data FROM accounts")]
@@ -477,6 +478,8 @@ def test_linking_reads_the_wording_and_figures_of_an_account_s_opening(tmp_path)
     assert acc.words == events._words(text) and background <= set(acc.words)
     assert acc.opening_words and not background & set(acc.opening_words)
     assert set(acc.opening_words) < set(acc.words)
+    assert any("Hyesan" in p for p in acc.places)  # its places: those the opening names
+    assert not any("Musan" in p or "Hoeryong" in p for p in acc.places)
 
 
 def test_accounts_stored_before_probes_get_them_from_the_whole_account(family):

@@ -289,10 +289,14 @@ def account(story: Story, item: StoryIncident, reports: Mapping[str, Report],
     if when is not None:
         claims.append(_claim(when))
     claims += [_claim(f) for f in facts if f.field == "punishment"]
+    opening = _opening(canonical.text)
+    # the places the opening names: background paragraphs name other towns
     in_country = [f for f in facts if f.field == "place" and country is not None
                   and f.attrs.get("country") == country.value
                   and f.attrs.get("region")  # a river or a border runs through many
-                  and f.attrs.get("kind") not in ("country", "region", "demonym", "border")]
+                  and f.attrs.get("kind") not in ("country", "region", "demonym", "border")
+                  and f.evidence.report_id == canonical.id
+                  and f.evidence.start < len(opening)]
     members = sorted((reports[m.report_id] for m in story.members if m.report_id in reports),
                      key=lambda r: (r.published or "9999", r.id))
     return Account(
@@ -321,10 +325,10 @@ def account(story: Story, item: StoryIncident, reports: Mapping[str, Report],
                               and f.attrs.get("role") == "source"
                               and len((q := _normal(f.evidence.quote)).split()) > 2})),
         quotes=tuple(sorted({_normal(q) for q in _QUOTE.findall(canonical.text)})),
-        figures=_figures(_opening(canonical.text)),
+        figures=_figures(opening),
         charges=_charges(canonical),
         words=_words(canonical.text),
-        opening_words=_words(_opening(canonical.text)),
+        opening_words=_words(opening),
         claims=tuple(claims),
         reports=tuple({"id": r.id, "origin": r.origin, "url": r.url, "outlet": r.outlet,
                        "published": r.published, "title": r.title} for r in members),

@@ -17,9 +17,9 @@ contribution, so a reviewer can see why two reports were taken for one incident.
 
 What two reports of different incidents in one place, month and agency share anyway (the
 city, the agency, a broad victim group, a common punishment) is learned to weigh little:
-those are the hard negatives the generator writes on purpose. Figures and wording are read
-from each report's opening paragraphs (``events._opening``), where a report states its
-incident: an outlet's background paragraphs recur in its reports of other incidents.
+those are the hard negatives the generator writes on purpose. Figures, wording and places
+are read from each report's opening paragraphs (``events._opening``), where a report states
+its incident: an outlet's background paragraphs recur in its reports of other incidents.
 """
 
 from __future__ import annotations

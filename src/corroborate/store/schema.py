@@ -399,9 +399,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events_pending_dated RENAME TO events_pending;
     CREATE INDEX IF NOT EXISTS events_pending_order ON events_pending(published, story_id);
     """,
-    # 15: linking compares the wording and the figures of an account's opening paragraphs,
-    # not of its whole text (events._opening), so every story's accounts are made and
-    # linked anew by the next refresh, as in 9, events keeping their names (event_former)
+    # 15: linking compares the wording, the figures and the places of an account's opening
+    # paragraphs, not of its whole text (events._opening), so every story's accounts are
+    # made and linked anew by the next refresh, as in 9, events keeping their names
+    # (event_former)
     """
     INSERT OR IGNORE INTO event_former SELECT story_id, event_id FROM accounts
         WHERE event_id IS NOT NULL AND event_id != id;
