@@ -1,0 +1,144 @@
+"""Banding: what another LSH banding would cost and catch, read off a finished collection.
+
+Adding reports grows with the collection because every new report's LSH partners (reports
+sharing a band key) are read and screened, and in the generated collections they grow with
+it (docs/scale.md, "Adding 1,000 still grows with the collection"). This reads the stored
+MinHashes (``story_prints``) of a collection made from ``generate.py`` reports and, for each
+banding (bands x values a band, within the 128 values of a MinHash), prints
+
+- candidates a report: the distinct pairs sharing a band key, per report (the work);
+- candidate recall: the share of same-family pairs (gold stories) that are candidates;
+- reachable recall: the share of same-family pairs joined through candidate pairs within
+  the family, the most story recall that banding lets the exact check reach.
+
+A band's key mixes its values and number as ``stories.band_keys`` does (not bit for bit:
+which reports share a key is the same, but for chance collisions), so 28x2 (``stories.BANDS``
+x ``stories.ROWS``) is today's banding. Holds every candidate pair in memory: about 2.9 GB
+at 300k generated reports with 28x2.
+
+    .venv/bin/python benchmarks/banding.py COLLECTION GOLD.jsonl [--bandings 28x2,42x3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import numpy as np
+
+NUM_PERM = 128
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def read_prints(collection: Path, gold: Path) -> tuple[np.ndarray, np.ndarray]:
+    """MinHashes (n x 128 uint32) and family numbers (n) of the reports the gold names."""
+    family_of: dict[str, str] = {}
+    with gold.open() as lines:
+        for line in lines:
+            g = json.loads(line)
+            family_of[g["url"]] = g["family"]
+    db = sqlite3.connect(f"file:{collection / 'corroborate.sqlite'}?mode=ro", uri=True)
+    rows = db.execute("SELECT r.url, p.minhash FROM story_prints p "
+                      "JOIN reports r ON r.id = p.report_id")
+    families: dict[str, int] = {}
+    hashes, fams = [], []
+    for url, blob in rows:
+        if url in family_of:
+            hashes.append(np.frombuffer(blob, dtype="<u4"))
+            fams.append(families.setdefault(family_of[url], len(families)))
+    db.close()
+    return np.vstack(hashes), np.asarray(fams, dtype=np.int64)
+
+
+def band_keys(minhashes: np.ndarray, band: int, rows: int) -> np.ndarray:
+    """One uint64 key per report for one band (a splitmix64 mix of its values)."""
+    values = minhashes[:, band * rows:(band + 1) * rows].astype(np.uint64)
+    with np.errstate(over="ignore"):
+        z = np.zeros(len(values), dtype=np.uint64)
+        for k in range(rows):
+            z = z * _MIX + values[:, k]
+        z ^= np.uint64(band) << np.uint64(56)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def band_pairs(keys: np.ndarray) -> np.ndarray:
+    """The pairs (i < j, as i * 2**32 + j) of reports with equal keys."""
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    out = []
+    for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
+        members = np.sort(order[start:start + size]).astype(np.int64)
+        i, j = np.triu_indices(size, 1)
+        out.append((members[i] << 32) | members[j])
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    parent = np.arange(n)
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in zip(left.tolist(), right.tolist(), strict=True):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return np.array([root(x) for x in range(n)])
+
+
+def _pairs_within(labels: np.ndarray) -> int:
+    _, counts = np.unique(labels, return_counts=True)
+    return int((counts * (counts - 1) // 2).sum())
+
+
+def score(minhashes: np.ndarray, families: np.ndarray, bands: int,
+          rows: int) -> dict[str, float]:
+    pairs = np.unique(np.concatenate([band_pairs(band_keys(minhashes, b, rows))
+                                      for b in range(bands)]))
+    left, right = pairs >> 32, pairs & 0xFFFFFFFF
+    same = families[left] == families[right]
+    gold_pairs = _pairs_within(families)
+    joined = _components(len(families), left[same], right[same])
+    # a component of same-family candidate pairs lies within one family
+    return {"candidates_per_report": 2 * len(pairs) / len(families),
+            "cross_family_per_report": 2 * int((~same).sum()) / len(families),
+            "candidate_recall": int(same.sum()) / gold_pairs,
+            "reachable_recall": _pairs_within(joined) / gold_pairs}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("collection", type=Path)
+    parser.add_argument("gold", type=Path, nargs="+")
+    parser.add_argument("--bandings", default="28x2,42x3,32x3,32x4,25x5")
+    args = parser.parse_args()
+    gold = args.gold
+    minhashes, families = read_prints(args.collection, gold[0])
+    for extra in gold[1:]:  # more gold files: their reports too
+        more, fams = read_prints(args.collection, extra)
+        minhashes = np.vstack([minhashes, more])
+        families = np.r_[families, fams + families.max() + 1]
+    print(f"{len(families):,} reports, {families.max() + 1:,} families")
+    for banding in args.bandings.split(","):
+        bands, rows = (int(x) for x in banding.split("x"))
+        if bands * rows > NUM_PERM:
+            raise SystemExit(f"{banding}: more than {NUM_PERM} values")
+        began = time.perf_counter()
+        fig = score(minhashes, families, bands, rows)
+        print(f"{bands:>3} bands x {rows}: " + ", ".join(
+            f"{k} {v:.4f}" if v < 10 else f"{k} {v:.1f}" for k, v in fig.items())
+            + f" ({time.perf_counter() - began:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

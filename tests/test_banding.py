@@ -1,0 +1,65 @@
+"""benchmarks/banding.py: the candidate pairs and recall it reports for an LSH banding."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import banding
+
+from corroborate import stories
+
+
+def _prints(rng: np.random.Generator, n: int) -> np.ndarray:
+    return rng.integers(0, 1 << 32, size=(n, 128), dtype=np.uint64).astype(np.uint32)
+
+
+def test_band_pairs_are_the_reports_with_equal_keys() -> None:
+    keys = np.array([5, 9, 5, 7, 9, 5], dtype=np.uint64)
+    pairs = sorted((int(p >> 32), int(p & 0xFFFFFFFF)) for p in banding.band_pairs(keys))
+    assert pairs == [(0, 2), (0, 5), (1, 4), (2, 5)]
+
+
+def test_equal_keys_where_stories_band_keys_are_equal() -> None:
+    rng = np.random.default_rng(3)
+    prints = _prints(rng, 6)
+    prints[4, 10:12] = prints[1, 10:12]  # band 5 shared by reports 1 and 4
+    ours = np.stack([banding.band_keys(prints, b, stories.ROWS)
+                     for b in range(stories.BANDS)], axis=1)
+    theirs = np.array([stories.band_keys(p) for p in prints])
+    for i in range(6):
+        for j in range(6):
+            assert ((ours[i] == ours[j]) == (theirs[i] == theirs[j])).all()
+    assert ours[1, 5] == ours[4, 5]
+
+
+def test_score_counts_candidates_and_what_they_join() -> None:
+    rng = np.random.default_rng(7)
+    prints = _prints(rng, 5)
+    prints[1] = prints[0]          # family 0: reports 0, 1, 2; 1 copies 0
+    prints[2, :64] = prints[1, :64]  # 2 shares half its values with 1: joined through it
+    prints[3, :6] = prints[4, :6]    # different families, sharing three bands: candidates
+    families = np.array([0, 0, 0, 1, 2])
+    fig = banding.score(prints, families, 28, 2)
+    # pairs 0-1, 0-2, 1-2 (same family) and 3-4 (not)
+    assert fig["candidates_per_report"] == 2 * 4 / 5
+    assert fig["cross_family_per_report"] == 2 * 1 / 5
+    assert fig["candidate_recall"] == 1.0
+    prints[2] = _prints(rng, 1)[0]  # 2 now shares nothing
+    fig = banding.score(prints, families, 28, 2)
+    assert fig["candidate_recall"] == 1 / 3
+    assert fig["reachable_recall"] == 1 / 3
+
+
+def test_reachable_recall_joins_through_a_middle_report() -> None:
+    rng = np.random.default_rng(11)
+    prints = _prints(rng, 3)
+    prints[0, :64] = prints[1, :64]   # 0 and 1 share the first half
+    prints[2, 64:] = prints[1, 64:]   # 2 and 1 the second: 0 and 2 nothing
+    fig = banding.score(prints, np.array([0, 0, 0]), 28, 2)
+    assert fig["candidate_recall"] == 2 / 3
+    assert fig["reachable_recall"] == 1.0
