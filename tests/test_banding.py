@@ -58,8 +58,10 @@ def test_score_counts_candidates_and_what_they_join() -> None:
 def test_reachable_recall_joins_through_a_middle_report() -> None:
     rng = np.random.default_rng(11)
     prints = _prints(rng, 3)
-    prints[0, :64] = prints[1, :64]   # 0 and 1 share the first half
-    prints[2, 64:] = prints[1, 64:]   # 2 and 1 the second: 0 and 2 nothing
+    # 28 bands of 2 read the first 56 values: 0 and 1 share the first 14 bands, 2 and 1
+    # the last 14, 0 and 2 none
+    prints[0, :28] = prints[1, :28]
+    prints[2, 28:56] = prints[1, 28:56]
     fig = banding.score(prints, np.array([0, 0, 0]), 28, 2)
     assert fig["candidate_recall"] == 2 / 3
     assert fig["reachable_recall"] == 1.0
