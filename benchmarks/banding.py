@@ -16,7 +16,12 @@ which reports share a key is the same, but for chance collisions), so 28x2 (``st
 x ``stories.ROWS``) is today's banding. Holds every candidate pair in memory: about 2.9 GB
 at 300k generated reports with 28x2.
 
-    .venv/bin/python benchmarks/banding.py COLLECTION GOLD.jsonl [--bandings 28x2,42x3]
+With ``--opening WORDS:BANDING`` (e.g. ``60:21x6``), each banding is also scored with a
+second band index over a MinHash of each report's first WORDS words (a truncated copy keeps
+its original's opening), its candidates added to the first's.
+
+    .venv/bin/python benchmarks/banding.py COLLECTION GOLD.jsonl [--bandings 28x2,42x3] \
+        [--opening 60:21x6]
 """
 
 from __future__ import annotations
@@ -33,24 +38,35 @@ NUM_PERM = 128
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def read_prints(collection: Path, gold: Path) -> tuple[np.ndarray, np.ndarray]:
-    """MinHashes (n x 128 uint32) and family numbers (n) of the reports the gold names."""
+def read_prints(collection: Path, gold: Path,
+                opening: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """MinHashes (n x 128 uint32) and family numbers (n) of the reports the gold names,
+    and with ``opening`` the MinHashes of their first ``opening`` words."""
     family_of: dict[str, str] = {}
     with gold.open() as lines:
         for line in lines:
             g = json.loads(line)
             family_of[g["url"]] = g["family"]
     db = sqlite3.connect(f"file:{collection / 'corroborate.sqlite'}?mode=ro", uri=True)
-    rows = db.execute("SELECT r.url, p.minhash FROM story_prints p "
+    rows = db.execute("SELECT r.url, p.minhash, r.text FROM story_prints p "
                       "JOIN reports r ON r.id = p.report_id")
     families: dict[str, int] = {}
-    hashes, fams = [], []
-    for url, blob in rows:
+    hashes, fams, openings = [], [], []
+    for url, blob, text in rows:
         if url in family_of:
             hashes.append(np.frombuffer(blob, dtype="<u4"))
             fams.append(families.setdefault(family_of[url], len(families)))
+            if opening:
+                openings.append(_opening_minhash(text, opening))
     db.close()
-    return np.vstack(hashes), np.asarray(fams, dtype=np.int64)
+    return (np.vstack(hashes), np.asarray(fams, dtype=np.int64),
+            np.vstack(openings) if openings else None)
+
+
+def _opening_minhash(text: str, words: int) -> np.ndarray:
+    from corroborate.stories import minhash, shingle_hashes
+
+    return minhash(shingle_hashes(" ".join(text.split()[:words])))
 
 
 def band_keys(minhashes: np.ndarray, band: int, rows: int) -> np.ndarray:
@@ -101,10 +117,16 @@ def _pairs_within(labels: np.ndarray) -> int:
     return int((counts * (counts - 1) // 2).sum())
 
 
-def score(minhashes: np.ndarray, families: np.ndarray, bands: int,
-          rows: int) -> dict[str, float]:
-    pairs = np.unique(np.concatenate([band_pairs(band_keys(minhashes, b, rows))
-                                      for b in range(bands)]))
+def candidates(minhashes: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """Every candidate pair of a banding, as ``band_pairs`` gives them (with repeats)."""
+    return np.concatenate([band_pairs(band_keys(minhashes, b, rows)) for b in range(bands)])
+
+
+def score(minhashes: np.ndarray, families: np.ndarray, bands: int, rows: int,
+          more: np.ndarray | None = None) -> dict[str, float]:
+    """The figures of one banding; ``more``: candidate pairs found otherwise, added."""
+    found = candidates(minhashes, bands, rows)
+    pairs = np.unique(found if more is None else np.concatenate([found, more]))
     left, right = pairs >> 32, pairs & 0xFFFFFFFF
     same = families[left] == families[right]
     gold_pairs = _pairs_within(families)
@@ -121,23 +143,41 @@ def main() -> None:
     parser.add_argument("collection", type=Path)
     parser.add_argument("gold", type=Path, nargs="+")
     parser.add_argument("--bandings", default="28x2,42x3,32x3,32x4,25x5")
+    parser.add_argument("--opening", default="",
+                        help="WORDS:BANDING, a second index over each report's opening")
     args = parser.parse_args()
-    gold = args.gold
-    minhashes, families = read_prints(args.collection, gold[0])
-    for extra in gold[1:]:  # more gold files: their reports too
-        more, fams = read_prints(args.collection, extra)
+    words, opening_banding = (int(args.opening.split(":")[0]), _banding(
+        args.opening.split(":")[1])) if args.opening else (0, (0, 0))
+    minhashes, families, openings = read_prints(args.collection, args.gold[0], words)
+    for extra in args.gold[1:]:  # more gold files: their reports too
+        more, fams, more_openings = read_prints(args.collection, extra, words)
         minhashes = np.vstack([minhashes, more])
         families = np.r_[families, fams + families.max() + 1]
+        if openings is not None and more_openings is not None:
+            openings = np.vstack([openings, more_openings])
     print(f"{len(families):,} reports, {families.max() + 1:,} families")
+    opening_pairs = (np.unique(candidates(openings, *opening_banding))
+                     if openings is not None else None)
+    if opening_pairs is not None:
+        print(f"opening ({words} words, {opening_banding[0]} bands x {opening_banding[1]}): "
+              f"{2 * len(opening_pairs) / len(families):.2f} candidates a report")
     for banding in args.bandings.split(","):
-        bands, rows = (int(x) for x in banding.split("x"))
-        if bands * rows > NUM_PERM:
-            raise SystemExit(f"{banding}: more than {NUM_PERM} values")
-        began = time.perf_counter()
-        fig = score(minhashes, families, bands, rows)
-        print(f"{bands:>3} bands x {rows}: " + ", ".join(
-            f"{k} {v:.4f}" if v < 10 else f"{k} {v:.1f}" for k, v in fig.items())
-            + f" ({time.perf_counter() - began:.0f} s)")
+        bands, rows = _banding(banding)
+        for more, label in ((None, ""), (opening_pairs, " + opening")):
+            if label and more is None:
+                continue
+            began = time.perf_counter()
+            fig = score(minhashes, families, bands, rows, more)
+            print(f"{bands:>3} bands x {rows}{label}: " + ", ".join(
+                f"{k} {v:.4f}" if v < 10 else f"{k} {v:.1f}" for k, v in fig.items())
+                + f" ({time.perf_counter() - began:.0f} s)")
+
+
+def _banding(text: str) -> tuple[int, int]:
+    bands, rows = (int(x) for x in text.split("x"))
+    if bands * rows > NUM_PERM:
+        raise SystemExit(f"{text}: more than {NUM_PERM} values")
+    return bands, rows
 
 
 if __name__ == "__main__":

@@ -65,3 +65,16 @@ def test_reachable_recall_joins_through_a_middle_report() -> None:
     fig = banding.score(prints, np.array([0, 0, 0]), 28, 2)
     assert fig["candidate_recall"] == 2 / 3
     assert fig["reachable_recall"] == 1.0
+
+
+def test_pairs_found_otherwise_are_added() -> None:
+    rng = np.random.default_rng(13)
+    prints = _prints(rng, 3)
+    prints[1, :28] = prints[0, :28]  # 0-1 candidates; 2 shares nothing
+    families = np.array([0, 0, 0])
+    assert banding.score(prints, families, 28, 2)["reachable_recall"] == 1 / 3
+    more = np.array([(1 << 32) | 2], dtype=np.int64)  # the pair 1-2, from elsewhere
+    fig = banding.score(prints, families, 28, 2, more)
+    assert fig["candidate_recall"] == 2 / 3
+    assert fig["reachable_recall"] == 1.0
+    assert fig["candidates_per_report"] == 2 * 2 / 3
