@@ -11,7 +11,7 @@ banding (bands x values a band, within the 128 values of a MinHash), prints
 - reachable recall: the share of same-family pairs joined through candidate pairs within
   the family, the most story recall that banding lets the exact check reach.
 
-A band's key mixes its values and number as ``stories.band_keys`` does (not bit for bit:
+A band's key mixes its values as ``stories.band_keys`` does (not bit for bit:
 which reports share a key is the same, but for chance collisions), so 28x2 (``stories.BANDS``
 x ``stories.ROWS``) is today's banding. Holds every candidate pair in memory: about 2.9 GB
 at 300k generated reports with 28x2.
@@ -34,7 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-NUM_PERM = 128
+from corroborate.grouping import components
+from corroborate.stories import NUM_PERM, minhash, shingle_hashes
+
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -48,8 +50,9 @@ def read_prints(collection: Path, gold: Path,
             g = json.loads(line)
             family_of[g["url"]] = g["family"]
     db = sqlite3.connect(f"file:{collection / 'corroborate.sqlite'}?mode=ro", uri=True)
-    rows = db.execute("SELECT r.url, p.minhash, r.text FROM story_prints p "
-                      "JOIN reports r ON r.id = p.report_id")
+    # the texts only when openings are asked for: at 300k they are most of what is read
+    rows = db.execute(f"SELECT r.url, p.minhash, {'r.text' if opening else 'NULL'} "
+                      "FROM story_prints p JOIN reports r ON r.id = p.report_id")
     families: dict[str, int] = {}
     hashes, fams, openings = [], [], []
     for url, blob, text in rows:
@@ -64,19 +67,18 @@ def read_prints(collection: Path, gold: Path,
 
 
 def _opening_minhash(text: str, words: int) -> np.ndarray:
-    from corroborate.stories import minhash, shingle_hashes
-
     return minhash(shingle_hashes(" ".join(text.split()[:words])))
 
 
 def band_keys(minhashes: np.ndarray, band: int, rows: int) -> np.ndarray:
-    """One uint64 key per report for one band (a splitmix64 mix of its values)."""
+    """One uint64 key per report for one band (a splitmix64 mix of its values). Keys are
+    compared within their band only, so unlike ``stories.band_keys`` (one table for every
+    band) they need not mix in the band's number."""
     values = minhashes[:, band * rows:(band + 1) * rows].astype(np.uint64)
     with np.errstate(over="ignore"):
         z = np.zeros(len(values), dtype=np.uint64)
         for k in range(rows):
             z = z * _MIX + values[:, k]
-        z ^= np.uint64(band) << np.uint64(56)
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         return z ^ (z >> np.uint64(31))
@@ -94,22 +96,6 @@ def band_pairs(keys: np.ndarray) -> np.ndarray:
         i, j = np.triu_indices(size, 1)
         out.append((members[i] << 32) | members[j])
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
-
-
-def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    parent = np.arange(n)
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in zip(left.tolist(), right.tolist(), strict=True):
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return np.array([root(x) for x in range(n)])
 
 
 def _pairs_within(labels: np.ndarray) -> int:
@@ -130,7 +116,7 @@ def score(minhashes: np.ndarray, families: np.ndarray, bands: int, rows: int,
     left, right = pairs >> 32, pairs & 0xFFFFFFFF
     same = families[left] == families[right]
     gold_pairs = _pairs_within(families)
-    joined = _components(len(families), left[same], right[same])
+    joined = components(len(families), left[same], right[same])
     # a component of same-family candidate pairs lies within one family
     return {"candidates_per_report": 2 * len(pairs) / len(families),
             "cross_family_per_report": 2 * int((~same).sum()) / len(families),
@@ -146,8 +132,8 @@ def main() -> None:
     parser.add_argument("--opening", default="",
                         help="WORDS:BANDING, a second index over each report's opening")
     args = parser.parse_args()
-    words, opening_banding = (int(args.opening.split(":")[0]), _banding(
-        args.opening.split(":")[1])) if args.opening else (0, (0, 0))
+    words, _, opening_banding = args.opening.partition(":")
+    words = int(words or 0)
     minhashes, families, openings = read_prints(args.collection, args.gold[0], words)
     for extra in args.gold[1:]:  # more gold files: their reports too
         more, fams, more_openings = read_prints(args.collection, extra, words)
@@ -156,16 +142,15 @@ def main() -> None:
         if openings is not None and more_openings is not None:
             openings = np.vstack([openings, more_openings])
     print(f"{len(families):,} reports, {families.max() + 1:,} families")
-    opening_pairs = (np.unique(candidates(openings, *opening_banding))
-                     if openings is not None else None)
-    if opening_pairs is not None:
-        print(f"opening ({words} words, {opening_banding[0]} bands x {opening_banding[1]}): "
+    variants: list[tuple[np.ndarray | None, str]] = [(None, "")]
+    if openings is not None:
+        opening_pairs = np.unique(candidates(openings, *_banding(opening_banding)))
+        print(f"opening ({words} words, {opening_banding}): "
               f"{2 * len(opening_pairs) / len(families):.2f} candidates a report")
+        variants.append((opening_pairs, " + opening"))
     for banding in args.bandings.split(","):
         bands, rows = _banding(banding)
-        for more, label in ((None, ""), (opening_pairs, " + opening")):
-            if label and more is None:
-                continue
+        for more, label in variants:
             began = time.perf_counter()
             fig = score(minhashes, families, bands, rows, more)
             print(f"{bands:>3} bands x {rows}{label}: " + ", ".join(

@@ -78,3 +78,10 @@ def test_pairs_found_otherwise_are_added() -> None:
     assert fig["candidate_recall"] == 2 / 3
     assert fig["reachable_recall"] == 1.0
     assert fig["candidates_per_report"] == 2 * 2 / 3
+
+
+def test_equal_values_in_different_bands_are_no_candidates() -> None:
+    rng = np.random.default_rng(17)
+    prints = _prints(rng, 3)
+    prints[1, 2:4] = prints[0, 0:2]  # report 1's band 1 holds report 0's band 0 values
+    assert banding.score(prints, np.array([0, 1, 1]), 28, 2)["candidates_per_report"] == 0
