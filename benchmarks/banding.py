@@ -12,13 +12,14 @@ banding (bands x values a band, within the 128 values of a MinHash), prints
   the family, the most story recall that banding lets the exact check reach.
 
 A band's key mixes its values as ``stories.band_keys`` does (not bit for bit:
-which reports share a key is the same, but for chance collisions), so 28x2 (``stories.BANDS``
-x ``stories.ROWS``) is today's banding. Holds every candidate pair in memory: about 2.9 GB
-at 300k generated reports with 28x2.
+which reports share a key is the same, but for chance collisions). Holds every candidate
+pair in memory: about 2.9 GB at 300k generated reports with 28x2.
 
 With ``--opening WORDS:BANDING`` (e.g. ``60:21x6``), each banding is also scored with a
 second band index over a MinHash of each report's first WORDS words (a truncated copy keeps
-its original's opening), its candidates added to the first's.
+its original's opening), its candidates added to the first's. 42x3 with ``--opening
+60:21x6`` is today's banding (``stories.BANDS`` x ``stories.ROWS``, ``OPENING_WORDS``,
+``OPENING_BANDS`` x ``OPENING_ROWS``); 28x2 alone was the one before.
 
     .venv/bin/python benchmarks/banding.py COLLECTION GOLD.jsonl [--bandings 28x2,42x3] \
         [--opening 60:21x6]
@@ -35,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from corroborate.grouping import components
-from corroborate.stories import NUM_PERM, minhash, shingle_hashes
+from corroborate.stories import NUM_PERM, opening_minhash
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -60,14 +61,10 @@ def read_prints(collection: Path, gold: Path,
             hashes.append(np.frombuffer(blob, dtype="<u4"))
             fams.append(families.setdefault(family_of[url], len(families)))
             if opening:
-                openings.append(_opening_minhash(text, opening))
+                openings.append(opening_minhash(text, opening))
     db.close()
     return (np.vstack(hashes), np.asarray(fams, dtype=np.int64),
             np.vstack(openings) if openings else None)
-
-
-def _opening_minhash(text: str, words: int) -> np.ndarray:
-    return minhash(shingle_hashes(" ".join(text.split()[:words])))
 
 
 def band_keys(minhashes: np.ndarray, band: int, rows: int) -> np.ndarray:

@@ -27,14 +27,17 @@ def test_band_pairs_are_the_reports_with_equal_keys() -> None:
 def test_equal_keys_where_stories_band_keys_are_equal() -> None:
     rng = np.random.default_rng(3)
     prints = _prints(rng, 6)
-    prints[4, 10:12] = prints[1, 10:12]  # band 5 shared by reports 1 and 4
-    ours = np.stack([banding.band_keys(prints, b, stories.ROWS)
-                     for b in range(stories.BANDS)], axis=1)
-    theirs = np.array([stories.band_keys(p) for p in prints])
+    rows = stories.ROWS
+    prints[4, 5 * rows:6 * rows] = prints[1, 5 * rows:6 * rows]  # band 5: reports 1 and 4
+    prints[3, :rows] = prints[2, :rows]  # band 0: reports 2 and 3
+    ours = np.stack([banding.band_keys(prints, b, rows) for b in range(stories.BANDS)], axis=1)
+    empty = np.zeros(0, dtype=np.uint32)
+    theirs = np.array([stories.band_keys(stories.Fingerprint(str(i), empty, p, p))
+                       [:stories.BANDS] for i, p in enumerate(prints)])
     for i in range(6):
         for j in range(6):
             assert ((ours[i] == ours[j]) == (theirs[i] == theirs[j])).all()
-    assert ours[1, 5] == ours[4, 5]
+    assert ours[1, 5] == ours[4, 5] and ours[2, 0] == ours[3, 0]
 
 
 def test_score_counts_candidates_and_what_they_join() -> None:

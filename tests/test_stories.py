@@ -211,3 +211,37 @@ def test_clustering_gives_the_components_of_the_pairs_that_join():
     expected = sorted(parts.groups())
     assert 1 < len(expected) < len(prints)
     assert sorted(sorted(m.report_id for m in s.members) for s in cluster(prints)) == expected
+
+
+def test_a_truncation_is_a_candidate_through_its_opening_where_no_band_of_the_text_is():
+    """A version holding the first tenth to third of a long text (containment 1, Jaccard
+    0.1-0.33) keeps its original's opening: the opening's bands propose every such pair,
+    the whole text's bands miss many, and the pair joins."""
+    import random
+
+    from corroborate.stories import BANDS, band_keys, candidate_pairs
+
+    rng = random.Random(9)
+    missed = 0
+    for n in range(60):
+        full = _words(rng, rng.randint(400, 900))
+        head = full[:max(80, int(len(full) * rng.uniform(0.1, 0.33)))]
+        a, b = fingerprint("a", " ".join(full)), fingerprint("b", " ".join(head))
+        missed += not set(band_keys(a)[:BANDS]) & set(band_keys(b)[:BANDS])
+        assert (a.opening == b.opening).all(), n
+        assert candidate_pairs([a, b]) == {("a", "b")}, n
+        assert len(cluster([a, b])) == 1, n
+    assert missed > 10
+
+
+def test_the_opening_of_a_short_text_is_all_of_it_and_a_long_ones_its_first_words():
+    from corroborate.stories import OPENING_WORDS, minhash, opening_minhash, shingle_hashes
+
+    words = [f"w{n}" for n in range(3 * OPENING_WORDS)]
+    short = fingerprint("a", " ".join(words[:OPENING_WORDS - 1]))
+    assert (short.opening == short.minhash).all()
+    text = "  ".join(words).upper() + "\n"
+    assert (opening_minhash(text) == minhash(shingle_hashes(
+        " ".join(words[:OPENING_WORDS])))).all()
+    assert not (opening_minhash(text) == minhash(shingle_hashes(
+        " ".join(words[:OPENING_WORDS + 1])))).all()

@@ -225,6 +225,57 @@ def test_a_collection_from_before_the_band_table_is_filed_once(corpus, tmp_path,
                                    for s in cluster(old.fingerprints())}
 
 
+def test_a_collection_filed_under_the_banding_before_is_filed_anew(corpus, tmp_path):
+    """Migration 16: the band keys of another banding are dropped and every report filed
+    anew under both indexes' (stories.band_keys) by the next refresh, its opening worked
+    out from its text; stories made before stay as they were."""
+    from corroborate.stories import band_keys, opening_minhash
+
+    from .conftest import database_of
+
+    paths = sorted(corpus.values())
+    root = tmp_path / "old"
+    with Store.init(root) as old:
+        _ingest(old, paths[:12])
+        made = _partition(old)
+    db = database_of(root)
+    db.executescript("UPDATE story_bands SET key = key + 1; DROP TABLE story_openings; "
+                     "PRAGMA user_version = 15;")
+    db.close()
+    with Store.open(root) as old:
+        assert old.bands_missing()
+        assert old.db.execute("SELECT COUNT(*) FROM story_bands").fetchone()[0] == 0
+        refresh_stories(old)
+        assert _partition(old) == made
+        texts = {r[0]: r[1] for r in old.db.execute("SELECT id, text FROM reports")}
+        openings = {r[0]: r[1] for r in old.db.execute(
+            "SELECT report_id, opening FROM story_openings")}
+        assert openings.keys() == texts.keys()
+        for rid, text in texts.items():
+            assert openings[rid] == opening_minhash(text).astype("<u4").tobytes()
+        prints = list(old.fingerprints())
+        filed = {(r[0], r[1]) for r in old.db.execute("SELECT key, report_id FROM story_bands")}
+        assert filed == {(key, fp.report_id) for fp in prints for key in band_keys(fp)}
+        _ingest(old, paths[12:])
+        assert _partition(old) == {frozenset(m.report_id for m in s.members)
+                                   for s in cluster(old.fingerprints())}
+
+
+def test_a_reports_opening_read_before_it_is_filed_is_the_one_filed(corpus, tmp_path):
+    from corroborate.stories import fingerprint
+
+    with Store.init(tmp_path / "c") as store:
+        _ingest(store, sorted(corpus.values())[:3])
+        ids = [r[0] for r in store.db.execute("SELECT id FROM reports ORDER BY id")]
+        filed = {fp.report_id: fp.opening.tobytes() for fp in store.fingerprints_of(ids)}
+        with store.transaction() as db:
+            db.execute("DELETE FROM story_openings")
+        unfiled = {fp.report_id: fp.opening.tobytes() for fp in store.fingerprints_of(ids)}
+        made = {rid: fingerprint(rid, text).opening.tobytes() for rid, text in
+                store.db.execute("SELECT id, text FROM reports")}
+    assert filed == unfiled == made and len(made) == 3
+
+
 def test_only_stories_a_new_report_joins_are_made_again(corpus, tmp_path, monkeypatch):
     """A new report is checked against every old report it shares a band key with (here:
     all of them); the old stories it does not join stay as they are, unmade."""
@@ -282,11 +333,11 @@ def test_a_batchs_band_keys_read_at_once_give_each_reports_partners(corpus, tmp_
     with Store.init(tmp_path / "c") as store:
         _ingest(store, sorted(corpus.values()))
         prints = [fp for fp in store.fingerprints() if len(fp.shingles)]
-        every = [k for fp in prints for k in band_keys(fp.minhash)]
+        every = [k for fp in prints for k in band_keys(fp)]
         members = store.band_members(every, len(every))
         assert members is not None
         for fp in prints:
-            keys = band_keys(fp.minhash)
+            keys = band_keys(fp)
             assert set().union(*(members[k] for k in keys)) == store.band_partners(keys)
         assert sum(map(len, members.values())) == len(every)
         assert store.band_members(every, len(every) - 1) is None

@@ -33,7 +33,7 @@ from .pipeline import IngestResult, Parsed, _Batch, _named, _resume, finish_inge
 from .provenance import tool_version, vocabulary_digest
 from .store import Store
 from .store.rows import ReportRows
-from .stories import BANDS, band_keys, bucket_pairs
+from .stories import BANDS, OPENING_BANDS, band_keys, bucket_pairs
 from .vocab import DataOverlay, overlaid
 from .workers import Pool, Task, _here, _one_here, default_workers
 
@@ -46,6 +46,8 @@ Out = TypeVar("Out")
 
 # shuffle partitions per worker thread for the band keys
 SHUFFLE_PER_THREAD = 4
+# band keys a report with text is filed under (stories.band_keys: both indexes)
+_KEYS = BANDS + OPENING_BANDS
 _CRASHED = "the Dask worker died while processing it"
 
 
@@ -78,8 +80,8 @@ def task_bands(results: list[Any]) -> list[tuple[list[str], np.ndarray]]:
     results are parsed inputs, or processed documents and errors; an empty text joins
     nothing."""
     prints = [fp for done in _processed(results) if len((fp := done.fingerprint).shingles)]
-    keys = np.array([band_keys(fp.minhash) for fp in prints], dtype=np.int64)
-    return [([fp.report_id for fp in prints], keys.reshape(len(prints), BANDS))]
+    keys = np.array([band_keys(fp) for fp in prints], dtype=np.int64)
+    return [([fp.report_id for fp in prints], keys.reshape(len(prints), _KEYS))]
 
 
 def _processed(results: list[Any]) -> Iterator[ReportRows]:

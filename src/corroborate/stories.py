@@ -1,12 +1,22 @@
 """Stories: which reports are versions of one story, and which is the fullest.
 
 Every report is fingerprinted by its set of 5-word shingles (hashed to 32 bits) and a
-128-permutation MinHash of that set. Candidate pairs come from MinHash LSH at a Jaccard
-threshold of 0.2 (28 bands of 2 values, :func:`band_keys`: two reports are candidates when
-a band's key is equal; a collection keeps every report's keys in a table, so a new report's
-candidates are found by index), low on purpose: a truncated version holding a quarter of
-the full text has a Jaccard similarity near 0.25 but a containment near 1.0. Each candidate
-pair is screened on its MinHashes, then checked exactly on the shingle sets and joined when
+128-permutation MinHash of that set, and by a MinHash of its opening (the shingles of its
+first 60 words). Candidate pairs come from two LSH indexes (:func:`band_keys`: two reports
+are candidates when a band's key is equal; a collection keeps every report's keys in a
+table, so a new report's candidates are found by index):
+
+* the whole text in 42 bands of 3 values (a pair at Jaccard 0.5 is proposed 99.6 % of the
+  time, one at 0.2 only 29 %), for revisions and reposts;
+* the opening in 21 bands of 6, for truncations and excerpts: a truncated version holding
+  a quarter of the text has a Jaccard similarity near 0.25 with its original, which whole-
+  text banding misses often, but it keeps the original's opening.
+
+One index over the whole text at a threshold low enough for truncations (28 bands of 2)
+proposed 16 times as many pairs, nearly all by chance, and still lost more truncations
+(benchmarks/banding.py: 93 candidates a report and 99.45 % of same-story pairs reachable at
+100k generated reports, against 5.8 and 99.90 %). Each candidate pair is screened on its
+MinHashes, then checked exactly on the shingle sets and joined when
 
 * Jaccard >= 0.5 (revisions, reposts with a changed head or tail), or
 * containment >= 0.8 of the smaller version in the larger one (truncations, excerpts),
@@ -40,6 +50,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import islice
 
 import numpy as np
 
@@ -60,12 +71,12 @@ __all__ = [
     "joins_many",
     "may_join",
     "minhash",
+    "opening_minhash",
     "story",
 ]
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
-LSH_THRESHOLD = 0.2
 JACCARD_MIN = 0.5
 CONTAINMENT_MIN = 0.8
 MIN_SHINGLES = 20
@@ -76,19 +87,25 @@ SCREEN = 0.5
 _SEED = 1
 _TOKEN = re.compile(r"\w+")
 _BATCH = 1 << 16
-# the banding datasketch's MinHashLSH chooses for LSH_THRESHOLD and NUM_PERM (it minimises
-# false positives and negatives, equally weighted): 28 bands of 2 values
-BANDS, ROWS = 28, 2
-_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F], dtype=np.uint64)
+# the two indexes' bandings (module docstring); chosen on generated collections of 20k to
+# 300k reports (benchmarks/banding.py): fewer chance candidates and more versions in reach
+# than either index alone
+BANDS, ROWS = 42, 3
+OPENING_WORDS = 60
+OPENING_BANDS, OPENING_ROWS = 21, 6
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53], dtype=np.uint64)
 
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """What clustering needs of a report: sorted unique shingle hashes and a MinHash."""
+    """What clustering needs of a report: sorted unique shingle hashes, their MinHash, and
+    the MinHash of its opening (:func:`opening_minhash`)."""
 
     report_id: str
     shingles: np.ndarray  # uint32, sorted, unique
     minhash: np.ndarray  # uint32, NUM_PERM values
+    opening: np.ndarray  # uint32, NUM_PERM values
     published: str | None = None
 
 
@@ -154,20 +171,35 @@ def minhash(shingles: np.ndarray) -> np.ndarray:
 def fingerprint(report_id: str, text: str, published: str | None = None) -> Fingerprint:
     """Fingerprint one report's cleaned text (a pure function, cheap next to parsing)."""
     shingles = shingle_hashes(text)
-    return Fingerprint(report_id, shingles, minhash(shingles), published)
+    return Fingerprint(report_id, shingles, minhash(shingles), opening_minhash(text),
+                       published)
 
 
-def band_keys(minhash: np.ndarray) -> list[int]:
-    """One signed 64-bit key per LSH band: two versions are candidates when any key is equal.
+def opening_minhash(text: str, words: int = OPENING_WORDS) -> np.ndarray:
+    """The MinHash of the shingles of the text's first ``words`` words (of all of it when
+    shorter): what a truncated version shares with its original."""
+    opening = [m.group() for m in islice(_TOKEN.finditer(text.lower()), words)]
+    return minhash(shingle_hashes(" ".join(opening)))
+
+
+def band_keys(fp: Fingerprint) -> list[int]:
+    """One signed 64-bit key per LSH band of both indexes (the whole text's ``BANDS``, then
+    the opening's ``OPENING_BANDS``): two versions are candidates when any key is equal.
 
     A key mixes the band's number with its values (splitmix64), so bands never collide
     with each other and a key fits an SQLite INTEGER. A chance collision only proposes a
     pair that the exact check then refuses.
     """
-    values = minhash[:BANDS * ROWS].astype(np.uint64).reshape(BANDS, ROWS)
+    return _keys(fp.minhash, BANDS, ROWS, 0) + _keys(
+        fp.opening, OPENING_BANDS, OPENING_ROWS, BANDS)
+
+
+def _keys(minhash: np.ndarray, bands: int, rows: int, first: int) -> list[int]:
+    """The keys of ``bands`` bands of ``rows`` values, numbered from ``first``."""
+    values = minhash[:bands * rows].astype(np.uint64).reshape(bands, rows)
     with np.errstate(over="ignore"):
-        z = (values * _MIX).sum(axis=1, dtype=np.uint64)
-        z ^= np.arange(BANDS, dtype=np.uint64) << np.uint64(56)
+        z = (values * _MIX[:rows]).sum(axis=1, dtype=np.uint64)
+        z ^= np.arange(first, first + bands, dtype=np.uint64) << np.uint64(56)
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         z ^= z >> np.uint64(31)
@@ -189,7 +221,7 @@ def _bucketed(fingerprints: Iterable[Fingerprint]
     buckets: dict[int, list[str]] = {}
     for fp in fingerprints:
         if len(fp.shingles):
-            keys[fp.report_id] = band_keys(fp.minhash)
+            keys[fp.report_id] = band_keys(fp)
             for key in keys[fp.report_id]:
                 buckets.setdefault(key, []).append(fp.report_id)
     return keys, buckets

@@ -151,7 +151,7 @@ def _band_partners(store: Store, prints: dict[str, Fingerprint], fresh: set[str]
     the new ones after it when ``internal`` (so that a pair of new reports comes once).
     The batch's band keys are read at once, unless they hold more than ``_BAND_ROWS_HELD``
     reports (templated reports crowd the same keys): then each report's, one by one."""
-    keys = {rid: band_keys(fp.minhash) for rid, fp in prints.items() if len(fp.shingles)}
+    keys = {rid: band_keys(fp) for rid, fp in prints.items() if len(fp.shingles)}
     members = store.band_members((k for ks in keys.values() for k in ks), _BAND_ROWS_HELD)
     for rid, mine in keys.items():
         partners = store.band_partners(mine) if members is None else \

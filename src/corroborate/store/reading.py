@@ -13,7 +13,7 @@ from ..errors import CollectionError
 from ..model import Evidence, Fact, Incident, Report, Story, StoryMember
 from ..stories import Fingerprint
 from .driver import ERRORS, is_postgres
-from .storytables import fingerprint_of_row
+from .storytables import FINGERPRINT_ROWS, fingerprint_of_row
 
 __all__ = ["MAX_LIMIT", "MAX_QUERY_TERMS", "Reading", "StoredRows", "incidents_of"]
 
@@ -34,8 +34,7 @@ class Reading:
         return bool(row and row["value"] == "1")
 
     def fingerprints(self) -> Iterator[Fingerprint]:
-        yield from map(fingerprint_of_row, self.db.execute(
-            "SELECT id, published, shingles, minhash FROM reports"))
+        yield from map(fingerprint_of_row, self.db.execute(FINGERPRINT_ROWS))
 
     def report(self, report_id: str) -> Report | None:
         # not the fingerprint's blobs (a third of a row), which a Report does not hold

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from .. import textsearch
 from ..model import Incident, Report
-from ..stories import Fingerprint
+from ..stories import Fingerprint, opening_minhash
 from .digest import digest_of, report_digest
 
 __all__ = ["ReportRows", "insert_report", "insert_rows", "report_rows"]
@@ -47,10 +47,12 @@ class ReportRows(NamedTuple):
 
     @property
     def fingerprint(self) -> Fingerprint:
+        """The report's fingerprint (its opening worked out again from its text)."""
         import numpy as np
 
         return Fingerprint(self.id, np.frombuffer(self.report[14], dtype="<u4"),
-                           np.frombuffer(self.report[15], dtype="<u4"), self.report[7])
+                           np.frombuffer(self.report[15], dtype="<u4"),
+                           opening_minhash(self.report[10]), self.report[7])
 
 
 def report_rows(report: Report, fp: Fingerprint, incidents: list[Incident],

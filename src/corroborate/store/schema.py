@@ -370,7 +370,7 @@ MIGRATIONS: list[str] = [
         size INTEGER NOT NULL,
         minhash BLOB NOT NULL
     ) WITHOUT ROWID;
-    INSERT OR IGNORE INTO story_prints
+    INSERT OR IGNORE INTO story_prints (report_id, size, minhash)
         SELECT id, length(shingles) / 4, minhash FROM reports WHERE length(shingles) > 0;
     """,
     # 13: event blocking keys name the city, and an account of a killing is filed under the
@@ -414,6 +414,21 @@ MIGRATIONS: list[str] = [
     INSERT OR IGNORE INTO events_pending (story_id, published)
         SELECT s.id, coalesce(r.published, '') FROM stories s
         LEFT JOIN reports r ON r.id = s.canonical_report_id;
+    """,
+    # 16: candidates come from two LSH indexes, the whole text's (42 bands of 3, not 28 of
+    # 2) and the opening's (stories.band_keys), so every report is filed anew by the next
+    # refresh (StoryTables.backfill_bands), its opening's MinHash worked out from its text
+    # and kept beside its screen (not in story_prints: screening reads those rows only).
+    # Stories stay as they are: the exact check is unchanged
+    """
+    CREATE TABLE IF NOT EXISTS story_openings (
+        report_id TEXT PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
+        opening BLOB NOT NULL
+    ) WITHOUT ROWID;
+    DELETE FROM story_openings;
+    DELETE FROM story_bands;
+    INSERT OR REPLACE INTO meta SELECT 'story_bands_missing', '1'
+        WHERE EXISTS (SELECT 1 FROM reports);
     """,
 ]
 

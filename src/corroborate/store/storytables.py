@@ -3,12 +3,15 @@
 Stories are remade only where new reports land (``refresh.stories.refresh_stories``), so the store
 keeps what that needs between ingests:
 
-* ``story_bands``: each report's 28 LSH band keys (``stories.band_keys``): the reports a
-  new one may be a version of are the ones sharing a key, found by index, without reading
-  every fingerprint;
+* ``story_bands``: each report's LSH band keys, of its whole text and of its opening
+  (``stories.band_keys``): the reports a new one may be a version of are the ones sharing
+  a key, found by index, without reading every fingerprint;
 * ``story_prints``: each filed report's shingle count and MinHash, what screening a
   candidate needs (``stories.may_join``): most candidates share a band by chance, and
   their rows are not read whole;
+* ``story_openings``: each filed report's opening's MinHash (``stories.opening_minhash``),
+  worked out from its text once, when it is filed (a report not filed yet has it worked
+  out when it is read: :data:`FINGERPRINT_ROWS`);
 * ``story_former``: the story a report was in before its story was taken apart (its
   capture derived again), so the story it ends up in keeps that id;
 * ``story_aliases``: the ids of stories merged into another one, and which one;
@@ -27,7 +30,7 @@ import numpy as np
 
 from ..model import Story, StoryMember
 from ..provenance import made
-from ..stories import Fingerprint, band_keys
+from ..stories import Fingerprint, band_keys, opening_minhash
 from .lists import chunks as _chunks
 from .lists import marks as _marks
 from .lists import select_in
@@ -41,10 +44,20 @@ _QUEUED = ("SELECT s.id, coalesce(r.published, '') FROM stories s "
            "LEFT JOIN reports r ON r.id = s.canonical_report_id")
 
 
+# a report's fingerprint as fingerprint_of_row reads it: its text only where its opening's
+# MinHash is not filed
+FINGERPRINT_ROWS = (
+    "SELECT r.id, r.published, r.shingles, r.minhash, p.opening, "
+    "CASE WHEN p.opening IS NULL THEN r.text END AS text "
+    "FROM reports r LEFT JOIN story_openings p ON p.report_id = r.id")
+
+
 def fingerprint_of_row(row: sqlite3.Row) -> Fingerprint:
-    """A fingerprint from a row of (id, published, shingles, minhash)."""
+    """A fingerprint from a row of :data:`FINGERPRINT_ROWS`."""
+    opening = np.frombuffer(row["opening"], dtype="<u4") if row["opening"] is not None \
+        else opening_minhash(row["text"])
     return Fingerprint(row["id"], np.frombuffer(row["shingles"], dtype="<u4"),
-                       np.frombuffer(row["minhash"], dtype="<u4"), row["published"])
+                       np.frombuffer(row["minhash"], dtype="<u4"), opening, row["published"])
 
 
 class StoryTables:
@@ -63,8 +76,7 @@ class StoryTables:
 
     def fingerprints_of(self, report_ids: Iterable[str]) -> Iterator[Fingerprint]:
         yield from (fingerprint_of_row(row) for row in select_in(
-            self.db, "SELECT id, published, shingles, minhash FROM reports WHERE id IN ({}) "
-            "ORDER BY id", report_ids))
+            self.db, FINGERPRINT_ROWS + " WHERE r.id IN ({}) ORDER BY r.id", report_ids))
 
     def bands_missing(self) -> bool:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'story_bands_missing'"
@@ -79,11 +91,12 @@ class StoryTables:
         # another page of the index (2,000 reports into the 100k collection's: 368 -> 230
         # ms in order)
         db.executemany("INSERT OR IGNORE INTO story_bands VALUES (?, ?)",
-                       sorted((key, fp.report_id) for fp in filed
-                              for key in band_keys(fp.minhash)))
+                       sorted((key, fp.report_id) for fp in filed for key in band_keys(fp)))
         db.executemany("INSERT OR REPLACE INTO story_prints VALUES (?, ?, ?)",
                        ((fp.report_id, len(fp.shingles), fp.minhash.astype("<u4").tobytes())
                         for fp in filed))
+        db.executemany("INSERT OR REPLACE INTO story_openings VALUES (?, ?)",
+                       ((fp.report_id, fp.opening.astype("<u4").tobytes()) for fp in filed))
 
     def screens_of(self, report_ids: Iterable[str]) -> dict[str, tuple[int, np.ndarray]]:
         """Report id -> (shingle count, MinHash), what ``stories.may_join`` reads, for the
@@ -93,9 +106,12 @@ class StoryTables:
             "WHERE report_id IN ({})", report_ids)}
 
     def backfill_bands(self) -> None:
-        """File every report of a collection from before the band table (once)."""
+        """File every report of a collection anew, once: one from before the band table, or
+        whose reports are filed under the keys of another banding (schema.py, 16)."""
         with self.transaction() as db:  # type: ignore[attr-defined]
-            rows = db.execute("SELECT id, published, shingles, minhash FROM reports")
+            # from reports alone: story_openings is written while the rows are read
+            rows = db.execute("SELECT id, published, shingles, minhash, NULL AS opening, "
+                              "text FROM reports")
             # a few thousand at a time: add_bands holds what it is given (and sorts it)
             while chunk := rows.fetchmany(_BACKFILLED_AT_ONCE):
                 self.add_bands(db, [fingerprint_of_row(row) for row in chunk])
@@ -104,9 +120,10 @@ class StoryTables:
     def remove_bands(self, db: sqlite3.Connection, prints: Iterable[Fingerprint]) -> None:
         prints = list(prints)
         db.executemany("DELETE FROM story_bands WHERE key = ? AND report_id = ?",
-                       ((key, fp.report_id) for fp in prints for key in band_keys(fp.minhash)))
-        db.executemany("DELETE FROM story_prints WHERE report_id = ?",
-                       ((fp.report_id,) for fp in prints))
+                       ((key, fp.report_id) for fp in prints for key in band_keys(fp)))
+        for table in ("story_prints", "story_openings"):
+            db.executemany(f"DELETE FROM {table} WHERE report_id = ?",
+                           ((fp.report_id,) for fp in prints))
 
     def band_members(self, keys: Iterable[int], most: int) -> dict[int, list[str]] | None:
         """The reports filed under each of ``keys``, in queries of 500 keys; None where
