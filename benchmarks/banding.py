@@ -17,8 +17,8 @@ pair in memory: about 2.9 GB at 300k generated reports with 28x2.
 
 With ``--opening WORDS:BANDING`` (e.g. ``60:21x6``), each banding is also scored with a
 second band index over a MinHash of each report's first WORDS words (a truncated copy keeps
-its original's opening), its candidates added to the first's. 42x3 with ``--opening
-60:21x6`` is today's banding (``stories.BANDS`` x ``stories.ROWS``, ``OPENING_WORDS``,
+its original's opening), its candidates added to the first's. 28x2 with ``--opening
+60:12x6`` is today's banding (``stories.BANDS`` x ``stories.ROWS``, ``OPENING_WORDS``,
 ``OPENING_BANDS`` x ``OPENING_ROWS``); 28x2 alone was the one before.
 
     .venv/bin/python benchmarks/banding.py COLLECTION GOLD.jsonl [--bandings 28x2,42x3] \

@@ -245,3 +245,24 @@ def test_the_opening_of_a_short_text_is_all_of_it_and_a_long_ones_its_first_word
         " ".join(words[:OPENING_WORDS])))).all()
     assert not (opening_minhash(text) == minhash(shingle_hashes(
         " ".join(words[:OPENING_WORDS + 1])))).all()
+
+
+def test_the_whole_texts_band_keys_are_the_ones_filed_before_the_opening_index():
+    """Migration 16 keeps the band keys a collection has and adds the opening's: the whole
+    text's keys must be what they were (28 bands of 2, a splitmix64 of the band's values
+    and its number)."""
+    import numpy as np
+
+    from corroborate.stories import BANDS, band_keys
+
+    fp = fingerprint("a", "Border guards shot a man crossing the river near Musan at night")
+    values = fp.minhash[:56].astype(np.uint64).reshape(28, 2)
+    mix = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        z = (values * mix).sum(axis=1, dtype=np.uint64) ^ (
+            np.arange(28, dtype=np.uint64) << np.uint64(56))
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    assert band_keys(fp)[:BANDS] == [int(k) for k in z.view(np.int64)]
+    assert len(band_keys(fp)) == BANDS + 12

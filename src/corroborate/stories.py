@@ -6,17 +6,21 @@ first 60 words). Candidate pairs come from two LSH indexes (:func:`band_keys`: t
 are candidates when a band's key is equal; a collection keeps every report's keys in a
 table, so a new report's candidates are found by index):
 
-* the whole text in 42 bands of 3 values (a pair at Jaccard 0.5 is proposed 99.6 % of the
-  time, one at 0.2 only 29 %), for revisions and reposts;
-* the opening in 21 bands of 6, for truncations and excerpts: a truncated version holding
-  a quarter of the text has a Jaccard similarity near 0.25 with its original, which whole-
-  text banding misses often, but it keeps the original's opening.
+* the whole text at a Jaccard threshold of 0.2 (28 bands of 2 values), low on purpose: a
+  truncated version holding a quarter of the text has a Jaccard similarity near 0.25 with
+  the text but a containment near 1.0;
+* the opening in 12 bands of 6: a truncated version keeps its original's opening, however
+  little of the rest it keeps (the whole text's bands propose a pair at Jaccard 0.25 84 %
+  of the time, at 0.15 47 %).
 
-One index over the whole text at a threshold low enough for truncations (28 bands of 2)
-proposed 16 times as many pairs, nearly all by chance, and still lost more truncations
-(benchmarks/banding.py: 93 candidates a report and 99.45 % of same-story pairs reachable at
-100k generated reports, against 5.8 and 99.90 %). Each candidate pair is screened on its
-MinHashes, then checked exactly on the shingle sets and joined when
+Measured on 100k generated reports (benchmarks/banding.py), the opening index lifts the
+same-story pairs within the exact check's reach from 99.45 % to 99.97 %. A stricter banding
+of the whole text (3 values a band) would cut the chance candidates twentyfold (93 a
+report, nearly all sharing one band through a common phrase), and the opening index keeps
+most truncations in reach, but not a truncated record of a repost whose credit line comes
+first (neither its opening nor its whole text alike enough): docs/scale.md, "Two band
+indexes". Each candidate pair is screened on its MinHashes, then checked exactly on the
+shingle sets and joined when
 
 * Jaccard >= 0.5 (revisions, reposts with a changed head or tail), or
 * containment >= 0.8 of the smaller version in the larger one (truncations, excerpts),
@@ -87,12 +91,12 @@ SCREEN = 0.5
 _SEED = 1
 _TOKEN = re.compile(r"\w+")
 _BATCH = 1 << 16
-# the two indexes' bandings (module docstring); chosen on generated collections of 20k to
-# 300k reports (benchmarks/banding.py): fewer chance candidates and more versions in reach
-# than either index alone
-BANDS, ROWS = 42, 3
+# the banding datasketch's MinHashLSH chooses for a threshold of 0.2 and NUM_PERM (it
+# minimises false positives and negatives, equally weighted): 28 bands of 2 values; and
+# the opening's, the fewest bands that kept truncations in reach (benchmarks/banding.py)
+BANDS, ROWS = 28, 2
 OPENING_WORDS = 60
-OPENING_BANDS, OPENING_ROWS = 21, 6
+OPENING_BANDS, OPENING_ROWS = 12, 6
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
                  0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53], dtype=np.uint64)
 

@@ -33,7 +33,10 @@ _STORIES_AT_ONCE = 20_000
 _WRITE_BATCH = 200  # groups of reports made into stories in one transaction
 _SCREENED_AT_ONCE = 20_000  # partners screened at once (a MinHash and a count each)
 _PAIRS_HELD = 100_000  # a batch's pairs with older reports held before they are checked
-_BAND_ROWS_HELD = 200_000  # (band key, report) rows of a batch's keys read at once
+# (band key, report) rows of a batch's keys read at once: each new report is one of its
+# own 40 keys' rows (filed first), so a batch of 2,000 holds 80,000 of them, and in the
+# 100k generated collection about 190,000 more for its partners
+_BAND_ROWS_HELD = 400_000
 
 
 @applying  # the collection's vocabulary overlay (overlay.py)

@@ -415,18 +415,17 @@ MIGRATIONS: list[str] = [
         SELECT s.id, coalesce(r.published, '') FROM stories s
         LEFT JOIN reports r ON r.id = s.canonical_report_id;
     """,
-    # 16: candidates come from two LSH indexes, the whole text's (42 bands of 3, not 28 of
-    # 2) and the opening's (stories.band_keys), so every report is filed anew by the next
-    # refresh (StoryTables.backfill_bands), its opening's MinHash worked out from its text
-    # and kept beside its screen (not in story_prints: screening reads those rows only).
-    # Stories stay as they are: the exact check is unchanged
+    # 16: candidates come from two LSH indexes, the whole text's as before and the
+    # opening's (stories.band_keys), so every report is filed again by the next refresh
+    # (StoryTables.backfill_bands): its whole text's keys are there already, its opening's
+    # MinHash is worked out from its text, kept beside its screen (not in story_prints:
+    # screening reads those rows only), and filed under its keys. Stories stay as they are
     """
     CREATE TABLE IF NOT EXISTS story_openings (
         report_id TEXT PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
         opening BLOB NOT NULL
     ) WITHOUT ROWID;
     DELETE FROM story_openings;
-    DELETE FROM story_bands;
     INSERT OR REPLACE INTO meta SELECT 'story_bands_missing', '1'
         WHERE EXISTS (SELECT 1 FROM reports);
     """,

@@ -130,12 +130,13 @@ class StoryTables:
         they are more than ``most`` rows (ask :meth:`band_partners` a report at a time)."""
         wanted, rows = sorted(set(keys)), 0
         members: dict[int, list[str]] = {}
+        ids: dict[str, str] = {}  # one string a report, however many keys it is under
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             for key, report_id in self.db.execute(
                     f"SELECT key, report_id FROM story_bands WHERE key IN ({_marks(chunk)}) "
                     f"LIMIT ?", [*chunk, most - rows + 1]):
-                members.setdefault(key, []).append(report_id)
+                members.setdefault(key, []).append(ids.setdefault(report_id, report_id))
                 rows += 1
             if rows > most:
                 return None
