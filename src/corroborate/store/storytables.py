@@ -107,7 +107,7 @@ class StoryTables:
 
     def backfill_bands(self) -> None:
         """File every report of a collection anew, once: one from before the band table, or
-        whose reports are filed under the keys of another banding (schema.py, 16)."""
+        whose reports lack their opening's keys (schema.py, 16)."""
         with self.transaction() as db:  # type: ignore[attr-defined]
             # from reports alone: story_openings is written while the rows are read
             rows = db.execute("SELECT id, published, shingles, minhash, NULL AS opening, "
