@@ -20,7 +20,14 @@ accounts grouped again (summed over the refresh's batches); with ``--gold`` (rep
 generate.py's gold files of the reports the collection holds), scale.py's event pair
 precision and recall.
 
-Both are one run on a shared machine: compare changes run after run, interleaved.
+    python benchmarks/phases.py stories COLLECTION [--workers 2] [--repeat 3]
+
+copies COLLECTION, drops its stories and its band index (not its reports' openings, stored
+with them), and refreshes its stories with started workers, as a fresh ingest's finish
+does: wall time, the writer's CPU time and peak RSS, and the stories made; a new copy each
+repeat.
+
+All are one run on a shared machine: compare changes run after run, interleaved.
 """
 
 from __future__ import annotations
@@ -180,6 +187,41 @@ def events_phase(collection: Path, workers: int, gold: list[Path] | None = None
         return out
 
 
+def stories_phase(collection: Path, workers: int) -> dict[str, Any]:
+    """Wall and writer CPU seconds and the writer's peak RSS (MB) of making every story of
+    a copy of ``collection`` again, from its reports alone."""
+    from corroborate.refresh import refresh_stories
+    from corroborate.store import Store
+    from corroborate.vocab import active_overlay
+    from corroborate.workers import Pool
+
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _rss_mb())
+            time.sleep(0.1)
+
+    with tempfile.TemporaryDirectory(prefix="phases-") as scratch:
+        path = _copy(collection, Path(scratch) / "collection")
+        with Store.open(path) as store:
+            with store.writing(), store.transaction() as db:
+                for table in ("story_members", "stories", "story_bands", "story_prints",
+                              "story_former", "story_aliases"):
+                    db.execute(f"DELETE FROM {table}")
+            with Pool(workers, active_overlay(), start_after=1) as pool, store.writing():
+                pool.submit(len, [[1]], lambda item, why: 0).result()  # started
+                threading.Thread(target=sample, daemon=True).start()
+                cpu, wall = time.process_time(), time.perf_counter()
+                refresh_stories(store, pool=pool)
+                out = {"wall": round(time.perf_counter() - wall, 2),
+                       "writer_cpu": round(time.process_time() - cpu, 2)}
+                done.set()
+            out |= {"writer_peak_mb": peak[0],
+                    "stories": store.db.execute("SELECT count(*) FROM stories").fetchone()[0]}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -193,9 +235,16 @@ def main() -> None:
     events.add_argument("--gold", type=Path, action="append",
                         help="generate.py's gold.jsonl for the reports it holds (repeat "
                              "for several): print event pair precision and recall")
+    stories = commands.add_parser("stories", help="time making a collection's stories again")
+    stories.add_argument("collection", type=Path)
+    stories.add_argument("--workers", type=int, default=2)
+    stories.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if args.command == "ingest":
         print(ingest_phases(args.reports, args.into, args.workers))
+    elif args.command == "stories":
+        for _ in range(args.repeat):
+            print(stories_phase(args.collection, args.workers), flush=True)
     else:
         print(events_phase(args.collection, args.workers, args.gold))
 

@@ -266,3 +266,20 @@ def test_the_whole_texts_band_keys_are_the_ones_filed_before_the_opening_index()
         z ^= z >> np.uint64(31)
     assert band_keys(fp)[:BANDS] == [int(k) for k in z.view(np.int64)]
     assert len(band_keys(fp)) == BANDS + 12
+
+
+def test_band_keys_of_a_batch_are_each_reports_own():
+    """band_keys_of works out a batch's keys at once: each row must be the keys of its
+    report alone, whatever else is in the batch."""
+    from corroborate.stories import band_keys, band_keys_of
+
+    prints = [fingerprint(str(n), text) for n, text in enumerate([
+        "Border guards shot a man crossing the river near Musan at night",
+        "Security agents searched houses in Hyesan for Chinese mobile phones last week",
+        "Three women were sent to a labour camp in Onsong after they were caught",
+    ])]
+    batch = band_keys_of(prints).tolist()
+    assert batch == [band_keys(fp) for fp in prints]
+    assert batch[1] == band_keys_of(prints[1:2]).tolist()[0]
+    assert len(set(batch[0]) & set(batch[1])) == 0
+    assert band_keys_of([]).shape == (0, 40)

@@ -33,7 +33,7 @@ from .pipeline import IngestResult, Parsed, _Batch, _named, _resume, finish_inge
 from .provenance import tool_version, vocabulary_digest
 from .store import Store
 from .store.rows import ReportRows
-from .stories import BANDS, OPENING_BANDS, band_keys, bucket_pairs
+from .stories import BANDS, OPENING_BANDS, band_keys_of, bucket_pairs
 from .vocab import DataOverlay, overlaid
 from .workers import Pool, Task, _here, _one_here, default_workers
 
@@ -80,7 +80,7 @@ def task_bands(results: list[Any]) -> list[tuple[list[str], np.ndarray]]:
     results are parsed inputs, or processed documents and errors; an empty text joins
     nothing."""
     prints = [fp for done in _processed(results) if len((fp := done.fingerprint).shingles)]
-    keys = np.array([band_keys(fp) for fp in prints], dtype=np.int64)
+    keys = band_keys_of(prints)
     return [([fp.report_id for fp in prints], keys.reshape(len(prints), _KEYS))]
 
 

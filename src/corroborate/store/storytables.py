@@ -9,9 +9,10 @@ keeps what that needs between ingests:
 * ``story_prints``: each filed report's shingle count and MinHash, what screening a
   candidate needs (``stories.may_join``): most candidates share a band by chance, and
   their rows are not read whole;
-* ``story_openings``: each filed report's opening's MinHash (``stories.opening_minhash``),
-  worked out from its text once, when it is filed (a report not filed yet has it worked
-  out when it is read: :data:`FINGERPRINT_ROWS`);
+* ``story_openings``: each report's opening's MinHash (``stories.opening_minhash``),
+  stored with the report (an ingest's workers work it out), or worked out from its text
+  when a report stored without it is filed (one stored before the table was: it is
+  worked out whenever it is read until then, :data:`FINGERPRINT_ROWS`);
 * ``story_former``: the story a report was in before its story was taken apart (its
   capture derived again), so the story it ends up in keeps that id;
 * ``story_aliases``: the ids of stories merged into another one, and which one;
@@ -30,7 +31,7 @@ import numpy as np
 
 from ..model import Story, StoryMember
 from ..provenance import made
-from ..stories import Fingerprint, band_keys, opening_minhash
+from ..stories import Fingerprint, band_keys_of, opening_minhash
 from .lists import chunks as _chunks
 from .lists import marks as _marks
 from .lists import select_in
@@ -90,12 +91,15 @@ class StoryTables:
         # in key order: the keys are random, and inserted as they come each one lands on
         # another page of the index (2,000 reports into the 100k collection's: 368 -> 230
         # ms in order)
-        db.executemany("INSERT OR IGNORE INTO story_bands VALUES (?, ?)",
-                       sorted((key, fp.report_id) for fp in filed for key in band_keys(fp)))
+        db.executemany("INSERT OR IGNORE INTO story_bands VALUES (?, ?)", sorted(
+            (key, fp.report_id)
+            for fp, mine in zip(filed, band_keys_of(filed).tolist(), strict=True)
+            for key in mine))
         db.executemany("INSERT OR REPLACE INTO story_prints VALUES (?, ?, ?)",
                        ((fp.report_id, len(fp.shingles), fp.minhash.astype("<u4").tobytes())
                         for fp in filed))
-        db.executemany("INSERT OR REPLACE INTO story_openings VALUES (?, ?)",
+        # most are there already, written with their report (rows.insert_rows)
+        db.executemany("INSERT OR IGNORE INTO story_openings VALUES (?, ?)",
                        ((fp.report_id, fp.opening.astype("<u4").tobytes()) for fp in filed))
 
     def screens_of(self, report_ids: Iterable[str]) -> dict[str, tuple[int, np.ndarray]]:
@@ -119,8 +123,10 @@ class StoryTables:
 
     def remove_bands(self, db: sqlite3.Connection, prints: Iterable[Fingerprint]) -> None:
         prints = list(prints)
-        db.executemany("DELETE FROM story_bands WHERE key = ? AND report_id = ?",
-                       ((key, fp.report_id) for fp in prints for key in band_keys(fp)))
+        db.executemany("DELETE FROM story_bands WHERE key = ? AND report_id = ?", (
+            (key, fp.report_id)
+            for fp, mine in zip(prints, band_keys_of(prints).tolist(), strict=True)
+            for key in mine))
         for table in ("story_prints", "story_openings"):
             db.executemany(f"DELETE FROM {table} WHERE report_id = ?",
                            ((fp.report_id,) for fp in prints))
