@@ -342,3 +342,24 @@ def test_a_batchs_band_keys_read_at_once_give_each_reports_partners(corpus, tmp_
             assert set().union(*(members[k] for k in keys)) == store.band_partners(keys)
         assert sum(map(len, members.values())) == len(every)
         assert store.band_members(every, len(every) - 1) is None
+
+
+def test_an_ingest_stores_each_reports_opening_and_the_refresh_reads_no_text_for_it(
+        corpus, tmp_path, monkeypatch):
+    """The workers' opening MinHash is stored with the report (rows.insert_rows): the
+    stories refresh files it as stored, never working it out again from the text."""
+    import corroborate.store.storytables as storytables
+    from corroborate.stories import opening_minhash
+
+    def worked_out_again(text: str) -> object:
+        raise AssertionError("an opening worked out again from a stored report's text")
+
+    monkeypatch.setattr(storytables, "opening_minhash", worked_out_again)
+    with Store.init(tmp_path / "c") as store:
+        _ingest(store, sorted(corpus.values())[:12])
+        texts = dict(store.db.execute("SELECT id, text FROM reports").fetchall())
+        openings = dict(store.db.execute(
+            "SELECT report_id, opening FROM story_openings").fetchall())
+        assert texts and openings.keys() == texts.keys()
+        for rid, text in texts.items():
+            assert openings[rid] == opening_minhash(text).astype("<u4").tobytes()

@@ -33,7 +33,7 @@ from .pipeline import IngestResult, Parsed, _Batch, _named, _resume, finish_inge
 from .provenance import tool_version, vocabulary_digest
 from .store import Store
 from .store.rows import ReportRows
-from .stories import BANDS, OPENING_BANDS, band_keys_of, bucket_pairs
+from .stories import band_keys_of, bucket_pairs
 from .vocab import DataOverlay, overlaid
 from .workers import Pool, Task, _here, _one_here, default_workers
 
@@ -46,8 +46,6 @@ Out = TypeVar("Out")
 
 # shuffle partitions per worker thread for the band keys
 SHUFFLE_PER_THREAD = 4
-# band keys a report with text is filed under (stories.band_keys: both indexes)
-_KEYS = BANDS + OPENING_BANDS
 _CRASHED = "the Dask worker died while processing it"
 
 
@@ -80,8 +78,7 @@ def task_bands(results: list[Any]) -> list[tuple[list[str], np.ndarray]]:
     results are parsed inputs, or processed documents and errors; an empty text joins
     nothing."""
     prints = [fp for done in _processed(results) if len((fp := done.fingerprint).shingles)]
-    keys = band_keys_of(prints)
-    return [([fp.report_id for fp in prints], keys.reshape(len(prints), _KEYS))]
+    return [([fp.report_id for fp in prints], band_keys_of(prints))]
 
 
 def _processed(results: list[Any]) -> Iterator[ReportRows]:

@@ -71,6 +71,7 @@ __all__ = [
     "candidate_pairs",
     "cluster",
     "compare_versions",
+    "filed_keys",
     "fingerprint",
     "joins",
     "joins_many",
@@ -223,6 +224,13 @@ def _keys(minhashes: np.ndarray, bands: int, rows: int, first: int) -> np.ndarra
     return keys
 
 
+def filed_keys(fingerprints: Iterable[Fingerprint]) -> dict[str, list[int]]:
+    """Each fingerprint's band keys, by report id, those without shingles left out (every
+    empty text has the same MinHash: it joins nothing)."""
+    filed = [fp for fp in fingerprints if len(fp.shingles)]
+    return dict(zip((fp.report_id for fp in filed), band_keys_of(filed).tolist(), strict=True))
+
+
 def candidate_pairs(fingerprints: Iterable[Fingerprint]) -> set[tuple[str, str]]:
     """Pairs of report ids (smaller first) that share a band key: what LSH proposes.
 
@@ -234,8 +242,7 @@ def _bucketed(fingerprints: Iterable[Fingerprint]
               ) -> tuple[dict[str, list[int]], dict[int, list[str]]]:
     """Each fingerprint's band keys (by report id), and the reports under each key; a
     fingerprint without shingles is under none."""
-    filed = [fp for fp in fingerprints if len(fp.shingles)]
-    keys = dict(zip((fp.report_id for fp in filed), band_keys_of(filed).tolist(), strict=True))
+    keys = filed_keys(fingerprints)
     buckets: dict[int, list[str]] = {}
     for report_id, mine in keys.items():
         for key in mine:

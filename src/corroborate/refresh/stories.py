@@ -18,7 +18,7 @@ from ..model import Story, make_id
 from ..overlay import applying
 from ..partition import Partition
 from ..store import Store
-from ..stories import Fingerprint, band_keys_of, cluster, compare_versions, joins_many, may_join
+from ..stories import Fingerprint, cluster, compare_versions, filed_keys, joins_many, may_join
 from ..workers import Pool, parts
 
 __all__ = ["make_stories", "refresh_stories"]
@@ -154,8 +154,7 @@ def _band_partners(store: Store, prints: dict[str, Fingerprint], fresh: set[str]
     the new ones after it when ``internal`` (so that a pair of new reports comes once).
     The batch's band keys are read at once, unless they hold more than ``_BAND_ROWS_HELD``
     reports (templated reports crowd the same keys): then each report's, one by one."""
-    filed = [fp for fp in prints.values() if len(fp.shingles)]
-    keys = dict(zip((fp.report_id for fp in filed), band_keys_of(filed).tolist(), strict=True))
+    keys = filed_keys(prints.values())
     members = store.band_members((k for ks in keys.values() for k in ks), _BAND_ROWS_HELD)
     for rid, mine in keys.items():
         partners = store.band_partners(mine) if members is None else \

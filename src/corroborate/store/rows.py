@@ -109,8 +109,8 @@ _NULLABLE = frozenset({5, 6, 7, 8, 9})
 def insert_rows(db: sqlite3.Connection, rows: ReportRows, made: tuple[str, str]) -> bool:
     """Insert a report's rows, its full-text rows (``reports_fts``, and ``reports_hangul``
     if it holds Hangul), its opening's MinHash (``story_openings``) and digest; False if
-    present. Rows made with another ``made`` than
-    the writer's are stamped with the writer's."""
+    present. Rows made with another ``made`` than the writer's are stamped with the
+    writer's."""
     if db.execute("SELECT 1 FROM reports WHERE id = ?", (rows.id,)).fetchone():
         return False
     if rows.made != made:
