@@ -39,6 +39,8 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,28 @@ def _copy(collection: Path, into: Path) -> Path:
     (into / ".lock").unlink(missing_ok=True)
     os.sync()  # the copy's writes flushed now, not by the ingest's first fsync
     return into
+
+
+@contextmanager
+def _emptied(path: Path, tables: tuple[str, ...], workers: int,
+             pending: bool = False) -> Iterator[tuple[Any, Any]]:
+    """The collection at ``path`` with ``tables`` emptied (and every report marked pending,
+    with ``pending``), open for writing, and a pool of ``workers`` already started: what a
+    refresh is timed in. Closed again on leaving, so what reads the collection afterwards
+    reads it from disk."""
+    from corroborate.store import Store
+    from corroborate.vocab import active_overlay
+    from corroborate.workers import Pool
+
+    with Store.open(path) as store:
+        with store.writing(), store.transaction() as db:
+            for table in tables:
+                db.execute(f"DELETE FROM {table}")
+            if pending:
+                store.mark_all_pending(db)
+        with Pool(workers, active_overlay(), start_after=1) as pool, store.writing():
+            pool.submit(len, [[1]], lambda item, why: 0).result()  # started
+            yield store, pool
 
 
 def ingest_phases(reports: Path, into: Path | None, workers: int) -> dict[str, Any]:
@@ -143,8 +167,6 @@ def events_phase(collection: Path, workers: int, gold: list[Path] | None = None
     import corroborate.refresh.events as refresh
     from corroborate.refresh import refresh_events
     from corroborate.store import Store
-    from corroborate.vocab import active_overlay
-    from corroborate.workers import Pool
 
     regroup = {"s": 0.0, "accounts": 0, "batches": 0, "counting": 0.0}
     real = refresh._regroup
@@ -163,22 +185,17 @@ def events_phase(collection: Path, workers: int, gold: list[Path] | None = None
     refresh._regroup = timed
     with tempfile.TemporaryDirectory(prefix="phases-") as scratch:
         path = _copy(collection, Path(scratch) / "collection")
-        with Store.open(path) as store:
-            with store.writing(), store.transaction() as db:
-                for table in ("links", "account_keys", "account_probes", "events",
-                              "event_former", "accounts"):
-                    db.execute(f"DELETE FROM {table}")
-                store.mark_all_pending(db)
-            with Pool(workers, active_overlay(), start_after=1) as pool, store.writing():
-                pool.submit(len, [[1]], lambda item, why: 0).result()  # started
-                cpu, wall = time.process_time(), time.perf_counter()
-                refresh_events(store, pool)
-                out = {"wall": round(time.perf_counter() - wall - regroup["counting"], 2),
-                       "writer_cpu": round(time.process_time() - cpu - regroup["counting"], 2),
-                       "regroup_s": round(regroup["s"], 2),
-                       "accounts_grouped_again": regroup["accounts"],
-                       "batches": regroup["batches"],
-                       "events": sum(1 for _ in store.events())}
+        with _emptied(path, ("links", "account_keys", "account_probes", "events",
+                             "event_former", "accounts"), workers, pending=True
+                      ) as (store, pool):
+            cpu, wall = time.process_time(), time.perf_counter()
+            refresh_events(store, pool)
+            out = {"wall": round(time.perf_counter() - wall - regroup["counting"], 2),
+                   "writer_cpu": round(time.process_time() - cpu - regroup["counting"], 2),
+                   "regroup_s": round(regroup["s"], 2),
+                   "accounts_grouped_again": regroup["accounts"],
+                   "batches": regroup["batches"],
+                   "events": sum(1 for _ in store.events())}
         if gold:
             from scale import score_events
 
@@ -191,9 +208,6 @@ def stories_phase(collection: Path, workers: int) -> dict[str, Any]:
     """Wall and writer CPU seconds and the writer's peak RSS (MB) of making every story of
     a copy of ``collection`` again, from its reports alone."""
     from corroborate.refresh import refresh_stories
-    from corroborate.store import Store
-    from corroborate.vocab import active_overlay
-    from corroborate.workers import Pool
 
     peak, done = [0], threading.Event()
 
@@ -204,19 +218,14 @@ def stories_phase(collection: Path, workers: int) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory(prefix="phases-") as scratch:
         path = _copy(collection, Path(scratch) / "collection")
-        with Store.open(path) as store:
-            with store.writing(), store.transaction() as db:
-                for table in ("story_members", "stories", "story_bands", "story_prints",
-                              "story_former", "story_aliases"):
-                    db.execute(f"DELETE FROM {table}")
-            with Pool(workers, active_overlay(), start_after=1) as pool, store.writing():
-                pool.submit(len, [[1]], lambda item, why: 0).result()  # started
-                threading.Thread(target=sample, daemon=True).start()
-                cpu, wall = time.process_time(), time.perf_counter()
-                refresh_stories(store, pool=pool)
-                out = {"wall": round(time.perf_counter() - wall, 2),
-                       "writer_cpu": round(time.process_time() - cpu, 2)}
-                done.set()
+        with _emptied(path, ("story_members", "stories", "story_bands", "story_prints",
+                             "story_former", "story_aliases"), workers) as (store, pool):
+            threading.Thread(target=sample, daemon=True).start()
+            cpu, wall = time.process_time(), time.perf_counter()
+            refresh_stories(store, pool=pool)
+            out = {"wall": round(time.perf_counter() - wall, 2),
+                   "writer_cpu": round(time.process_time() - cpu, 2)}
+            done.set()
             out |= {"writer_peak_mb": peak[0],
                     "stories": store.db.execute("SELECT count(*) FROM stories").fetchone()[0]}
     return out
