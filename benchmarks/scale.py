@@ -19,7 +19,12 @@ word in most reports (benchmarks/search_scale.py ``queries``), each skipped with
 when its module is missing.
 
     .venv/bin/python benchmarks/scale.py [--sizes 10000,100000] [--workers 2] [--keep DIR]
-    .venv/bin/python benchmarks/scale.py --sizes 1000000 --workers 2 --keep /big/disk/scale
+    .venv/bin/python benchmarks/scale.py --sizes 1000000 --workers 2 --keep /big/disk/scale \
+        --trace /big/disk/scale/trace.jsonl
+
+A million reports take hours (about 40 GB of disk): ``--trace`` appends, every 30 s of each
+ingest, the reports stored so far and the memory of its processes, so a run cut short
+still shows how memory grew with the collection.
 
 Issue 12's targets on 2 cores: >= 150 reports/s with --workers 2; peak memory <= 1 GiB at
 1M reports; adding 1,000 reports to a 100k collection <= 15 s (the 10k figure beside it
@@ -34,11 +39,13 @@ import importlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from contextlib import closing
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -48,6 +55,7 @@ from generate import read_gold, write
 from story_families import collection_stories, score_stories
 
 SAMPLE_S = 0.2
+TRACE_S = 30.0  # --trace: a line this often, so a run cut short still says how far it got
 GIB = 1 << 30
 ADD_TAG = "add"
 
@@ -104,13 +112,30 @@ def tree(pid: int) -> list[int]:
     return seen
 
 
-class Sampler(threading.Thread):
-    """Samples a process tree's memory every ``SAMPLE_S`` seconds until stopped."""
+def stored(collection: Path) -> int | None:
+    """The reports a collection holds so far (its largest report rowid), read beside the
+    ingest writing it; None while it cannot be read."""
+    try:
+        with closing(sqlite3.connect(f"file:{collection / 'corroborate.sqlite'}?mode=ro",
+                                     uri=True, timeout=1)) as db:
+            return int(db.execute("SELECT coalesce(max(rowid), 0) FROM reports").fetchone()[0])
+    except sqlite3.Error:
+        return None
 
-    def __init__(self, pid: int) -> None:
+
+class Sampler(threading.Thread):
+    """Samples a process tree's memory every ``SAMPLE_S`` seconds until stopped; with
+    ``trace``, also appends a JSON line every ``TRACE_S`` seconds: seconds since the start,
+    the reports ``collection`` holds, and the tree's RSS summed, its largest process's and
+    the highest peak so far (MB)."""
+
+    def __init__(self, pid: int, trace: Path | None = None, collection: Path | None = None,
+                 label: str = "") -> None:
         super().__init__(daemon=True)
         self.pid, self.done = pid, threading.Event()
+        self.trace, self.collection, self.label = trace, collection, label
         self.peak_sum = self.peak_one = self.peak_pss = self.most_processes = 0
+        self.started = self.traced = time.perf_counter()
 
     def sample(self) -> None:
         pids = tree(self.pid)
@@ -119,18 +144,30 @@ class Sampler(threading.Thread):
         self.peak_one = max([self.peak_one, *(hwm for _, hwm in memory)])
         self.peak_pss = max(self.peak_pss, sum(_proportional(p) for p in pids))
         self.most_processes = max(self.most_processes, len(pids))
+        now = time.perf_counter()
+        if self.trace and now - self.traced >= TRACE_S:
+            self.traced = now
+            line = {"ingest": self.label, "s": round(now - self.started),
+                    "reports": stored(self.collection) if self.collection else None,
+                    "rss_mb": sum(rss for rss, _ in memory) >> 20,
+                    "largest_mb": max((rss for rss, _ in memory), default=0) >> 20,
+                    "peak_mb": self.peak_sum >> 20, "processes": len(pids)}
+            with self.trace.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(line) + "\n")
 
     def run(self) -> None:
         while not self.done.wait(SAMPLE_S):
             self.sample()
 
 
-def measured(argv: list[str]) -> dict[str, Any]:
-    """Run ``argv``; wall seconds, peak memory of its process tree and its exit code."""
+def measured(argv: list[str], trace: Path | None = None, collection: Path | None = None,
+             label: str = "") -> dict[str, Any]:
+    """Run ``argv``; wall seconds, peak memory of its process tree and its exit code
+    (``trace``: see :class:`Sampler`)."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
-        sampler = Sampler(proc.pid)
+        sampler = Sampler(proc.pid, trace, collection, label)
         sampler.sample()
         sampler.start()
         code = proc.wait()
@@ -151,11 +188,12 @@ def has_workers() -> bool:
     return "--workers" in done.stdout
 
 
-def ingest(collection: Path, folder: str, workers: int | None) -> dict[str, Any]:
+def ingest(collection: Path, folder: str, workers: int | None, trace: Path | None = None,
+           label: str = "") -> dict[str, Any]:
     argv = [*corroborate_command(), "ingest", "-q", "-c", str(collection)]
     if workers:
         argv += ["--workers", str(workers)]
-    result = measured([*argv, folder])
+    result = measured([*argv, folder], trace, collection, label)
     if result["exit"] != 0:
         raise SystemExit(f"ingest failed ({result['exit']}): {result['stderr']}")
     return result
@@ -165,7 +203,8 @@ def disk_bytes(folder: Path) -> int:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
-def run_size(n: int, seed: int, add: int, workers: int | None, root: Path) -> dict[str, Any]:
+def run_size(n: int, seed: int, add: int, workers: int | None, root: Path,
+             trace: Path | None = None) -> dict[str, Any]:
     """Generate, ingest N, add ``add`` more; the figures of one size."""
     folder = root / f"size-{n}"
     started = time.perf_counter()
@@ -176,17 +215,17 @@ def run_size(n: int, seed: int, add: int, workers: int | None, root: Path) -> di
     done = run(["init", str(collection)])
     if done.returncode != 0:
         raise SystemExit(f"init failed: {done.stderr}")
-    first = ingest(collection, base["folder"], workers)
+    first = ingest(collection, base["folder"], workers, trace, f"{n}")
     # the first ingest's writes still being flushed to disk by the kernel (gigabytes at
     # 100k) are not the cost of adding to a collection: the add starts on a settled disk
     began = time.perf_counter()
     os.sync()
     flushed = time.perf_counter() - began
-    second = ingest(collection, more["folder"], workers)
+    second = ingest(collection, more["folder"], workers, trace, f"{n}+{add}")
     gold = read_gold(folder / "base") + read_gold(folder / "add")
     stories = score_stories(gold, collection_stories(collection))
     return {"reports": n, "generate_s": generated, "words": base["words"] / max(1, n),
-            "ingest": first, "reports_per_s": n / first["seconds"], "add": second,
+            "ingest": first, "reports_per_s": n / first["seconds"], "add": second, "added": add,
             "flushed_s": flushed,
             "stories": stories, "events": score_events(gold, collection),
             "disk_bytes": disk_bytes(collection),
@@ -236,8 +275,8 @@ def report_size(fig: dict[str, Any]) -> None:
           f"memory {mb(first['peak_rss'])} (sum over up to {first['processes']} processes; "
           f"{mb(first['peak_pss'])} proportional, shared pages counted once; "
           f"largest single process {mb(first['peak_one'])})")
-    print(f"  add 1,000 reports (new families) to {n:,}: {second['seconds']:.1f} s, peak "
-          f"memory {mb(second['peak_rss'])} (after {fig['flushed_s']:.1f} s flushing the "
+    print(f"  add {fig['added']:,} reports (new families) to {n:,}: {second['seconds']:.1f} s, "
+          f"peak memory {mb(second['peak_rss'])} (after {fig['flushed_s']:.1f} s flushing the "
           f"first ingest's writes to disk)")
     print(f"  stories over {stories['reports']:,} reports: pair precision "
           f"{stories['pair_precision']:.4f}, recall {stories['pair_recall']:.4f}, hard "
@@ -292,7 +331,7 @@ def verdicts(sizes: list[dict[str, Any]]) -> None:
                f"{last['reports_per_s']:.1f} (>= 150)"),
               (f"peak memory at {last['reports']:,}", last["ingest"]["peak_rss"] <= GIB,
                f"{mb(last['ingest']['peak_rss'])} (<= 1 GiB; the target is at 1M)"),
-              (f"add 1,000 to {last['reports']:,}", last["add"]["seconds"] <= 15,
+              (f"add {last['added']:,} to {last['reports']:,}", last["add"]["seconds"] <= 15,
                f"{last['add']['seconds']:.1f} s (<= 15 s)")]
     for fig in sizes:
         s = fig["stories"]
@@ -315,6 +354,9 @@ def main() -> int:
     parser.add_argument("--startup-runs", type=int, default=15)
     parser.add_argument("--search-runs", type=int, default=50)
     parser.add_argument("--json", type=Path, help="write every figure here")
+    parser.add_argument("--trace", type=Path,
+                        help="append a JSON line every 30 s of an ingest: reports stored, "
+                             "memory (for long runs, which may not finish)")
     args = parser.parse_args()
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
     workers: int | None = args.workers
@@ -328,7 +370,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="scale-") as tmp:
         root = args.keep or Path(tmp)
         for i, n in enumerate(sizes):
-            fig = run_size(n, args.seed, args.add, workers, root)
+            fig = run_size(n, args.seed, args.add, workers, root, args.trace)
             report_size(fig)
             if i == len(sizes) - 1:
                 fig["search"] = search_line(fig["collection"], args.search_runs)
