@@ -2,7 +2,7 @@
 
 Adding reports grows with the collection because every new report's LSH partners (reports
 sharing a band key) are read and screened, and in the generated collections they grow with
-it (docs/scale.md, "Adding 1,000 still grows with the collection"). This reads the stored
+it (docs/scale-history.md, "Adding 1,000 still grows with the collection"). This reads the stored
 MinHashes (``story_prints``) of a collection made from ``generate.py`` reports and, for each
 banding (bands x values a band, within the 128 values of a MinHash), prints
 

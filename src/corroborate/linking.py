@@ -371,7 +371,7 @@ def make_links(jobs: list[LinkJob]) -> list[list[Link]]:
     (a worker's cache until 2026-12-02) held 29 MB a worker and made linking slower, not
     faster: a fifth of the reads hit it, and the cycle collector walked the accounts it
     held (8,000 late jobs of the 100k generated collection: 13.7-14.2 s CPU with it,
-    9.1-9.5 s without; docs/scale.md, "A worker's decoded candidates")."""
+    9.1-9.5 s without; docs/scale-history.md, "A worker's decoded candidates")."""
     out = []
     for probe, candidates in jobs:
         acc = Account.from_probe(json.loads(probe))

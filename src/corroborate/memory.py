@@ -5,7 +5,7 @@ little of a heap that a batch's short-lived strings (accounts' JSON, event recor
 have fragmented: through an events refresh of 100k reports the writer's heap grew from 94
 to 145 MB with about 38 MB of it in use after each batch. :func:`trim` asks glibc to give
 back the pages it holds free (``malloc_trim``), once a batch; the writer's RSS after each
-batch then stayed at 205-209 MB where it had risen from 254 to 287 (docs/scale.md,
+batch then stayed at 205-209 MB where it had risen from 254 to 287 (docs/scale-history.md,
 "Memory freed and kept"). What bounds the peak within a batch is what the batch reads.
 Where the C library has no such call (macOS, musl, Windows) it does nothing.
 """

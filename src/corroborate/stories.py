@@ -18,7 +18,7 @@ same-story pairs within the exact check's reach from 99.45 % to 99.97 %. A stric
 of the whole text (3 values a band) would cut the chance candidates twentyfold (93 a
 report, nearly all sharing one band through a common phrase), and the opening index keeps
 most truncations in reach, but not a truncated record of a repost whose credit line comes
-first (neither its opening nor its whole text alike enough): docs/scale.md, "Two band
+first (neither its opening nor its whole text alike enough): docs/scale-history.md, "Two band
 indexes". Each candidate pair is screened on its MinHashes, then checked exactly on the
 shingle sets and joined when
 
