@@ -89,3 +89,24 @@ def test_a_date_both_background_and_the_incidents_keeps_its_when():
             "2021.")
     [fact] = [f for f in _dates(text) if f.value == "2021"]
     assert fact.attrs.get("role") == "when"
+
+
+def test_a_year_after_the_publication_is_never_the_incidents():
+    # the nearest date to the first violent act is a later year than the report: the
+    # incident is the relocation of the lead, dated on its own
+    text = ("On 16 January, state security agents forcibly relocated five families from "
+            "Pyongsong to a farm, a local source said.\n\n"
+            "Former detainees interviewed in 2024 described torture in the county's "
+            "holding centre as routine.")
+    dates = _dates(text, published="2023-01-18")
+    assert [f.value for f in dates if f.attrs.get("role") == "when"] == ["2023-01-16"]
+    # with a publication date in 2024 the interview year could be the incident's
+    later = _dates(text, published="2024-03-02")
+    assert [f.value for f in later if f.attrs.get("role") == "when"] == ["2024"]
+
+
+def test_a_date_later_in_the_publications_year_can_still_be_the_incidents():
+    # publication dates run a day off (time zones) or keep an updated article's first date
+    text = "Security agents detained the two traders in Hyesan on 29 December 2022."
+    dates = _dates(text, published="2022-12-28")
+    assert [f.value for f in dates if f.attrs.get("role") == "when"] == ["2022-12-29"]

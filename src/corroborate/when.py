@@ -138,8 +138,17 @@ def _mentions(text: str) -> list[DateMention]:
     return found
 
 
+def _after(fact: Fact, published: str | None) -> bool:
+    """Whether a date is in a later year than the report's publication ("in 2018" in a
+    report of 2010): no incident's, since a report tells what has happened. Later in the
+    same year is left possible: a publication date can be a day off (time zones) or the
+    first version's date of an article updated months later (HRDsAttack holds both)."""
+    year = fact.value[:4]
+    return bool(published) and year.isdigit() and year > str(published)[:4]
+
+
 def _when(facts: list[Fact], text: str = "",
-          acts: Iterable[vocab.Hit] = ()) -> int | None:
+          acts: Iterable[vocab.Hit] = (), published: str | None = None) -> int | None:
     """Which date is the incident's: the one nearest the first violent act (killing,
     detention, abduction...) stated in the same sentence as a date; otherwise the first
     date stated with some precision.
@@ -154,9 +163,11 @@ def _when(facts: list[Fact], text: str = "",
     train+dev: 39 dates marked background, none the chosen date before, figures unchanged;
     a pluperfect clause as background changed one article, no gain, and NK reports state
     the incident itself in the pluperfect of reported speech: not adopted.)
+
+    Nor is a date after the report's ``published`` one (:func:`_after`).
     """
     dated = [i for i, f in enumerate(facts) if _dated(f) and not _told_on(text, f)
-             and f.attrs.get("role") != "background"]
+             and f.attrs.get("role") != "background" and not _after(f, published)]
     if not dated:
         return None
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
@@ -198,7 +209,7 @@ def find_dates_facts(report: Report, acts: Iterable[vocab.Hit] = ()) -> list[Fac
         if reason is not None:
             facts[i] = replace(fact, attrs={**fact.attrs, "role": "background",
                                             "background": reason})
-    when = _when(facts, report.text, acts)
+    when = _when(facts, report.text, acts, report.published)
     if when is not None:
         facts[when] = replace(facts[when], attrs={**facts[when].attrs, "role": "when"})
         # a value is one fact once mentions are merged: the incident's date is not also
