@@ -115,8 +115,10 @@ def tree(pid: int) -> list[int]:
 def stored(collection: Path) -> int | None:
     """The reports a collection holds so far (its largest report rowid), read beside the
     ingest writing it; None while it cannot be read."""
+    from corroborate.store import DB_NAME  # here: generating needs no corroborate
+
     try:
-        with closing(sqlite3.connect(f"file:{collection / 'corroborate.sqlite'}?mode=ro",
+        with closing(sqlite3.connect(f"file:{collection / DB_NAME}?mode=ro",
                                      uri=True, timeout=1)) as db:
             return int(db.execute("SELECT coalesce(max(rowid), 0) FROM reports").fetchone()[0])
     except sqlite3.Error:
@@ -140,7 +142,8 @@ class Sampler(threading.Thread):
     def sample(self) -> None:
         pids = tree(self.pid)
         memory = [_memory(p) for p in pids]
-        self.peak_sum = max(self.peak_sum, sum(rss for rss, _ in memory))
+        total = sum(rss for rss, _ in memory)
+        self.peak_sum = max(self.peak_sum, total)
         self.peak_one = max([self.peak_one, *(hwm for _, hwm in memory)])
         self.peak_pss = max(self.peak_pss, sum(_proportional(p) for p in pids))
         self.most_processes = max(self.most_processes, len(pids))
@@ -149,7 +152,7 @@ class Sampler(threading.Thread):
             self.traced = now
             line = {"ingest": self.label, "s": round(now - self.started),
                     "reports": stored(self.collection) if self.collection else None,
-                    "rss_mb": sum(rss for rss, _ in memory) >> 20,
+                    "rss_mb": total >> 20,
                     "largest_mb": max((rss for rss, _ in memory), default=0) >> 20,
                     "peak_mb": self.peak_sum >> 20, "processes": len(pids)}
             with self.trace.open("a", encoding="utf-8") as out:

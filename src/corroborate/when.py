@@ -164,7 +164,7 @@ def _when(facts: list[Fact], text: str = "",
     a pluperfect clause as background changed one article, no gain, and NK reports state
     the incident itself in the pluperfect of reported speech: not adopted.)
 
-    Nor is a date after the report's ``published`` one (:func:`_after`).
+    Nor is a date in a later year than the report's ``published`` one (:func:`_after`).
     """
     dated = [i for i, f in enumerate(facts) if _dated(f) and not _told_on(text, f)
              and f.attrs.get("role") != "background" and not _after(f, published)]
