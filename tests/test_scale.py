@@ -24,6 +24,7 @@ def test_generated_before_refuses_reports_cut_short(tmp_path: Path) -> None:
         scale.generated_before(tmp_path, 25)
 
 
+@pytest.mark.sqlite_only("scale.py reads the collection's SQLite file beside the ingest")
 def test_resume_after_the_base_ingest_adds_what_was_left(tmp_path: Path) -> None:
     folder = tmp_path / f"size-{N}"
     fresh = scale.run_size(N, SEED, ADD, 1, tmp_path)
